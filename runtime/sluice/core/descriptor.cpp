@@ -1,0 +1,42 @@
+#include "sluice/core/descriptor.hpp"
+
+namespace sluice::core {
+
+std::string_view name_of(param_type t) {
+  switch (t) {
+    case param_type::integer: return "integer";
+    case param_type::number: return "number";
+    case param_type::boolean: return "boolean";
+    case param_type::string: return "string";
+    case param_type::choice: return "choice";
+    case param_type::duration: return "duration";
+    case param_type::timestamp: return "timestamp";
+    case param_type::expression: return "expression";
+    case param_type::expression_map: return "expression_map";
+    case param_type::string_list: return "string_list";
+    case param_type::path: return "path";
+    case param_type::json: return "json";
+  }
+  return "?";
+}
+
+const property_spec* descriptor::property(std::string_view name) const {
+  for (const auto& p : properties)
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
+int descriptor::input_index(std::string_view name) const {
+  for (std::size_t i = 0; i < inputs.size(); ++i)
+    if (inputs[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+
+int descriptor::output_index(std::string_view name) const {
+  for (std::size_t i = 0; i < outputs.size(); ++i)
+    if (outputs[i].name == name) return static_cast<int>(i);
+  if (name == errors_port) return static_cast<int>(outputs.size());
+  return -1;
+}
+
+} // namespace sluice::core

@@ -1,0 +1,80 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sluice/core/operator.hpp"
+
+namespace sluice::core {
+
+class params;
+
+/// The type of a property, as the validator checks it and the editor edits it.
+enum class param_type {
+  integer,        ///< JSON integer
+  number,         ///< JSON number
+  boolean,        ///< JSON bool
+  string,         ///< JSON string
+  choice,         ///< JSON string, one of `choices`
+  duration,       ///< "10s", "500ms", "1m" (see parse_duration)
+  timestamp,      ///< ISO-8601 string
+  expression,     ///< expression string, checked against the input schema
+  expression_map, ///< object: field name -> expression string
+  string_list,    ///< array of strings
+  path,           ///< file path string
+  json,           ///< any JSON; the operator checks it
+};
+
+/// "integer", "number", ... as printed in the catalog.
+std::string_view name_of(param_type t);
+
+struct property_spec {
+  std::string name;
+  param_type type = param_type::string;
+  std::string help;
+  /// Used when the property is absent; null with `required` false means
+  /// "absent is allowed and stays absent".
+  nlohmann::json default_value = nullptr;
+  bool required = false;
+  std::optional<double> min;
+  std::optional<double> max;
+  std::vector<std::string> choices;
+};
+
+struct port_spec {
+  std::string name;
+  std::string help;
+};
+
+/// Builds an operator from checked params; throws param_error naming the
+/// property that is wrong (including expression type errors).
+using factory_fn = std::function<operator_ptr(const params&, const operator_context&)>;
+
+/// Everything the catalog, the validator, the runtime and the editor know of
+/// an operator kind. `kind` is the string in pipeline files: stable forever.
+struct descriptor {
+  std::string kind;
+  std::string category; ///< "source", "transform", "window", "sink", ...
+  std::string summary;  ///< one line
+  std::vector<port_spec> inputs;
+  std::vector<port_spec> outputs; ///< without the implicit `errors` port
+  std::vector<property_spec> properties;
+  factory_fn create;
+
+  bool is_source() const { return inputs.empty(); }
+  bool is_sink() const { return outputs.empty(); }
+  const property_spec* property(std::string_view name) const;
+  /// Index of an input/output port by name, or -1. "errors" is the output
+  /// index outputs.size().
+  int input_index(std::string_view name) const;
+  int output_index(std::string_view name) const;
+};
+
+/// The name of the output port every node has for records it could not handle.
+constexpr const char* errors_port = "errors";
+
+} // namespace sluice::core

@@ -1,0 +1,1 @@
+#include "sluice/core/expr/expression.hpp"

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sluice/core/batch.hpp"
+
+namespace sluice::core::expr {
+
+/// An expression that does not parse or type-check. `position` is the
+/// 1-based column in the expression text where the problem starts.
+class expression_error : public std::runtime_error {
+public:
+  expression_error(std::size_t position, const std::string& message)
+    : std::runtime_error(message), position_(position) {}
+  std::size_t position() const { return position_; }
+
+private:
+  std::size_t position_;
+};
+
+/// Rows an evaluation could not compute (division by zero, ...), each with
+/// its reason. Their value in the result column is null.
+struct row_errors {
+  std::vector<std::uint32_t> rows;
+  std::vector<std::string> reasons;
+  bool empty() const { return rows.empty(); }
+};
+
+class node; // the compiled tree (internal)
+
+/// An expression compiled against one input schema: field references are
+/// resolved to column indexes and every operator is typed, once, at plan
+/// time. Evaluation is batch-at-a-time: each node of the tree runs a tight
+/// loop over whole columns; nothing is allocated per record.
+///
+/// Language (first version): field names (letters, digits, _; or "quoted"),
+/// int/double/'string'/true/false literals, + - * / %, = != <> < <= > >=,
+/// AND OR NOT, parentheses. int op double gives double; + on strings
+/// concatenates; comparisons need comparable types (numbers with numbers,
+/// strings with strings, timestamps with timestamps, bools with bools).
+/// Integer division or modulo by zero is a row error.
+class compiled_expression {
+public:
+  /// Throws expression_error.
+  static compiled_expression compile(std::string_view text, const schema& input);
+
+  value_type type() const;
+  const std::string& text() const { return text_; }
+
+  /// Evaluates over all rows of `b` (whose schema is the one compiled
+  /// against). Rows that fail are listed in `errors` (if given; otherwise the
+  /// first failure throws record_error) and are null in the result.
+  column_ptr evaluate(const batch& b, row_errors* errors = nullptr) const;
+
+private:
+  std::string text_;
+  std::shared_ptr<const node> root_;
+};
+
+} // namespace sluice::core::expr

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "sluice/core/descriptor.hpp"
+#include "sluice/core/pipeline/document.hpp"
+#include "sluice/core/registry.hpp"
+
+namespace sluice::core {
+
+/// One problem in a pipeline, named by place: the node (and param, and the
+/// 1-based column inside an expression), or the edge.
+struct diagnostic {
+  std::string node;      ///< node id, or "" for document-level problems
+  std::string param;     ///< param name, or ""
+  std::size_t position = 0; ///< column inside the param's expression, or 0
+  std::string edge;      ///< "a -> b.port" for edge problems, or ""
+  std::string message;
+
+  /// "node 'f', param 'where', column 7: unknown field 'pricee'"
+  std::string to_string() const;
+};
+
+enum class partition_kind { forward, rebalance, broadcast, hash };
+
+struct resolved_edge {
+  std::size_t from_node = 0; ///< index into checked_pipeline::nodes
+  std::size_t from_port = 0; ///< output index; == outputs.size() for "errors"
+  std::size_t to_node = 0;
+  std::size_t to_port = 0;   ///< input index
+  std::int64_t capacity = default_edge_capacity;
+  partition_kind partition = partition_kind::forward;
+  std::string hash_field;    ///< for partition_kind::hash
+  int hash_field_index = -1; ///< its index in the edge's schema
+  schema_ptr schema;         ///< of the records on this edge
+};
+
+struct resolved_node {
+  const node_spec* spec = nullptr;
+  const descriptor* desc = nullptr;
+  std::vector<schema_ptr> input_schemas;  ///< per input port; null if unconnected
+  std::vector<schema_ptr> output_schemas; ///< per output port, then the errors port
+};
+
+/// A document with every kind, param, port, edge and schema checked.
+/// When `errors` is empty, `nodes` and `edges` are complete and `order` is a
+/// topological order (sources first) that the planner can use directly.
+struct checked_pipeline {
+  pipeline_document doc;
+  std::vector<resolved_node> nodes; ///< same order as doc.nodes
+  std::vector<resolved_edge> edges; ///< same order as doc.edges
+  std::vector<std::size_t> order;
+  std::vector<diagnostic> errors;
+
+  bool ok() const { return errors.empty(); }
+};
+
+/// Checks everything `sluice validate` reports, collecting every error it
+/// can find (not just the first): unknown kind, missing/unknown/ill-typed
+/// param, bad expression (with position), dangling or duplicate edge,
+/// nonexistent port, unconnected input, cycle, schema mismatch, bad
+/// parallelism/capacity/partition/on_error. The editor calls this too.
+checked_pipeline check(pipeline_document doc, const registry& reg);
+
+} // namespace sluice::core

@@ -1,0 +1,1 @@
+#include "sluice/exec/pipeline_run.hpp"

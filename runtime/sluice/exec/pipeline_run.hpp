@@ -1,0 +1,76 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sluice/core/clock.hpp"
+#include "sluice/core/metrics.hpp"
+#include "sluice/core/pipeline/validator.hpp"
+
+namespace sluice::exec {
+
+struct run_options {
+  /// Records per batch a source or a coalescing output aims for.
+  std::size_t batch_size = 4096;
+  /// A partial batch waits at most this long for more records.
+  std::chrono::nanoseconds max_delay = std::chrono::milliseconds(5);
+  /// CAF scheduler threads; 0 = one per core.
+  std::size_t worker_threads = 0;
+  /// Processing time for operators (throttle, generator rate).
+  std::shared_ptr<core::clock> clock = core::default_clock();
+  /// Where warnings go (samples of bad records on unconnected error ports).
+  /// Default: standard error.
+  std::function<void(const std::string&)> log;
+};
+
+enum class run_status {
+  running,  ///< sources still producing or records still draining
+  finished, ///< every source ended and every sink flushed
+  stopped,  ///< stop() was called and the pipeline drained
+  failed,   ///< an operator failed; see failure()
+};
+
+/// A running pipeline: the facade over the actor system that the `sluice`
+/// command and the editor use. It includes no CAF header, so its users
+/// compile fast. Starts on construction; the destructor stops and waits.
+/// All members are safe to call from any thread.
+class pipeline_run {
+public:
+  /// Plans `pipeline` (which must be ok()), opens every operator and starts
+  /// the actors. Throws std::runtime_error naming the node if an operator
+  /// cannot open (a sink cannot create its file, ...).
+  explicit pipeline_run(core::checked_pipeline pipeline, run_options options = {});
+  ~pipeline_run();
+
+  pipeline_run(const pipeline_run&) = delete;
+  pipeline_run& operator=(const pipeline_run&) = delete;
+
+  /// Graceful stop: sources stop producing and send end-of-stream; every
+  /// record already produced drains through to the sinks.
+  void stop();
+  /// Hard stop: actors are killed; records in flight are lost.
+  void abort();
+
+  /// Waits until the run has ended (finished, stopped or failed).
+  void wait();
+  /// As wait(), at most `timeout`; true if the run has ended.
+  bool wait_for(std::chrono::milliseconds timeout);
+
+  run_status status() const;
+  /// For a failed run: what failed, naming the node and the record.
+  std::string failure() const;
+
+  /// Every instance's counters now, in plan order.
+  std::vector<core::instance_snapshot> snapshot() const;
+  const core::checked_pipeline& pipeline() const;
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace sluice::exec

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Sluice needs to build, test and run.
+# Idempotent: installs only what is missing, never prompts. Used by make and CI.
+set -euo pipefail
+
+packages=(
+  build-essential cmake make pkg-config
+  libcaf-dev          # CAF 0.17.6: actors (caf_core), network layer (caf_io)
+  nlohmann-json3-dev  # pipeline documents, JSON output
+  libcli11-dev        # the `sluice` command line
+  libxxhash-dev       # key hashing for hash partitioning
+  catch2              # Catch2 v2 tests under CTest
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+sudo_cmd=()
+[ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
