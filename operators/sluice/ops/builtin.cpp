@@ -1,8 +1,27 @@
 #include "sluice/ops/builtin.hpp"
 
+#include "sluice/ops/sink/file_sink.hpp"
+#include "sluice/ops/sink/null_sink.hpp"
+#include "sluice/ops/sink/stdout_sink.hpp"
+#include "sluice/ops/source/generator.hpp"
+#include "sluice/ops/transform/filter.hpp"
+#include "sluice/ops/transform/map.hpp"
+#include "sluice/ops/transform/throttle.hpp"
+
 namespace sluice::ops {
 
-void register_builtins(core::registry& reg) {}
+void register_builtins(core::registry& reg) {
+  // sources
+  reg.add(generator_descriptor());
+  // transforms
+  reg.add(filter_descriptor());
+  reg.add(map_descriptor());
+  reg.add(throttle_descriptor());
+  // sinks
+  reg.add(file_sink_descriptor());
+  reg.add(stdout_sink_descriptor());
+  reg.add(null_sink_descriptor());
+}
 
 const core::registry& builtin_registry() {
   static const core::registry reg = [] {

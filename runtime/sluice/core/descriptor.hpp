@@ -64,6 +64,10 @@ struct descriptor {
   std::vector<port_spec> outputs; ///< without the implicit `errors` port
   std::vector<property_spec> properties;
   factory_fn create;
+  /// The operator blocks on I/O (files, sockets, database clients) in its
+  /// callbacks: the runtime gives each instance its own thread instead of a
+  /// slot on the cooperative scheduler.
+  bool blocking_io = false;
 
   bool is_source() const { return inputs.empty(); }
   bool is_sink() const { return outputs.empty(); }

@@ -10,6 +10,7 @@ instance_snapshot snapshot_of(const std::string& node, std::size_t instance,
   s.instance = instance;
   s.records_in = m.records_in.load(r);
   s.records_out = m.records_out.load(r);
+  s.records_sent = m.records_sent.load(r);
   s.filtered = m.filtered.load(r);
   s.errors = m.errors.load(r);
   s.busy_ns = m.busy_ns.load(r);

@@ -16,6 +16,9 @@ namespace sluice::core {
 struct instance_metrics {
   std::atomic<std::uint64_t> records_in{0};
   std::atomic<std::uint64_t> records_out{0};
+  /// Records actually sent downstream (per channel copy; out minus what
+  /// still waits for credit in the output buffer, times the fan-out).
+  std::atomic<std::uint64_t> records_sent{0};
   std::atomic<std::uint64_t> filtered{0};
   std::atomic<std::uint64_t> errors{0};
   std::atomic<std::int64_t> busy_ns{0};
@@ -31,7 +34,7 @@ struct instance_metrics {
 struct instance_snapshot {
   std::string node;
   std::size_t instance = 0;
-  std::uint64_t records_in = 0, records_out = 0, filtered = 0, errors = 0;
+  std::uint64_t records_in = 0, records_out = 0, records_sent = 0, filtered = 0, errors = 0;
   std::int64_t busy_ns = 0, backpressured_ns = 0, alive_ns = 0;
   timestamp watermark = min_timestamp;
   double queue_fill = 0; ///< 0..1

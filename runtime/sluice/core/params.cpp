@@ -16,13 +16,17 @@ std::string json_kind(const nlohmann::json& v) {
   return "an object";
 }
 
+std::string number_text(double v) {
+  if (v == static_cast<double>(static_cast<std::int64_t>(v)))
+    return std::to_string(static_cast<std::int64_t>(v));
+  return nlohmann::json(v).dump();
+}
+
 void check_range(const property_spec& spec, double v) {
   if (spec.min && v < *spec.min)
-    throw param_error(spec.name, "must be at least " + nlohmann::json(*spec.min).dump() + ", got "
-                                   + nlohmann::json(v).dump());
+    throw param_error(spec.name, "must be at least " + number_text(*spec.min) + ", got " + number_text(v));
   if (spec.max && v > *spec.max)
-    throw param_error(spec.name, "must be at most " + nlohmann::json(*spec.max).dump() + ", got "
-                                   + nlohmann::json(v).dump());
+    throw param_error(spec.name, "must be at most " + number_text(*spec.max) + ", got " + number_text(v));
 }
 
 void check_value(const property_spec& spec, const nlohmann::json& v) {

@@ -1,1 +1,109 @@
 #include "sluice/exec/pipeline_run.hpp"
+
+#include <thread>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/send.hpp>
+
+#include "sluice/exec/planner.hpp"
+#include "sluice/exec/protocol.hpp"
+#include "sluice/exec/run_shared.hpp"
+
+namespace sluice::exec {
+
+namespace {
+
+caf::actor_system_config& configure(caf::actor_system_config& cfg, const run_options& o) {
+  auto threads = o.worker_threads ? o.worker_threads
+                                  : std::max(2u, std::thread::hardware_concurrency());
+  cfg.set("scheduler.max-threads", threads);
+  // Let an actor handle a bounded number of messages before others get
+  // the thread: keeps latency fair between stages.
+  cfg.set("scheduler.max-throughput", 64);
+  cfg.set("logger.verbosity", caf::atom("quiet"));
+  cfg.add_message_type<core::batch_ptr>("sluice::batch_ptr");
+  return cfg;
+}
+
+} // namespace
+
+struct pipeline_run::impl {
+  core::checked_pipeline pipeline;
+  caf::actor_system_config cfg;
+  std::unique_ptr<caf::actor_system> system;
+  std::shared_ptr<run_shared> shared;
+  std::vector<planned_instance> instances;
+  std::mutex stop_mutex;
+  int stop_requests = 0;
+
+  void kill_all() {
+    for (auto& inst : instances)
+      caf::anon_send_exit(inst.actor, caf::exit_reason::user_shutdown);
+  }
+};
+
+pipeline_run::pipeline_run(core::checked_pipeline pipeline, run_options options)
+  : impl_(std::make_unique<impl>()) {
+  if (!pipeline.ok()) throw std::invalid_argument("pipeline_run needs a checked pipeline without errors");
+  auto& d = *impl_;
+  d.pipeline = std::move(pipeline);
+  configure(d.cfg, options);
+  d.system = std::make_unique<caf::actor_system>(d.cfg);
+  std::size_t total = 0;
+  for (const auto& n : d.pipeline.nodes) total += static_cast<std::size_t>(n.spec->parallelism);
+  d.shared = std::make_shared<run_shared>(total, options.log);
+  d.instances = plan(*d.system, d.pipeline, options, d.shared);
+  d.shared->set_abort([raw = impl_.get()] { raw->kill_all(); });
+  // Downstream instances grant credit when they start; starting in
+  // topological order (sources first) makes every upstream instance see
+  // its `start` before any credit.
+  for (auto& inst : d.instances) caf::anon_send(inst.actor, start_atom::value);
+}
+
+pipeline_run::~pipeline_run() {
+  if (!impl_) return;
+  stop();
+  impl_->shared->wait();
+  impl_->instances.clear();
+  impl_->system.reset(); // waits for every actor to be done
+}
+
+void pipeline_run::stop() {
+  std::lock_guard<std::mutex> guard(impl_->stop_mutex);
+  if (impl_->shared->ended()) return;
+  if (impl_->stop_requests++ > 0) return;
+  impl_->shared->stopping();
+  for (auto& inst : impl_->instances)
+    if (inst.setup->is_source) caf::anon_send(inst.actor, stop_atom::value);
+}
+
+void pipeline_run::abort() {
+  impl_->shared->stopping();
+  impl_->kill_all();
+}
+
+void pipeline_run::wait() { impl_->shared->wait(); }
+
+bool pipeline_run::wait_for(std::chrono::milliseconds timeout) {
+  return impl_->shared->wait_for(timeout);
+}
+
+run_status pipeline_run::status() const { return impl_->shared->status(); }
+
+std::string pipeline_run::failure() const { return impl_->shared->failure(); }
+
+std::vector<core::instance_snapshot> pipeline_run::snapshot() const {
+  auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+               .count();
+  std::vector<core::instance_snapshot> out;
+  out.reserve(impl_->instances.size());
+  for (const auto& inst : impl_->instances)
+    out.push_back(core::snapshot_of(inst.setup->node_id, inst.instance, *inst.setup->metrics, now));
+  return out;
+}
+
+const core::checked_pipeline& pipeline_run::pipeline() const { return impl_->pipeline; }
+
+} // namespace sluice::exec

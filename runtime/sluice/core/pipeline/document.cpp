@@ -1,1 +1,272 @@
 #include "sluice/core/pipeline/document.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <initializer_list>
+#include <limits>
+#include <sstream>
+
+namespace sluice::core {
+
+namespace {
+
+using json = nlohmann::json;
+using ordered_json = nlohmann::ordered_json;
+
+std::string json_kind(const json& v) {
+  if (v.is_null()) return "null";
+  if (v.is_boolean()) return "a boolean";
+  if (v.is_number_integer()) return "an integer";
+  if (v.is_number()) return "a number";
+  if (v.is_string()) return "a string";
+  if (v.is_array()) return "an array";
+  return "an object";
+}
+
+std::string join(std::initializer_list<const char*> names) {
+  std::string out;
+  for (const char* n : names) out += (out.empty() ? "" : ", ") + std::string(n);
+  return out;
+}
+
+/// Rejects keys of `obj` outside `known`; `where` is the object's own place
+/// ("" at the top level, "nodes[2]", ...).
+void reject_unknown_keys(const json& obj, const std::string& where,
+                         std::initializer_list<const char*> known) {
+  for (const auto& item : obj.items()) {
+    bool found = false;
+    for (const char* k : known) found = found || item.key() == k;
+    if (!found) {
+      auto place = where.empty() ? item.key() : where + "." + item.key();
+      throw document_error(place, "unknown key (known: " + join(known) + ")");
+    }
+  }
+}
+
+std::string get_string(const json& obj, const char* key, const std::string& where, bool required,
+                       std::string fallback = {}) {
+  auto place = where.empty() ? std::string(key) : where + "." + key;
+  auto it = obj.find(key);
+  if (it == obj.end()) {
+    if (required) throw document_error(place, "missing");
+    return fallback;
+  }
+  if (!it->is_string()) throw document_error(place, "must be a string, got " + json_kind(*it));
+  return it->get<std::string>();
+}
+
+std::int64_t get_integer(const json& obj, const char* key, const std::string& where,
+                         std::int64_t fallback) {
+  auto place = where + "." + key;
+  auto it = obj.find(key);
+  if (it == obj.end()) return fallback;
+  if (!it->is_number_integer())
+    throw document_error(place, "must be an integer, got " + json_kind(*it));
+  if (it->is_number_unsigned()
+      && it->get<std::uint64_t>() > static_cast<std::uint64_t>(
+           std::numeric_limits<std::int64_t>::max()))
+    throw document_error(place, "is too large");
+  return it->get<std::int64_t>();
+}
+
+const json* get_array(const json& obj, const char* key) {
+  auto it = obj.find(key);
+  if (it == obj.end()) return nullptr;
+  if (!it->is_array())
+    throw document_error(key, "must be an array, got " + json_kind(*it));
+  return &*it;
+}
+
+node_spec node_from_json(const json& j, const std::string& where) {
+  if (!j.is_object()) throw document_error(where, "must be an object, got " + json_kind(j));
+  reject_unknown_keys(j, where, {"id", "kind", "params", "parallelism", "on_error"});
+  node_spec n;
+  n.id = get_string(j, "id", where, true);
+  n.kind = get_string(j, "kind", where, true);
+  if (auto it = j.find("params"); it != j.end()) {
+    if (!it->is_object())
+      throw document_error(where + ".params", "must be an object, got " + json_kind(*it));
+    n.params = *it;
+  }
+  n.parallelism = get_integer(j, "parallelism", where, 1);
+  n.on_error = get_string(j, "on_error", where, false);
+  return n;
+}
+
+edge_spec edge_from_json(const json& j, const std::string& where) {
+  if (!j.is_object()) throw document_error(where, "must be an object, got " + json_kind(j));
+  reject_unknown_keys(j, where, {"from", "to", "capacity", "partition"});
+  edge_spec e;
+  e.from = endpoint::parse(get_string(j, "from", where, true));
+  e.to = endpoint::parse(get_string(j, "to", where, true));
+  if (e.from.node.empty()) throw document_error(where + ".from", "names no node");
+  if (e.to.node.empty()) throw document_error(where + ".to", "names no node");
+  e.capacity = get_integer(j, "capacity", where, default_edge_capacity);
+  e.partition = get_string(j, "partition", where, false);
+  return e;
+}
+
+json layout_from_json(const json& j) {
+  if (!j.is_object()) throw document_error("layout", "must be an object, got " + json_kind(j));
+  for (const auto& [id, pos] : j.items()) {
+    auto place = "layout." + id;
+    if (!pos.is_object())
+      throw document_error(place, "must be an object {x, y}, got " + json_kind(pos));
+    for (const char* axis : {"x", "y"})
+      if (auto it = pos.find(axis); it != pos.end() && !it->is_number())
+        throw document_error(place + "." + axis, "must be a number, got " + json_kind(*it));
+  }
+  return j;
+}
+
+/// 1-based line and column of byte offset `byte` (1-based, as nlohmann
+/// reports it) in `text`.
+std::pair<std::size_t, std::size_t> line_and_column(const std::string& text, std::size_t byte) {
+  std::size_t line = 1;
+  std::size_t column = 0;
+  auto end = std::min(byte, text.size());
+  for (std::size_t i = 0; i < end; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 0;
+    } else {
+      ++column;
+    }
+  }
+  return {line, column == 0 ? 1 : column};
+}
+
+/// The reason part of an nlohmann parse error, without its
+/// "[json.exception.parse_error.101] parse error at line 1, column 2: " prefix.
+std::string parse_reason(const std::string& what) {
+  auto pos = what.find("column ");
+  if (pos != std::string::npos) {
+    auto colon = what.find(": ", pos);
+    if (colon != std::string::npos) return what.substr(colon + 2);
+  }
+  auto bracket = what.find("] ");
+  return bracket == std::string::npos ? what : what.substr(bracket + 2);
+}
+
+} // namespace
+
+endpoint endpoint::parse(const std::string& text) {
+  auto dot = text.find('.');
+  if (dot == std::string::npos) return {text, {}};
+  return {text.substr(0, dot), text.substr(dot + 1)};
+}
+
+pipeline_document pipeline_document::from_json(const nlohmann::json& j) {
+  if (!j.is_object())
+    throw document_error("", "a pipeline must be a JSON object, got " + json_kind(j));
+  reject_unknown_keys(j, "", {"schemaVersion", "name", "description", "nodes", "edges", "layout"});
+
+  pipeline_document doc;
+  auto version = j.find("schemaVersion");
+  if (version == j.end()) throw document_error("schemaVersion", "missing");
+  if (!version->is_number_integer())
+    throw document_error("schemaVersion", "must be an integer, got " + json_kind(*version));
+  if (*version != current_schema_version)
+    throw document_error("schemaVersion", "unsupported version " + version->dump()
+                                            + " (this build reads version "
+                                            + std::to_string(current_schema_version) + ")");
+  doc.schema_version = current_schema_version;
+  doc.name = get_string(j, "name", "", false);
+  doc.description = get_string(j, "description", "", false);
+
+  const json* nodes = get_array(j, "nodes");
+  if (!nodes) throw document_error("nodes", "missing");
+  for (std::size_t i = 0; i < nodes->size(); ++i)
+    doc.nodes.push_back(node_from_json((*nodes)[i], "nodes[" + std::to_string(i) + "]"));
+
+  if (const json* edges = get_array(j, "edges"))
+    for (std::size_t i = 0; i < edges->size(); ++i)
+      doc.edges.push_back(edge_from_json((*edges)[i], "edges[" + std::to_string(i) + "]"));
+
+  if (auto it = j.find("layout"); it != j.end()) doc.layout = layout_from_json(*it);
+  return doc;
+}
+
+pipeline_document pipeline_document::parse(const std::string& text) {
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    auto [line, column] = line_and_column(text, e.byte);
+    throw document_error("line " + std::to_string(line) + ", column " + std::to_string(column),
+                         "JSON syntax error: " + parse_reason(e.what()));
+  }
+  return from_json(j);
+}
+
+pipeline_document pipeline_document::load(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw document_error(file.string(), std::string("cannot open: ") + std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse(text.str());
+}
+
+nlohmann::ordered_json pipeline_document::to_json() const {
+  ordered_json out;
+  out["schemaVersion"] = schema_version;
+  out["name"] = name;
+  out["description"] = description;
+
+  auto nodes_json = ordered_json::array();
+  for (const auto& n : nodes) {
+    ordered_json j;
+    j["id"] = n.id;
+    j["kind"] = n.kind;
+    // nlohmann::json keeps object keys sorted; the conversion keeps that order.
+    j["params"] = ordered_json(n.params.is_null() ? json::object() : n.params);
+    if (n.parallelism != 1) j["parallelism"] = n.parallelism;
+    if (!n.on_error.empty()) j["on_error"] = n.on_error;
+    nodes_json.push_back(std::move(j));
+  }
+  out["nodes"] = std::move(nodes_json);
+
+  auto edges_json = ordered_json::array();
+  for (const auto& e : edges) {
+    ordered_json j;
+    j["from"] = e.from.to_string();
+    j["to"] = e.to.to_string();
+    if (e.capacity != default_edge_capacity) j["capacity"] = e.capacity;
+    if (!e.partition.empty()) j["partition"] = e.partition;
+    edges_json.push_back(std::move(j));
+  }
+  out["edges"] = std::move(edges_json);
+
+  if (layout.is_object() && !layout.empty()) out["layout"] = ordered_json(layout);
+  return out;
+}
+
+std::string pipeline_document::dump() const { return to_json().dump(2) + "\n"; }
+
+void pipeline_document::save(const std::filesystem::path& file) const {
+  auto text = dump();
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  auto fail = [&] {
+    throw document_error(file.string(), std::string("cannot write: ") + std::strerror(errno));
+  };
+  if (!out) fail();
+  out << text;
+  out.flush();
+  if (!out) fail();
+}
+
+const node_spec* pipeline_document::find_node(const std::string& id) const {
+  for (const auto& n : nodes)
+    if (n.id == id) return &n;
+  return nullptr;
+}
+
+node_spec* pipeline_document::find_node(const std::string& id) {
+  for (auto& n : nodes)
+    if (n.id == id) return &n;
+  return nullptr;
+}
+
+} // namespace sluice::core

@@ -44,7 +44,8 @@ struct node_spec {
 class document_error : public std::runtime_error {
 public:
   document_error(std::string where, const std::string& message)
-    : std::runtime_error(where.empty() ? message : where + ": " + message), where_(std::move(where)) {}
+    : std::runtime_error(where.empty() ? message : where + ": " + message),
+      where_(std::move(where)) {}
   const std::string& where() const { return where_; }
 
 private:

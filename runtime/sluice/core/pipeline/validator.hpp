@@ -19,7 +19,8 @@ struct diagnostic {
   std::string edge;      ///< "a -> b.port" for edge problems, or ""
   std::string message;
 
-  /// "node 'f', param 'where', column 7: unknown field 'pricee'"
+  /// "node 'f': param 'where' at column 7: unknown field 'pricee'",
+  /// "edge 'gen -> nope': unknown node 'nope'", or the bare message.
   std::string to_string() const;
 };
 
@@ -53,6 +54,14 @@ struct checked_pipeline {
   std::vector<resolved_edge> edges; ///< same order as doc.edges
   std::vector<std::size_t> order;
   std::vector<diagnostic> errors;
+
+  checked_pipeline() = default;
+  /// A copy re-points every `resolved_node::spec` into its own `doc`; a move
+  /// keeps them valid (the node buffer moves along).
+  checked_pipeline(const checked_pipeline& other);
+  checked_pipeline& operator=(const checked_pipeline& other);
+  checked_pipeline(checked_pipeline&&) = default;
+  checked_pipeline& operator=(checked_pipeline&&) = default;
 
   bool ok() const { return errors.empty(); }
 };

@@ -1,0 +1,69 @@
+#include "sluice/ops/sink/record_writer.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include "sluice/core/record_format.hpp"
+
+namespace sluice::ops {
+
+record_format parse_record_format(const std::string& name) {
+  return name == "csv" ? record_format::csv : record_format::jsonl;
+}
+
+prop format_property() {
+  return prop("format", core::param_type::choice,
+              "jsonl: one JSON object per line; csv: header line, then RFC 4180 rows")
+    .def("jsonl")
+    .choices({"jsonl", "csv"});
+}
+
+record_writer::record_writer(record_format format, core::schema_ptr schema, std::string target)
+  : format_(format), schema_(std::move(schema)), target_(std::move(target)) {}
+
+void record_writer::open(std::FILE* f) {
+  file_ = f;
+  buffer_.reserve(buffer_size + 64 * 1024);
+  if (format_ == record_format::csv && schema_) write_header(*schema_);
+}
+
+void record_writer::write_header(const core::schema& s) {
+  core::append_csv_header(s, buffer_);
+  header_done_ = true;
+}
+
+void record_writer::write(const core::batch& b) {
+  if (!file_) throw std::logic_error("record_writer::write before open for " + target_);
+  const std::size_t rows = b.rows();
+  if (format_ == record_format::csv) {
+    if (!header_done_) write_header(b.fields());
+    for (std::size_t r = 0; r < rows; ++r) {
+      core::append_csv_record(b, r, buffer_);
+      if (buffer_.size() >= buffer_size) drain();
+    }
+  } else {
+    for (std::size_t r = 0; r < rows; ++r) {
+      core::append_json_record(b, r, buffer_);
+      buffer_.push_back('\n');
+      if (buffer_.size() >= buffer_size) drain();
+    }
+  }
+  records_ += rows;
+}
+
+void record_writer::drain() {
+  if (buffer_.empty() || !file_) return;
+  std::size_t n = std::fwrite(buffer_.data(), 1, buffer_.size(), file_);
+  if (n != buffer_.size())
+    throw std::runtime_error("cannot write to " + target_ + ": " + std::strerror(errno));
+  buffer_.clear();
+}
+
+void record_writer::flush() {
+  drain();
+  if (file_ && std::fflush(file_) != 0)
+    throw std::runtime_error("cannot write to " + target_ + ": " + std::strerror(errno));
+}
+
+} // namespace sluice::ops

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <cstdio>
+#include <string>
+
+#include "sluice/core/batch.hpp"
+#include "sluice/ops/descriptor_util.hpp"
+
+namespace sluice::ops {
+
+enum class record_format { jsonl, csv };
+
+/// "jsonl" or "csv" (already checked by params) to the enum.
+record_format parse_record_format(const std::string& name);
+
+/// The `format` property shared by the text sinks.
+prop format_property();
+
+/// Writes batches as JSON lines or CSV (see core/record_format.hpp) to a
+/// FILE* it does not own, through a large buffer: the shared part of
+/// sink.file and sink.stdout. The CSV header comes from the schema given at
+/// construction or, if that is null, from the first batch.
+class record_writer {
+public:
+  /// `target` names the destination in error messages ("'out.jsonl'").
+  record_writer(record_format format, core::schema_ptr schema, std::string target);
+
+  /// Starts writing to `f` (the CSV header goes first).
+  void open(std::FILE* f);
+  /// Formats every row of `b`; writes out when the buffer is full.
+  /// Throws std::runtime_error naming the target if a write fails.
+  void write(const core::batch& b);
+  /// Writes the buffer out and fflush()es the file.
+  void flush();
+
+  std::size_t records() const { return records_; }
+
+private:
+  void write_header(const core::schema& s);
+  void drain();
+
+  static constexpr std::size_t buffer_size = std::size_t{1} << 20;
+
+  const record_format format_;
+  const core::schema_ptr schema_;
+  const std::string target_;
+  std::FILE* file_ = nullptr;
+  std::string buffer_;
+  bool header_done_ = false;
+  std::size_t records_ = 0;
+};
+
+} // namespace sluice::ops

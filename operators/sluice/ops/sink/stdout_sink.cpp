@@ -1,0 +1,57 @@
+#include "sluice/ops/sink/stdout_sink.hpp"
+
+#include "sluice/core/params.hpp"
+#include "sluice/ops/sink/record_writer.hpp"
+
+namespace sluice::ops {
+
+namespace {
+
+class stdout_sink final : public core::operator_base {
+public:
+  stdout_sink(record_format format, core::schema_ptr input)
+    : writer_(format, std::move(input), "standard output") {}
+
+  std::vector<core::schema_ptr> output_schemas() const override { return {}; }
+
+  void open() override {
+    writer_.open(stdout);
+    opened_ = true;
+  }
+
+  void on_batch(std::size_t, const core::batch_ptr& b, core::emitter&) override {
+    if (!opened_) open();
+    writer_.write(*b);
+  }
+
+  void on_end_of_stream(core::emitter&) override {
+    if (opened_) writer_.flush();
+  }
+
+  void close() override {
+    if (opened_) writer_.flush();
+  }
+
+private:
+  record_writer writer_;
+  bool opened_ = false;
+};
+
+} // namespace
+
+core::descriptor stdout_sink_descriptor() {
+  core::descriptor d;
+  d.kind = "sink.stdout";
+  d.category = "sink";
+  d.blocking_io = true;
+  d.summary = "Writes records to standard output as JSON lines or CSV";
+  d.inputs = {{"in", "records to write, any schema"}};
+  d.properties = {format_property()};
+  d.create = [](const core::params& p, const core::operator_context& ctx) -> core::operator_ptr {
+    core::schema_ptr input = ctx.inputs.empty() ? nullptr : ctx.inputs[0];
+    return std::make_unique<stdout_sink>(parse_record_format(p.string("format")), input);
+  };
+  return d;
+}
+
+} // namespace sluice::ops

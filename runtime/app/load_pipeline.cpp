@@ -1,0 +1,27 @@
+#include "load_pipeline.hpp"
+
+#include <iostream>
+
+#include "sluice/ops/builtin.hpp"
+
+namespace sluice::app {
+
+std::optional<core::checked_pipeline> load_checked(const std::string& file) {
+  core::pipeline_document doc;
+  try {
+    doc = core::pipeline_document::load(file);
+  } catch (const core::document_error& e) {
+    std::cerr << file << ": error: " << e.what() << "\n";
+    return std::nullopt;
+  }
+  auto checked = core::check(std::move(doc), ops::builtin_registry());
+  if (!checked.ok()) {
+    for (const auto& d : checked.errors) std::cerr << file << ": error: " << d.to_string() << "\n";
+    std::cerr << file << ": " << checked.errors.size()
+              << (checked.errors.size() == 1 ? " error" : " errors") << "\n";
+    return std::nullopt;
+  }
+  return checked;
+}
+
+} // namespace sluice::app

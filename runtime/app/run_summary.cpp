@@ -1,0 +1,72 @@
+#include "run_summary.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace sluice::app {
+
+std::vector<node_totals> totals_by_node(const core::checked_pipeline& p,
+                                        const std::vector<core::instance_snapshot>& snap) {
+  std::vector<node_totals> out;
+  for (auto idx : p.order) {
+    const auto& n = p.nodes[idx];
+    node_totals t;
+    t.node = n.spec->id;
+    t.kind = n.spec->kind;
+    t.is_source = n.desc->is_source();
+    t.is_sink = n.desc->is_sink();
+    for (const auto& s : snap) {
+      if (s.node != t.node) continue;
+      t.in += s.records_in;
+      t.out += s.records_out;
+      t.filtered += s.filtered;
+      t.errors += s.errors;
+      t.busy_ns += s.busy_ns;
+      t.backpressured_ns += s.backpressured_ns;
+      t.alive_ns += s.alive_ns;
+      ++t.instances;
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+std::string human_count(double v) {
+  char buf[32];
+  if (v >= 1e9) std::snprintf(buf, sizeof buf, "%.2f G", v / 1e9);
+  else if (v >= 1e6) std::snprintf(buf, sizeof buf, "%.2f M", v / 1e6);
+  else if (v >= 1e4) std::snprintf(buf, sizeof buf, "%.1f k", v / 1e3);
+  else std::snprintf(buf, sizeof buf, "%.0f", v);
+  return buf;
+}
+
+std::string format_summary(const std::vector<node_totals>& totals, double elapsed_s) {
+  std::size_t w = 4, kw = 4;
+  for (const auto& t : totals) {
+    w = std::max(w, t.node.size());
+    kw = std::max(kw, t.kind.size());
+  }
+  std::string out;
+  char line[512];
+  std::snprintf(line, sizeof line, "%-*s  %-*s  %12s  %12s  %10s  %8s  %11s  %6s  %6s\n",
+                static_cast<int>(w), "node", static_cast<int>(kw), "kind", "in", "out", "filtered",
+                "errors", "records/s", "busy", "bp");
+  out += line;
+  for (const auto& t : totals) {
+    auto moved = static_cast<double>(t.is_source ? t.out : t.in);
+    double rate = elapsed_s > 0 ? moved / elapsed_s : 0;
+    double alive = static_cast<double>(std::max<std::int64_t>(t.alive_ns, 1));
+    std::snprintf(line, sizeof line,
+                  "%-*s  %-*s  %12llu  %12llu  %10llu  %8llu  %11s  %5.1f%%  %5.1f%%\n",
+                  static_cast<int>(w), t.node.c_str(), static_cast<int>(kw), t.kind.c_str(),
+                  static_cast<unsigned long long>(t.in), static_cast<unsigned long long>(t.out),
+                  static_cast<unsigned long long>(t.filtered),
+                  static_cast<unsigned long long>(t.errors), human_count(rate).c_str(),
+                  100.0 * static_cast<double>(t.busy_ns) / alive,
+                  100.0 * static_cast<double>(t.backpressured_ns) / alive);
+    out += line;
+  }
+  return out;
+}
+
+} // namespace sluice::app

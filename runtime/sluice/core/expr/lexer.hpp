@@ -1,0 +1,61 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sluice::core::expr {
+
+enum class token_kind {
+  end,        ///< after the last token; `offset` is the text's length
+  identifier, ///< a field name, bare or "quoted"
+  integer,
+  real,
+  string, ///< a 'single-quoted' literal
+  kw_and,
+  kw_or,
+  kw_not,
+  kw_true,
+  kw_false,
+  lparen,
+  rparen,
+  plus,
+  minus,
+  star,
+  slash,
+  percent,
+  eq, ///< = or ==
+  ne, ///< != or <>
+  lt,
+  le,
+  gt,
+  ge,
+};
+
+struct token {
+  token_kind kind = token_kind::end;
+  std::size_t offset = 0;     ///< byte offset of the first character in the text
+  std::string_view spelling;  ///< the characters as written
+  std::string text;           ///< identifier name or string value, unescaped
+  std::int64_t int_value = 0; ///< for integer
+  double real_value = 0;      ///< for real
+};
+
+/// Splits `text` into tokens, ending with one `end` token. Keywords (AND, OR,
+/// NOT, TRUE, FALSE) are case-insensitive; a "quoted" name is always an
+/// identifier. Throws expression_error at the offending character for an
+/// unexpected character, an unterminated string or name, or a bad number.
+std::vector<token> tokenize(std::string_view text);
+
+/// The 1-based column (counting UTF-8 characters) of byte `offset` in `text`.
+std::size_t column_of(std::string_view text, std::size_t offset);
+
+/// Throws expression_error at byte `offset` of `text`.
+[[noreturn]] void fail_at(std::string_view text, std::size_t offset, const std::string& message);
+
+/// How a token reads in an error message: 'x', or "end of expression".
+std::string describe(const token& t);
+
+} // namespace sluice::core::expr

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <string_view>
+
+#include "sluice/core/expr/node.hpp"
+#include "sluice/core/schema.hpp"
+
+namespace sluice::core::expr {
+
+/// Parses `text` with SQL precedence (OR < AND < NOT < comparisons < + - <
+/// * / % < unary minus), resolves field names against `input` and
+/// type-checks every operator. Returns the root of the typed tree; throws
+/// expression_error with the 1-based column of the problem.
+node_ptr parse(std::string_view text, const schema& input);
+
+} // namespace sluice::core::expr

@@ -1,0 +1,327 @@
+#include "sluice/exec/node_actor.hpp"
+
+#include <chrono>
+
+#include "sluice/core/errors.hpp"
+#include "sluice/exec/protocol.hpp"
+
+namespace sluice::exec {
+
+namespace {
+
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+           std::chrono::steady_clock::now().time_since_epoch())
+    .count();
+}
+
+constexpr auto relaxed = std::memory_order_relaxed;
+
+/// Polls a source this many times per message before yielding to its mailbox
+/// (credits and stop requests must get through).
+constexpr int source_rounds_per_message = 8;
+
+} // namespace
+
+node_actor::node_actor(caf::actor_config& cfg, std::shared_ptr<node_setup> setup)
+  : caf::event_based_actor(cfg), setup_(std::move(setup)) {}
+
+caf::behavior node_actor::make_behavior() {
+  return {
+    [this](start_atom) { guarded([&] { start(); }); },
+    [this](batch_atom, std::uint32_t slot, core::batch_ptr& b) {
+      guarded([&] {
+        enqueue_input(slot, {in_element::kind::data, std::move(b), 0});
+        pump();
+      });
+    },
+    [this](watermark_atom, std::uint32_t slot, core::timestamp t) {
+      guarded([&] {
+        enqueue_input(slot, {in_element::kind::watermark, nullptr, t});
+        pump();
+      });
+    },
+    [this](eos_atom, std::uint32_t slot) {
+      guarded([&] {
+        enqueue_input(slot, {in_element::kind::eos, nullptr, 0});
+        pump();
+      });
+    },
+    [this](credit_atom, std::uint32_t channel, std::int64_t n) {
+      guarded([&] {
+        if (!router_) return;
+        router_->add_credit(channel, n);
+        if (finishing_) try_finish();
+        else pump();
+      });
+    },
+    [this](poll_atom, bool timer) {
+      guarded([&] {
+        if (timer) waiting_ = false;
+        else poll_scheduled_ = false;
+        pump();
+      });
+    },
+    [this](flush_atom) {
+      guarded([&] {
+        flush_scheduled_ = false;
+        if (!router_ || closed_) return;
+        router_->flush_staging();
+        if (finishing_) try_finish();
+        else pump();
+      });
+    },
+    [this](stop_atom) {
+      guarded([&] {
+        if (!setup_->is_source) return;
+        stop_requested_ = true;
+        waiting_ = false;
+        pump();
+      });
+    },
+  };
+}
+
+void node_actor::start() {
+  router_.emplace(this, std::move(setup_->out_ports), std::move(setup_->channels),
+                  setup_->batch_size, &setup_->metrics->records_sent);
+  emitter_.emplace(*setup_, *router_);
+  auto& m = *setup_->metrics;
+  for (const auto& spec : setup_->slots) {
+    slots_.push_back(in_slot{spec, {}, 0, core::min_timestamp, false});
+    send(spec.source, credit_atom::value, spec.channel, spec.capacity);
+    m.queue_capacity.fetch_add(static_cast<std::uint64_t>(spec.capacity), relaxed);
+  }
+  m.started_ns.store(now_ns(), relaxed);
+  started_ = true;
+  if (setup_->is_source) {
+    schedule_poll();
+  } else if (slots_.empty()) {
+    inputs_ended_ = true;
+    pump();
+  }
+}
+
+void node_actor::enqueue_input(std::uint32_t slot, in_element e) {
+  if (slot >= slots_.size()) return;
+  if (e.what == in_element::kind::data) {
+    queued_ += e.data->rows();
+    setup_->metrics->queued_records.store(queued_, relaxed);
+  }
+  slots_[slot].queue.push_back(std::move(e));
+}
+
+void node_actor::pump() {
+  if (!started_ || finishing_ || closed_) return;
+  if (setup_->is_source) pump_source();
+  else pump_inputs();
+}
+
+void node_actor::pump_source() {
+  int rounds = 0;
+  while (!waiting_ && !finishing_ && !router_->blocked()) {
+    if (stop_requested_) break;
+    if (rounds++ == source_rounds_per_message) {
+      schedule_poll();
+      return;
+    }
+    auto r = setup_->op->poll(*emitter_, setup_->batch_size);
+    after_callback();
+    if (!apply(r)) return;
+  }
+  if (stop_requested_ && !finishing_) begin_finish();
+}
+
+void node_actor::pump_inputs() {
+  while (!finishing_ && !waiting_ && !router_->blocked()) {
+    if (needs_poll_) {
+      auto r = setup_->op->poll(*emitter_, setup_->batch_size);
+      after_callback();
+      if (r.what == core::poll_result::state::more) continue;
+      needs_poll_ = false;
+      if (!apply(r)) return;
+      continue;
+    }
+    in_slot* next = nullptr;
+    for (std::size_t k = 0; k < slots_.size() && !next; ++k) {
+      auto& s = slots_[(next_slot_ + k) % slots_.size()];
+      if (!s.queue.empty()) {
+        next = &s;
+        next_slot_ = (next_slot_ + k + 1) % slots_.size();
+      }
+    }
+    if (!next) break;
+    consume(*next);
+  }
+  if (inputs_ended_ && !finishing_ && !waiting_ && !needs_poll_ && !router_->blocked()) {
+    setup_->op->on_end_of_stream(*emitter_);
+    after_callback();
+    begin_finish();
+  }
+}
+
+bool node_actor::apply(core::poll_result r) {
+  using state = core::poll_result::state;
+  switch (r.what) {
+    case state::more:
+      if (!setup_->is_source) needs_poll_ = true;
+      return true;
+    case state::wait:
+      waiting_ = true;
+      needs_poll_ = !setup_->is_source;
+      delayed_send(this, std::chrono::nanoseconds(std::max<std::int64_t>(r.wait_ns, 0)),
+                   poll_atom::value, true);
+      return false;
+    case state::idle:
+      if (!setup_->is_source) return true;
+      // A source with nothing to say right now: look again shortly.
+      waiting_ = true;
+      delayed_send(this, std::chrono::milliseconds(1), poll_atom::value, true);
+      return false;
+    case state::finished:
+      if (!setup_->is_source) return true;
+      begin_finish();
+      return false;
+  }
+  return false;
+}
+
+void node_actor::consume(in_slot& slot) {
+  auto e = std::move(slot.queue.front());
+  slot.queue.pop_front();
+  switch (e.what) {
+    case in_element::kind::data: {
+      auto rows = e.data->rows();
+      queued_ -= rows;
+      auto& m = *setup_->metrics;
+      m.queued_records.store(queued_, relaxed);
+      m.records_in.fetch_add(rows, relaxed);
+      current_ = std::move(e.data);
+      setup_->op->on_batch(slot.spec.port, current_, *emitter_);
+      after_callback();
+      auto r = setup_->op->poll(*emitter_, setup_->batch_size);
+      current_.reset();
+      after_callback();
+      apply(r);
+      slot.unreturned += static_cast<std::int64_t>(rows);
+      return_credit(slot, false);
+      break;
+    }
+    case in_element::kind::watermark:
+      if (e.time > slot.watermark) slot.watermark = e.time;
+      advance_watermark();
+      break;
+    case in_element::kind::eos: {
+      slot.ended = true;
+      bool all = true;
+      for (const auto& s : slots_) all = all && s.ended;
+      inputs_ended_ = all;
+      if (!all) advance_watermark();
+      break;
+    }
+  }
+}
+
+void node_actor::return_credit(in_slot& slot, bool force) {
+  if (slot.unreturned <= 0) return;
+  if (!force && slot.unreturned * 2 < slot.spec.capacity) return;
+  send(slot.spec.source, credit_atom::value, slot.spec.channel, slot.unreturned);
+  slot.unreturned = 0;
+}
+
+void node_actor::advance_watermark() {
+  core::timestamp wm = core::max_timestamp;
+  bool any_live = false;
+  for (const auto& s : slots_) {
+    if (s.ended) continue;
+    any_live = true;
+    if (s.watermark < wm) wm = s.watermark;
+  }
+  if (!any_live || wm <= watermark_) return;
+  watermark_ = wm;
+  setup_->metrics->watermark.store(wm, relaxed);
+  setup_->op->on_watermark(wm, *emitter_);
+  after_callback();
+}
+
+void node_actor::begin_finish() {
+  if (finishing_) return;
+  finishing_ = true;
+  router_->end_of_stream();
+  try_finish();
+}
+
+void node_actor::try_finish() {
+  if (closed_ || !router_->drained()) return;
+  closed_ = true;
+  setup_->op->close();
+  setup_->metrics->finished_ns.store(now_ns(), relaxed);
+  setup_->shared->instance_finished();
+  quit();
+}
+
+void node_actor::after_callback() {
+  emitter_->flush_errors();
+  router_->flush_control();
+  if (router_->has_staged() && !flush_scheduled_) {
+    flush_scheduled_ = true;
+    delayed_send(this, setup_->max_delay, flush_atom::value);
+  }
+}
+
+void node_actor::schedule_poll() {
+  if (poll_scheduled_) return;
+  poll_scheduled_ = true;
+  send(this, poll_atom::value, false);
+}
+
+template <class F>
+void node_actor::guarded(F&& f) {
+  if (closed_) return;
+  auto t0 = now_ns();
+  try {
+    f();
+  } catch (const node_failure& e) {
+    fail(e.what());
+  } catch (const core::record_error& e) {
+    fail(describe_failure(*setup_, e.what(), current_.get(), e.row()));
+  } catch (const std::exception& e) {
+    fail(describe_failure(*setup_, std::string("operator failed: ") + e.what(), current_.get(), 0));
+  }
+  auto t1 = now_ns();
+  auto& m = *setup_->metrics;
+  m.busy_ns.fetch_add(t1 - t0, relaxed);
+  bool blocked = router_ && !closed_ && router_->blocked();
+  if (blocked != blocked_) {
+    if (blocked) blocked_since_ = t1;
+    else m.backpressured_ns.fetch_add(t1 - blocked_since_, relaxed);
+    blocked_ = blocked;
+  }
+}
+
+void node_actor::fail(const std::string& message) {
+  if (closed_) return;
+  current_.reset();
+  setup_->shared->fail(message);
+  quit(caf::exit_reason::user_shutdown);
+}
+
+void node_actor::on_exit() {
+  if (!closed_) {
+    closed_ = true;
+    try {
+      setup_->op->close();
+    } catch (const std::exception& e) {
+      setup_->shared->log("warning: node '" + setup_->node_id + "': close failed: " + e.what());
+    }
+    if (setup_->metrics->finished_ns.load(relaxed) == 0)
+      setup_->metrics->finished_ns.store(now_ns(), relaxed);
+    setup_->shared->instance_finished();
+  }
+  emitter_.reset();
+  router_.reset();
+  slots_.clear();
+  caf::event_based_actor::on_exit();
+}
+
+} // namespace sluice::exec

@@ -1,0 +1,90 @@
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <caf/event_based_actor.hpp>
+
+#include "sluice/exec/instance_emitter.hpp"
+#include "sluice/exec/node_setup.hpp"
+#include "sluice/exec/output_router.hpp"
+
+namespace sluice::exec {
+
+/// One instance of one node: runs its operator under the credit protocol.
+///
+/// Inputs arrive as messages on slots and queue there (at most the slot's
+/// capacity, because upstream only sends within credit). The instance takes
+/// queued elements one at a time, round-robin over slots, while its outputs
+/// are not blocked; each consumed batch's records go back upstream as credit
+/// (coalesced to half the capacity). When an output has no credit, it stops
+/// consuming, so credit stops flowing upstream: that is backpressure.
+/// Sources poll their operator instead, whenever they have credit.
+/// Ends when every input has ended (or a source has finished or was
+/// stopped), the operator has flushed, and every output has sent its
+/// end-of-stream.
+class node_actor : public caf::event_based_actor {
+public:
+  node_actor(caf::actor_config& cfg, std::shared_ptr<node_setup> setup);
+
+  caf::behavior make_behavior() override;
+  void on_exit() override;
+
+private:
+  struct in_element {
+    enum class kind { data, watermark, eos };
+    kind what;
+    core::batch_ptr data;
+    core::timestamp time;
+  };
+  struct in_slot {
+    in_slot_spec spec;
+    std::deque<in_element> queue;
+    std::int64_t unreturned = 0;
+    core::timestamp watermark = core::min_timestamp;
+    bool ended = false;
+  };
+
+  void start();
+  void enqueue_input(std::uint32_t slot, in_element e);
+  void pump();
+  void pump_source();
+  void pump_inputs();
+  /// Applies a poll result; false if the instance must stop pumping.
+  bool apply(core::poll_result r);
+  void consume(in_slot& slot);
+  void return_credit(in_slot& slot, bool force);
+  void advance_watermark();
+  void begin_finish();
+  void try_finish();
+  void after_callback();
+  void schedule_poll();
+  template <class F>
+  void guarded(F&& f);
+  void fail(const std::string& message);
+
+  std::shared_ptr<node_setup> setup_;
+  std::optional<output_router> router_;
+  std::optional<instance_emitter> emitter_;
+  std::vector<in_slot> slots_;
+  std::size_t next_slot_ = 0;
+  std::size_t queued_ = 0;
+  core::timestamp watermark_ = core::min_timestamp;
+  core::batch_ptr current_;       ///< the batch being processed, for error reports
+  bool started_ = false;
+  bool poll_scheduled_ = false;   ///< an immediate poll message is on its way
+  bool waiting_ = false;          ///< the operator asked to wait for a timer
+  bool needs_poll_ = false;       ///< the operator holds output: poll before input
+  bool flush_scheduled_ = false;
+  bool stop_requested_ = false;
+  bool inputs_ended_ = false;
+  bool finishing_ = false;
+  bool closed_ = false;
+  bool blocked_ = false;
+  std::int64_t blocked_since_ = 0;
+};
+
+} // namespace sluice::exec

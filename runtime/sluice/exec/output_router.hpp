@@ -1,0 +1,101 @@
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/event_based_actor.hpp>
+
+#include "sluice/core/batch.hpp"
+#include "sluice/core/pipeline/validator.hpp"
+#include "sluice/core/time.hpp"
+
+namespace sluice::exec {
+
+/// Something waiting on a channel for credit: data needs credit, control
+/// elements only need to stay behind the data before them.
+struct out_element {
+  enum class kind { data, watermark, eos };
+  kind what = kind::data;
+  core::batch_ptr data;
+  core::timestamp time = 0;
+};
+
+/// The sending end of one channel: this instance -> one downstream instance.
+struct out_channel {
+  caf::actor target;
+  std::uint32_t slot = 0;       ///< the channel's slot number at the target
+  std::int64_t capacity = 0;    ///< records in flight at most
+  std::int64_t credit = 0;      ///< records we may still send
+  std::deque<out_element> pending;
+  std::vector<core::batch_ptr> staging; ///< small batches being coalesced
+  std::size_t staged_rows = 0;
+  bool ended = false;
+};
+
+/// One edge as seen from one upstream instance: the channels it feeds and
+/// how batches are spread over them.
+struct out_link {
+  core::partition_kind partition = core::partition_kind::forward;
+  int hash_field = -1;
+  std::vector<std::size_t> channels; ///< indexes into output_router's channels
+  std::size_t next = 0;              ///< round-robin position (rebalance)
+};
+
+/// The output side of a node instance: partitions emitted batches over the
+/// edges of each port, coalesces small batches, holds what has no credit
+/// yet, and keeps control elements in order with the data.
+///
+/// Contract: the instance stops consuming its inputs while `blocked()`; so
+/// at most one callback's output per channel waits here, and memory stays
+/// bounded however slow the consumers are.
+class output_router {
+public:
+  /// `ports[p]` lists the links of output port p (the errors port last).
+  output_router(caf::event_based_actor* self, std::vector<std::vector<out_link>> ports,
+                std::vector<out_channel> channels, std::size_t batch_size,
+                std::atomic<std::uint64_t>* records_sent);
+
+  bool port_connected(std::size_t port) const;
+
+  /// Spreads `b` over the links of `port`.
+  void emit(std::size_t port, const core::batch_ptr& b);
+  /// Remembers `t`; it goes out by `flush_control()` after the data before it.
+  void watermark(core::timestamp t);
+  /// Sends staged and pending data that fits the credit, then the latest
+  /// watermark if no data is staged. Called at the end of every callback.
+  void flush_control();
+  /// Moves every staged batch to pending (the max_delay timer fired).
+  void flush_staging();
+  /// Flushes everything and ends every channel (eos after the data).
+  void end_of_stream();
+
+  void add_credit(std::size_t channel, std::int64_t n);
+
+  /// Some channel holds data it has no credit for.
+  bool blocked() const;
+  /// Some channel holds small batches waiting for more.
+  bool has_staged() const;
+  /// Every channel has sent everything including its end-of-stream.
+  bool drained() const;
+
+private:
+  void to_channel(std::size_t ch, const core::batch_ptr& b);
+  void stage_to_pending(out_channel& c);
+  void push_data(out_channel& c, const core::batch_ptr& b);
+  void send_ready(out_channel& c);
+  void hash_partition(const out_link& link, const core::batch_ptr& b);
+
+  caf::event_based_actor* self_;
+  std::vector<std::vector<out_link>> ports_;
+  std::vector<out_channel> channels_;
+  std::size_t batch_size_;
+  std::atomic<std::uint64_t>* records_sent_;
+  core::timestamp last_watermark_ = core::min_timestamp;
+  core::timestamp pending_watermark_ = core::min_timestamp;
+};
+
+} // namespace sluice::exec

@@ -1,0 +1,110 @@
+#include "sluice/exec/planner.hpp"
+
+#include <stdexcept>
+
+#include "sluice/core/errors.hpp"
+#include "sluice/core/params.hpp"
+#include "sluice/exec/node_actor.hpp"
+
+namespace sluice::exec {
+
+namespace {
+
+error_policy policy_of(const std::string& name) {
+  if (name == "fail") return error_policy::fail;
+  if (name == "skip") return error_policy::skip;
+  return error_policy::dead_letter;
+}
+
+core::operator_ptr build(const core::resolved_node& n, std::size_t instance,
+                         std::size_t parallelism, const run_options& options) {
+  core::operator_context ctx;
+  ctx.node_id = n.spec->id;
+  ctx.instance = instance;
+  ctx.parallelism = parallelism;
+  ctx.inputs = n.input_schemas;
+  ctx.clock = options.clock ? options.clock : core::default_clock();
+  try {
+    core::params params(n.desc->properties, n.spec->params);
+    auto op = n.desc->create(params, ctx);
+    op->open();
+    return op;
+  } catch (const core::param_error& e) {
+    throw std::runtime_error("node '" + n.spec->id + "': param '" + e.param() + "': " + e.what());
+  } catch (const std::exception& e) {
+    throw std::runtime_error("node '" + n.spec->id + "' (" + n.spec->kind + "): " + e.what());
+  }
+}
+
+void wire(const core::resolved_edge& e, std::vector<planned_instance*>& from,
+          std::vector<planned_instance*>& to) {
+  const std::size_t m = from.size(), k = to.size();
+  auto kind = e.partition;
+  if (kind == core::partition_kind::forward && m != k) kind = core::partition_kind::rebalance;
+  for (std::size_t i = 0; i < m; ++i) {
+    auto& up = *from[i]->setup;
+    out_link link;
+    link.partition = kind;
+    link.hash_field = e.hash_field_index;
+    link.next = i; // spread the first batches of parallel upstreams
+    for (std::size_t j = 0; j < k; ++j) {
+      if (kind == core::partition_kind::forward && j != i) continue;
+      auto& down = *to[j]->setup;
+      auto channel = static_cast<std::uint32_t>(up.channels.size());
+      auto slot = static_cast<std::uint32_t>(down.slots.size());
+      out_channel c;
+      c.target = to[j]->actor;
+      c.slot = slot;
+      c.capacity = e.capacity;
+      up.channels.push_back(std::move(c));
+      down.slots.push_back({e.to_port, from[i]->actor, channel, e.capacity});
+      link.channels.push_back(channel);
+    }
+    up.out_ports[e.from_port].push_back(std::move(link));
+  }
+}
+
+} // namespace
+
+std::vector<planned_instance> plan(caf::actor_system& sys, const core::checked_pipeline& p,
+                                   const run_options& options, std::shared_ptr<run_shared> shared) {
+  std::vector<planned_instance> out;
+  try {
+    for (auto idx : p.order) {
+      const auto& n = p.nodes[idx];
+      auto parallelism = static_cast<std::size_t>(n.spec->parallelism);
+      for (std::size_t i = 0; i < parallelism; ++i) {
+        auto s = std::make_shared<node_setup>();
+        s->node_id = n.spec->id;
+        s->kind = n.spec->kind;
+        s->instance = i;
+        s->op = build(n, i, parallelism, options);
+        s->is_source = n.desc->is_source();
+        s->errors_port = n.desc->outputs.size();
+        s->out_ports.resize(n.desc->outputs.size() + 1);
+        s->on_error = policy_of(n.spec->on_error);
+        s->metrics = std::make_shared<core::instance_metrics>();
+        s->shared = shared;
+        s->batch_size = options.batch_size;
+        s->max_delay = options.max_delay;
+        out.push_back({idx, i, std::move(s), caf::actor{}});
+      }
+    }
+  } catch (...) {
+    for (auto& inst : out) inst.setup->op->close();
+    throw;
+  }
+  for (auto& inst : out) {
+    if (p.nodes[inst.node].desc->blocking_io)
+      inst.actor = sys.spawn<node_actor, caf::detached>(inst.setup);
+    else
+      inst.actor = sys.spawn<node_actor>(inst.setup);
+  }
+
+  std::vector<std::vector<planned_instance*>> by_node(p.nodes.size());
+  for (auto& inst : out) by_node[inst.node].push_back(&inst);
+  for (const auto& e : p.edges) wire(e, by_node[e.from_node], by_node[e.to_node]);
+  return out;
+}
+
+} // namespace sluice::exec

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+
+#include "sluice/core/pipeline/validator.hpp"
+#include "sluice/exec/node_setup.hpp"
+#include "sluice/exec/pipeline_run.hpp"
+
+namespace sluice::exec {
+
+/// One actor of a plan.
+struct planned_instance {
+  std::size_t node = 0; ///< index into the checked pipeline's nodes
+  std::size_t instance = 0;
+  std::shared_ptr<node_setup> setup;
+  caf::actor actor;
+};
+
+/// Turns a checked pipeline into actors: builds and opens every operator
+/// instance (parallelism N gives N), spawns one actor each, wires the
+/// channels of every edge by its partitioning, and returns the instances in
+/// topological order (sources first), not yet started. Throws
+/// std::runtime_error naming the node if an operator cannot be built or
+/// opened; instances already opened are closed again.
+std::vector<planned_instance> plan(caf::actor_system& sys, const core::checked_pipeline& p,
+                                   const run_options& options, std::shared_ptr<run_shared> shared);
+
+} // namespace sluice::exec

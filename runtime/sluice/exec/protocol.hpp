@@ -1,0 +1,35 @@
+#pragma once
+
+// The credit protocol between node instances (DESIGN.md §4), as plain CAF
+// messages. Between an upstream instance U and a downstream instance D on
+// one edge there is one *channel*; D knows it as an input *slot*.
+//
+//   D -> U  (credit_atom, channel, n)      U may send n more records
+//   U -> D  (batch_atom, slot, batch_ptr)  only within credit
+//   U -> D  (watermark_atom, slot, t)      in order with the data
+//   U -> D  (eos_atom, slot)               nothing follows on this slot
+//
+// CAF keeps the order of messages between two actors, so control elements
+// stay in order with the data. Every message type is serialisable (see
+// batch_wire.hpp), so the same protocol can later cross processes.
+
+#include <caf/atom.hpp>
+
+#include "sluice/exec/batch_wire.hpp"
+
+namespace sluice::exec {
+
+using batch_atom = caf::atom_constant<caf::atom("batch")>;
+using credit_atom = caf::atom_constant<caf::atom("credit")>;
+using watermark_atom = caf::atom_constant<caf::atom("watermark")>;
+using eos_atom = caf::atom_constant<caf::atom("eos")>;
+/// Self-messages of a node: produce more (sources, holding operators).
+using poll_atom = caf::atom_constant<caf::atom("poll")>;
+/// Self-message: the max_delay of a partial output batch has passed.
+using flush_atom = caf::atom_constant<caf::atom("flush")>;
+/// From the run: sources stop producing and end their streams.
+using stop_atom = caf::atom_constant<caf::atom("stop")>;
+/// From the run: the wiring is complete, start.
+using start_atom = caf::atom_constant<caf::atom("start")>;
+
+} // namespace sluice::exec

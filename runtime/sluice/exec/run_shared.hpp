@@ -1,0 +1,50 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <functional>
+#include <mutex>
+#include <string>
+
+#include "sluice/exec/pipeline_run.hpp"
+
+namespace sluice::exec {
+
+/// What the instances of one run and its facade share: how many instances
+/// are still alive, the outcome, and the log. Thread-safe.
+class run_shared {
+public:
+  run_shared(std::size_t instances, std::function<void(const std::string&)> log);
+
+  /// Called by the facade once: how to kill every instance after a failure.
+  void set_abort(std::function<void()> abort);
+
+  /// An instance has flushed and ended.
+  void instance_finished();
+  /// An instance failed; the first failure wins and every instance is killed.
+  void fail(const std::string& message);
+  /// Marks the run as stopping on request (stop()).
+  void stopping();
+
+  void log(const std::string& line) const;
+
+  void wait();
+  bool wait_for(std::chrono::milliseconds timeout);
+  run_status status() const;
+  std::string failure() const;
+  bool ended() const;
+
+private:
+  bool ended_locked() const { return live_ == 0 || failed_; }
+
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::size_t live_;
+  bool failed_ = false;
+  bool stopping_ = false;
+  std::string failure_;
+  std::function<void()> abort_;
+  std::function<void(const std::string&)> log_;
+};
+
+} // namespace sluice::exec
