@@ -278,7 +278,11 @@ void node_actor::schedule_poll() {
 template <class F>
 void node_actor::guarded(F&& f) {
   if (closed_) return;
+  auto& m = *setup_->metrics;
   auto t0 = now_ns();
+  // Back-pressured time runs between handlers only, so busy, idle and
+  // back-pressured time never overlap.
+  if (blocked_) m.backpressured_ns.fetch_add(t0 - blocked_since_, relaxed);
   try {
     f();
   } catch (const node_failure& e) {
@@ -289,14 +293,9 @@ void node_actor::guarded(F&& f) {
     fail(describe_failure(*setup_, std::string("operator failed: ") + e.what(), current_.get(), 0));
   }
   auto t1 = now_ns();
-  auto& m = *setup_->metrics;
   m.busy_ns.fetch_add(t1 - t0, relaxed);
-  bool blocked = router_ && !closed_ && router_->blocked();
-  if (blocked != blocked_) {
-    if (blocked) blocked_since_ = t1;
-    else m.backpressured_ns.fetch_add(t1 - blocked_since_, relaxed);
-    blocked_ = blocked;
-  }
+  blocked_ = router_ && !closed_ && router_->blocked();
+  blocked_since_ = t1;
 }
 
 void node_actor::fail(const std::string& message) {

@@ -68,13 +68,13 @@ public:
       }
       double elapsed = static_cast<double>(now - start_ns_);
       auto due = static_cast<std::uint64_t>(std::floor(elapsed * rate_ / 1e9)) + 1;
-      if (due <= emitted_) return core::poll_result::wait(ns_until_due(emitted_, now));
+      if (due <= emitted_) return core::poll_result::wait(ns_until_due(next_wake(), now));
       want = std::min(want, due - emitted_);
       if (want == 0) return core::poll_result::more(); // no budget
       emit_batch(out, static_cast<std::size_t>(want));
       if (emitted_ >= total_) return core::poll_result::finished();
       if (due > emitted_) return core::poll_result::more();
-      return core::poll_result::wait(ns_until_due(emitted_, now));
+      return core::poll_result::wait(ns_until_due(next_wake(), now));
     }
     if (want == 0) return core::poll_result::more();
     emit_batch(out, static_cast<std::size_t>(want));
@@ -82,6 +82,13 @@ public:
   }
 
 private:
+  // The local record to wake up for: a millisecond's worth of records after
+  // the next one, so a fast paced source wakes at most ~1000 times a second.
+  std::uint64_t next_wake() const {
+    auto chunk = static_cast<std::uint64_t>(std::max(1.0, rate_ / 1000.0));
+    return std::min(emitted_ + chunk - 1, total_ - 1);
+  }
+
   // Nanoseconds from `now` until local record `k` is due (at least 1).
   std::int64_t ns_until_due(std::uint64_t k, std::int64_t now) const {
     double at = std::ceil(static_cast<double>(k) * 1e9 / rate_);
