@@ -47,6 +47,8 @@ struct poll_result {
               ///< and feed no new input meanwhile
     idle,     ///< holds nothing: feed input (the default for non-sources)
     finished, ///< a source has ended: the runtime sends end-of-stream
+    timer,    ///< nothing to do now, but poll again after `wait_ns` while
+              ///< input keeps flowing (processing-time windows, idle checks)
   };
   state what = state::idle;
   std::int64_t wait_ns = 0;
@@ -55,6 +57,7 @@ struct poll_result {
   static poll_result wait(std::int64_t ns) { return {state::wait, ns}; }
   static poll_result idle() { return {state::idle, 0}; }
   static poll_result finished() { return {state::finished, 0}; }
+  static poll_result timer(std::int64_t ns) { return {state::timer, ns}; }
 };
 
 /// What a factory knows about the instance it builds.
@@ -64,6 +67,10 @@ struct operator_context {
   std::size_t parallelism = 1;
   /// One schema per input port of the descriptor; null for an unconnected port.
   std::vector<schema_ptr> inputs;
+  /// Per input port, how many channels (upstream edge instances) feed it;
+  /// `on_batch_from` numbers them 0..n-1. Empty when the validator builds
+  /// the operator (it never runs it).
+  std::vector<std::size_t> input_channels;
   std::shared_ptr<core::clock> clock = default_clock();
 };
 
@@ -86,6 +93,27 @@ public:
 
   /// A batch arrived on input port `port`.
   virtual void on_batch(std::size_t port, const batch_ptr& b, emitter& out) {}
+
+  /// The runtime's entry point for a batch: which of the port's channels it
+  /// came from (see operator_context::input_channels). Operators that track
+  /// event-time progress per input (windows, joins) override this one; the
+  /// default forwards to on_batch.
+  virtual void on_batch_from(std::size_t port, std::size_t channel, const batch_ptr& b,
+                             emitter& out) {
+    on_batch(port, b, out);
+  }
+
+  /// Channel `channel` of port `port` has ended (others may go on).
+  virtual void on_input_ended(std::size_t port, std::size_t channel, emitter& out) {}
+
+  /// If positive: a channel silent for this long (processing time, from the
+  /// context's clock) is reported by `on_input_idle`, and stops holding the
+  /// runtime's watermark back until it sends again.
+  virtual std::int64_t idle_timeout_us() const { return 0; }
+
+  /// Channel `channel` of port `port` sent nothing for idle_timeout_us().
+  /// Its next batch (on_batch_from) makes it active again.
+  virtual void on_input_idle(std::size_t port, std::size_t channel, emitter& out) {}
 
   /// The input watermark (minimum over live inputs) advanced to `wm`.
   /// Default: forward it.

@@ -55,11 +55,25 @@ caf::behavior node_actor::make_behavior() {
         else pump();
       });
     },
-    [this](poll_atom, bool timer) {
+    [this](poll_atom, std::uint8_t reason) {
       guarded([&] {
-        if (timer) waiting_ = false;
-        else poll_scheduled_ = false;
+        switch (reason) {
+          case poll_now: poll_scheduled_ = false; break;
+          case poll_after_wait: waiting_ = false; break;
+          default:
+            timer_due_ns_ = INT64_MAX;
+            if (!setup_->is_source) needs_poll_ = true;
+            break;
+        }
         pump();
+      });
+    },
+    [this](idle_atom) {
+      guarded([&] {
+        if (finishing_) return;
+        check_idle_inputs();
+        delayed_send(this, std::chrono::nanoseconds(std::max<std::int64_t>(idle_timeout_ns_ / 4, 1000000)),
+                     idle_atom::value);
       });
     },
     [this](flush_atom) {
@@ -94,6 +108,12 @@ void node_actor::start() {
   }
   m.started_ns.store(now_ns(), relaxed);
   started_ = true;
+  idle_timeout_ns_ = setup_->op->idle_timeout_us() * 1000;
+  if (idle_timeout_ns_ > 0 && !slots_.empty()) {
+    auto now = setup_->clock->now_ns();
+    for (auto& s : slots_) s.last_data_ns = now;
+    send(this, idle_atom::value);
+  }
   if (setup_->is_source) {
     schedule_poll();
   } else if (slots_.empty()) {
@@ -170,13 +190,24 @@ bool node_actor::apply(core::poll_result r) {
       waiting_ = true;
       needs_poll_ = !setup_->is_source;
       delayed_send(this, std::chrono::nanoseconds(std::max<std::int64_t>(r.wait_ns, 0)),
-                   poll_atom::value, true);
+                   poll_atom::value, std::uint8_t{poll_after_wait});
       return false;
+    case state::timer:
+      if (setup_->is_source) {
+        waiting_ = true;
+        delayed_send(this, std::chrono::nanoseconds(std::max<std::int64_t>(r.wait_ns, 0)),
+                     poll_atom::value, std::uint8_t{poll_after_wait});
+        return false;
+      }
+      needs_poll_ = false;
+      schedule_operator_timer(r.wait_ns);
+      return true;
     case state::idle:
       if (!setup_->is_source) return true;
       // A source with nothing to say right now: look again shortly.
       waiting_ = true;
-      delayed_send(this, std::chrono::milliseconds(1), poll_atom::value, true);
+      delayed_send(this, std::chrono::milliseconds(1), poll_atom::value,
+                   std::uint8_t{poll_after_wait});
       return false;
     case state::finished:
       if (!setup_->is_source) return true;
@@ -197,7 +228,11 @@ void node_actor::consume(in_slot& slot) {
       m.queued_records.store(queued_, relaxed);
       m.records_in.fetch_add(rows, relaxed);
       current_ = std::move(e.data);
-      setup_->op->on_batch(slot.spec.port, current_, *emitter_);
+      if (idle_timeout_ns_ > 0) {
+        slot.idle = false;
+        slot.last_data_ns = setup_->clock->now_ns();
+      }
+      setup_->op->on_batch_from(slot.spec.port, slot.spec.channel_in_port, current_, *emitter_);
       after_callback();
       auto r = setup_->op->poll(*emitter_, setup_->batch_size);
       current_.reset();
@@ -213,6 +248,8 @@ void node_actor::consume(in_slot& slot) {
       break;
     case in_element::kind::eos: {
       slot.ended = true;
+      setup_->op->on_input_ended(slot.spec.port, slot.spec.channel_in_port, *emitter_);
+      after_callback();
       bool all = true;
       for (const auto& s : slots_) all = all && s.ended;
       inputs_ended_ = all;
@@ -233,7 +270,7 @@ void node_actor::advance_watermark() {
   core::timestamp wm = core::max_timestamp;
   bool any_live = false;
   for (const auto& s : slots_) {
-    if (s.ended) continue;
+    if (s.ended || s.idle) continue;
     any_live = true;
     if (s.watermark < wm) wm = s.watermark;
   }
@@ -272,7 +309,32 @@ void node_actor::after_callback() {
 void node_actor::schedule_poll() {
   if (poll_scheduled_) return;
   poll_scheduled_ = true;
-  send(this, poll_atom::value, false);
+  send(this, poll_atom::value, std::uint8_t{poll_now});
+}
+
+void node_actor::schedule_operator_timer(std::int64_t ns) {
+  auto due = now_ns() + std::max<std::int64_t>(ns, 0);
+  // One pending timer is enough unless the new one is due clearly earlier.
+  if (due + 1000000 >= timer_due_ns_) return;
+  timer_due_ns_ = due;
+  delayed_send(this, std::chrono::nanoseconds(std::max<std::int64_t>(ns, 0)), poll_atom::value,
+               std::uint8_t{poll_on_timer});
+}
+
+void node_actor::check_idle_inputs() {
+  auto now = setup_->clock->now_ns();
+  bool changed = false;
+  for (auto& s : slots_) {
+    if (s.ended || s.idle || now - s.last_data_ns < idle_timeout_ns_) continue;
+    s.idle = true;
+    changed = true;
+    setup_->op->on_input_idle(s.spec.port, s.spec.channel_in_port, *emitter_);
+    after_callback();
+  }
+  if (changed) {
+    advance_watermark();
+    pump();
+  }
 }
 
 template <class F>

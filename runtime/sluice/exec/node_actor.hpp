@@ -46,6 +46,8 @@ private:
     std::int64_t unreturned = 0;
     core::timestamp watermark = core::min_timestamp;
     bool ended = false;
+    bool idle = false;
+    std::int64_t last_data_ns = 0; ///< context clock, for idle detection
   };
 
   void start();
@@ -62,6 +64,8 @@ private:
   void try_finish();
   void after_callback();
   void schedule_poll();
+  void schedule_operator_timer(std::int64_t ns);
+  void check_idle_inputs();
   template <class F>
   void guarded(F&& f);
   void fail(const std::string& message);
@@ -85,6 +89,9 @@ private:
   bool closed_ = false;
   bool blocked_ = false;
   std::int64_t blocked_since_ = 0;
+  /// Steady-clock time the earliest pending operator timer fires, or max.
+  std::int64_t timer_due_ns_ = INT64_MAX;
+  std::int64_t idle_timeout_ns_ = 0;
 };
 
 } // namespace sluice::exec

@@ -21,6 +21,7 @@ enum class error_policy { fail, skip, dead_letter };
 /// The receiving end of one channel, as the planner wires it.
 struct in_slot_spec {
   std::size_t port = 0;       ///< input port of the operator
+  std::size_t channel_in_port = 0; ///< 0..n-1 among the channels of that port
   caf::actor source;          ///< the upstream instance
   std::uint32_t channel = 0;  ///< the channel's index at the source
   std::int64_t capacity = 0;  ///< records in flight at most
@@ -41,6 +42,7 @@ struct node_setup {
   std::shared_ptr<run_shared> shared;
   std::size_t batch_size = 4096;
   std::chrono::nanoseconds max_delay{5000000};
+  std::shared_ptr<core::clock> clock; ///< processing time for idle detection
 
   // wiring
   std::vector<std::vector<out_link>> out_ports; ///< per output port, errors last

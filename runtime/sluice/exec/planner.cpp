@@ -16,9 +16,25 @@ error_policy policy_of(const std::string& name) {
   return error_policy::dead_letter;
 }
 
+/// Per input port of node `idx`, how many channels feed each instance
+/// (the same numbering `wire` gives them).
+std::vector<std::size_t> channels_per_port(const core::checked_pipeline& p, std::size_t idx) {
+  std::vector<std::size_t> out(p.nodes[idx].desc->inputs.size(), 0);
+  auto k = p.nodes[idx].spec->parallelism;
+  for (const auto& e : p.edges) {
+    if (e.to_node != idx) continue;
+    auto m = p.nodes[e.from_node].spec->parallelism;
+    bool one_to_one = e.partition == core::partition_kind::forward && m == k;
+    out[e.to_port] += one_to_one ? 1 : static_cast<std::size_t>(m);
+  }
+  return out;
+}
+
 core::operator_ptr build(const core::resolved_node& n, std::size_t instance,
-                         std::size_t parallelism, const run_options& options) {
+                         std::size_t parallelism, std::vector<std::size_t> input_channels,
+                         const run_options& options) {
   core::operator_context ctx;
+  ctx.input_channels = std::move(input_channels);
   ctx.node_id = n.spec->id;
   ctx.instance = instance;
   ctx.parallelism = parallelism;
@@ -52,12 +68,14 @@ void wire(const core::resolved_edge& e, std::vector<planned_instance*>& from,
       auto& down = *to[j]->setup;
       auto channel = static_cast<std::uint32_t>(up.channels.size());
       auto slot = static_cast<std::uint32_t>(down.slots.size());
+      std::size_t channel_in_port = 0;
+      for (const auto& s : down.slots) channel_in_port += s.port == e.to_port ? 1 : 0;
       out_channel c;
       c.target = to[j]->actor;
       c.slot = slot;
       c.capacity = e.capacity;
       up.channels.push_back(std::move(c));
-      down.slots.push_back({e.to_port, from[i]->actor, channel, e.capacity});
+      down.slots.push_back({e.to_port, channel_in_port, from[i]->actor, channel, e.capacity});
       link.channels.push_back(channel);
     }
     up.out_ports[e.from_port].push_back(std::move(link));
@@ -78,7 +96,7 @@ std::vector<planned_instance> plan(caf::actor_system& sys, const core::checked_p
         s->node_id = n.spec->id;
         s->kind = n.spec->kind;
         s->instance = i;
-        s->op = build(n, i, parallelism, options);
+        s->op = build(n, i, parallelism, channels_per_port(p, idx), options);
         s->is_source = n.desc->is_source();
         s->errors_port = n.desc->outputs.size();
         s->out_ports.resize(n.desc->outputs.size() + 1);
@@ -87,6 +105,7 @@ std::vector<planned_instance> plan(caf::actor_system& sys, const core::checked_p
         s->shared = shared;
         s->batch_size = options.batch_size;
         s->max_delay = options.max_delay;
+        s->clock = options.clock ? options.clock : core::default_clock();
         out.push_back({idx, i, std::move(s), caf::actor{}});
       }
     }

@@ -13,6 +13,8 @@
 // stay in order with the data. Every message type is serialisable (see
 // batch_wire.hpp), so the same protocol can later cross processes.
 
+#include <cstdint>
+
 #include <caf/atom.hpp>
 
 #include "sluice/exec/batch_wire.hpp"
@@ -24,12 +26,22 @@ using credit_atom = caf::atom_constant<caf::atom("credit")>;
 using watermark_atom = caf::atom_constant<caf::atom("watermark")>;
 using eos_atom = caf::atom_constant<caf::atom("eos")>;
 /// Self-messages of a node: produce more (sources, holding operators).
+/// Carries a poll_reason.
 using poll_atom = caf::atom_constant<caf::atom("poll")>;
+/// Self-message: look for inputs that have gone idle.
+using idle_atom = caf::atom_constant<caf::atom("idle")>;
 /// Self-message: the max_delay of a partial output batch has passed.
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
 /// From the run: sources stop producing and end their streams.
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
 /// From the run: the wiring is complete, start.
 using start_atom = caf::atom_constant<caf::atom("start")>;
+
+/// Why a poll message was sent.
+enum poll_reason : std::uint8_t {
+  poll_now = 0,       ///< keep producing (a source yielding to its mailbox)
+  poll_after_wait = 1, ///< the wait an operator asked for is over
+  poll_on_timer = 2,  ///< an operator's timer (input kept flowing meanwhile)
+};
 
 } // namespace sluice::exec

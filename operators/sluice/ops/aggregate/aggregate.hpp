@@ -1,0 +1,67 @@
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sluice/core/column.hpp"
+#include "sluice/core/schema.hpp"
+
+namespace sluice::ops {
+
+/// The running state of one aggregate for one group (a key in a window).
+/// Memory stays bounded per group: exact states are O(1) except
+/// count_distinct; sketches have a fixed size.
+class aggregate_state {
+public:
+  virtual ~aggregate_state() = default;
+  /// Adds row `row` of the aggregate's input column (`input` is null for
+  /// count without a field, which counts rows). Null values are skipped, as
+  /// SQL aggregates do.
+  virtual void add(const core::column* input, std::size_t row) = 0;
+  /// Folds `other` (a state of the same function) into this one: sliding
+  /// windows combine panes, parallel instances combine partial results.
+  virtual void merge(const aggregate_state& other) = 0;
+  /// Appends the current result to `out` (a column of the function's
+  /// result_type()). With nothing added: count gives 0, others give null.
+  virtual void result(core::column& out) const = 0;
+};
+
+/// One entry of a window's `aggregates` list, checked against the input
+/// schema once; creates a state per group.
+class aggregate_function {
+public:
+  aggregate_function(std::string name, int input_index)
+    : name_(std::move(name)), input_index_(input_index) {}
+  virtual ~aggregate_function() = default;
+
+  /// The output field (`as`, or by default "<fn>_<field>", or "count").
+  const std::string& name() const { return name_; }
+  /// Index of the input field in the input schema, or -1 (count of rows).
+  int input_index() const { return input_index_; }
+
+  virtual core::value_type result_type() const = 0;
+  virtual std::unique_ptr<aggregate_state> create() const = 0;
+
+private:
+  std::string name_;
+  int input_index_;
+};
+
+using aggregate_list = std::vector<std::unique_ptr<aggregate_function>>;
+
+/// Parses a window's `aggregates` param: a list of
+/// {"fn": name, "field": input field, "as": output name, "p": .., "k": ..}.
+/// Throws core::param_error(param, message) naming the entry ("aggregates[2]:
+/// unknown function 'medain'", "... field 'price' is a string; sum needs a
+/// number").
+aggregate_list make_aggregates(const nlohmann::json& list, const core::schema& input,
+                               const std::string& param = "aggregates");
+
+/// The names of every aggregate function, for help texts.
+std::vector<std::string> aggregate_function_names();
+
+} // namespace sluice::ops

@@ -1,0 +1,63 @@
+#include "sluice/core/event_time_progress.hpp"
+
+#include <stdexcept>
+
+namespace sluice::core {
+
+event_time_progress::event_time_progress(std::vector<std::size_t> channels_per_port,
+                                         std::size_t ports, duration_us max_out_of_order)
+  : max_out_of_order_(max_out_of_order) {
+  if (channels_per_port.empty()) channels_per_port.assign(ports, 1);
+  std::size_t total = 0;
+  for (auto n : channels_per_port) {
+    offsets_.push_back(total);
+    total += n;
+  }
+  channels_.resize(total);
+  if (total == 0) progress_ = max_timestamp;
+}
+
+bool event_time_progress::ended(std::size_t port, std::size_t channel) {
+  channels_[index(port, channel)].ended = true;
+  return recompute();
+}
+
+bool event_time_progress::idle(std::size_t port, std::size_t channel) {
+  auto& c = channels_[index(port, channel)];
+  if (c.ended) return false;
+  c.idle = true;
+  return recompute();
+}
+
+bool event_time_progress::all_ended() const {
+  for (const auto& c : channels_)
+    if (!c.ended) return false;
+  return true;
+}
+
+bool event_time_progress::recompute() {
+  timestamp lowest = max_timestamp;
+  bool any_live = false, all_ended = true;
+  for (const auto& c : channels_) {
+    if (!c.ended) all_ended = false;
+    if (c.ended || c.idle) continue;
+    any_live = true;
+    if (c.max_seen < lowest) lowest = c.max_seen;
+  }
+  timestamp next = progress_;
+  if (all_ended) {
+    next = max_timestamp;
+    min_seen_ = max_timestamp;
+  } else if (any_live) {
+    min_seen_ = lowest;
+    if (lowest != min_timestamp) {
+      timestamp p = lowest - max_out_of_order_;
+      if (p > next) next = p;
+    }
+  } // all live channels idle: hold progress where it is
+  if (next == progress_) return false;
+  progress_ = next;
+  return true;
+}
+
+} // namespace sluice::core
