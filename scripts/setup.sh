@@ -9,6 +9,9 @@ packages=(
   nlohmann-json3-dev  # pipeline documents, JSON output
   libcli11-dev        # the `sluice` command line
   libxxhash-dev       # key hashing for hash partitioning
+  libre2-dev          # regular expressions in expressions (regexp_match)
+  libsimdjson-dev     # fast JSON lines parsing in source.file
+  libsqlite3-dev      # sink.sqlite and transform.lookup
   catch2              # Catch2 v2 tests under CTest
 )
 
