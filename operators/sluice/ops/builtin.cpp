@@ -7,20 +7,30 @@
 #include "sluice/ops/transform/filter.hpp"
 #include "sluice/ops/transform/map.hpp"
 #include "sluice/ops/transform/throttle.hpp"
+// @includes (each area adds its headers above this line)
 
 namespace sluice::ops {
 
 void register_builtins(core::registry& reg) {
   // sources
   reg.add(generator_descriptor());
+  // @source
   // transforms
   reg.add(filter_descriptor());
   reg.add(map_descriptor());
   reg.add(throttle_descriptor());
+  // @transform
+  // windows
+  // @window
+  // synopses
+  // @synopsis
+  // joins
+  // @join
   // sinks
   reg.add(file_sink_descriptor());
   reg.add(stdout_sink_descriptor());
   reg.add(null_sink_descriptor());
+  // @sink
 }
 
 const core::registry& builtin_registry() {

@@ -13,6 +13,7 @@ instance_snapshot snapshot_of(const std::string& node, std::size_t instance,
   s.records_sent = m.records_sent.load(r);
   s.filtered = m.filtered.load(r);
   s.errors = m.errors.load(r);
+  s.late_dropped = m.late_dropped.load(r);
   s.busy_ns = m.busy_ns.load(r);
   s.backpressured_ns = m.backpressured_ns.load(r);
   auto start = m.started_ns.load(r);

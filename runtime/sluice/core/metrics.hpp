@@ -21,6 +21,7 @@ struct instance_metrics {
   std::atomic<std::uint64_t> records_sent{0};
   std::atomic<std::uint64_t> filtered{0};
   std::atomic<std::uint64_t> errors{0};
+  std::atomic<std::uint64_t> late_dropped{0};
   std::atomic<std::int64_t> busy_ns{0};
   std::atomic<std::int64_t> backpressured_ns{0};
   std::atomic<std::int64_t> started_ns{0};  ///< steady clock at start
@@ -34,7 +35,8 @@ struct instance_metrics {
 struct instance_snapshot {
   std::string node;
   std::size_t instance = 0;
-  std::uint64_t records_in = 0, records_out = 0, records_sent = 0, filtered = 0, errors = 0;
+  std::uint64_t records_in = 0, records_out = 0, records_sent = 0, filtered = 0, errors = 0,
+                late_dropped = 0;
   std::int64_t busy_ns = 0, backpressured_ns = 0, alive_ns = 0;
   timestamp watermark = min_timestamp;
   double queue_fill = 0; ///< 0..1

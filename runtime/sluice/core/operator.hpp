@@ -37,6 +37,10 @@ public:
 
   /// Declares that no record with event time < `t` will follow on any output.
   virtual void watermark(timestamp t) = 0;
+
+  /// Accounts for `n` input records that arrived too late and were dropped
+  /// (counted, not emitted: a window whose `late` port is unconnected).
+  virtual void late(std::size_t n) {}
 };
 
 /// What a `poll` call leaves behind; each state says what the runtime does next.
@@ -71,6 +75,10 @@ struct operator_context {
   /// `on_batch_from` numbers them 0..n-1. Empty when the validator builds
   /// the operator (it never runs it).
   std::vector<std::size_t> input_channels;
+  /// Per declared output port (without `errors`), whether an edge leaves it;
+  /// empty = unknown. Lets an operator count instead of emitting to an
+  /// unconnected optional port (a window's `late`).
+  std::vector<bool> output_connected;
   std::shared_ptr<core::clock> clock = default_clock();
 };
 

@@ -61,6 +61,10 @@ void instance_emitter::error(const core::batch& b, std::size_t row, const std::s
 
 void instance_emitter::watermark(core::timestamp t) { router_.watermark(t); }
 
+void instance_emitter::late(std::size_t n) {
+  setup_.metrics->late_dropped.fetch_add(n, std::memory_order_relaxed);
+}
+
 void instance_emitter::flush_errors() {
   if (errors_.rows() == 0) return;
   router_.emit(setup_.errors_port, errors_.finish());

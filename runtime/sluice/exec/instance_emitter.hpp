@@ -30,6 +30,7 @@ public:
   void filtered(std::size_t n) override;
   void error(const core::batch& b, std::size_t row, const std::string& reason) override;
   void watermark(core::timestamp t) override;
+  void late(std::size_t n) override;
 
   /// Sends the error records collected during a callback to the errors port.
   void flush_errors();

@@ -30,11 +30,20 @@ std::vector<std::size_t> channels_per_port(const core::checked_pipeline& p, std:
   return out;
 }
 
-core::operator_ptr build(const core::resolved_node& n, std::size_t instance,
-                         std::size_t parallelism, std::vector<std::size_t> input_channels,
+std::vector<bool> connected_outputs(const core::checked_pipeline& p, std::size_t idx) {
+  std::vector<bool> out(p.nodes[idx].desc->outputs.size(), false);
+  for (const auto& e : p.edges)
+    if (e.from_node == idx && e.from_port < out.size()) out[e.from_port] = true;
+  return out;
+}
+
+core::operator_ptr build(const core::checked_pipeline& p, std::size_t idx, std::size_t instance,
                          const run_options& options) {
+  const auto& n = p.nodes[idx];
+  auto parallelism = static_cast<std::size_t>(n.spec->parallelism);
   core::operator_context ctx;
-  ctx.input_channels = std::move(input_channels);
+  ctx.input_channels = channels_per_port(p, idx);
+  ctx.output_connected = connected_outputs(p, idx);
   ctx.node_id = n.spec->id;
   ctx.instance = instance;
   ctx.parallelism = parallelism;
@@ -96,7 +105,7 @@ std::vector<planned_instance> plan(caf::actor_system& sys, const core::checked_p
         s->node_id = n.spec->id;
         s->kind = n.spec->kind;
         s->instance = i;
-        s->op = build(n, i, parallelism, channels_per_port(p, idx), options);
+        s->op = build(p, idx, i, options);
         s->is_source = n.desc->is_source();
         s->errors_port = n.desc->outputs.size();
         s->out_ports.resize(n.desc->outputs.size() + 1);

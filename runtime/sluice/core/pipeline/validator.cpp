@@ -296,6 +296,10 @@ private:
     ctx.node_id = spec.id;
     ctx.parallelism = static_cast<std::size_t>(std::max<std::int64_t>(1, spec.parallelism));
     ctx.inputs = node.input_schemas;
+    ctx.output_connected.assign(node.desc->outputs.size(), false);
+    for (const auto& edge : out_.edges)
+      if (edge.from_node == i && edge.from_port < ctx.output_connected.size())
+        ctx.output_connected[edge.from_port] = true;
     operator_ptr op;
     try {
       op = node.desc->create(*params_[i], ctx);
