@@ -14,7 +14,10 @@ sluice=$1 source_dir=$2 pipeline=$3 expected=$4
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 ln -s "$source_dir/pipelines" "$work/pipelines"
-cp -r "$(dirname "$pipeline")/." "$work/" 2>/dev/null || true
+case_dir=$(cd "$(dirname "$pipeline")" && pwd)
+if [ "$case_dir" != "$(cd "$source_dir/pipelines" && pwd)" ]; then
+  cp -r "$case_dir/." "$work/"
+fi
 cd "$work"
 "$sluice" run --quiet "$pipeline"
 
