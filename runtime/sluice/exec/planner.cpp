@@ -31,7 +31,7 @@ std::vector<std::size_t> channels_per_port(const core::checked_pipeline& p, std:
 }
 
 std::vector<bool> connected_outputs(const core::checked_pipeline& p, std::size_t idx) {
-  std::vector<bool> out(p.nodes[idx].desc->outputs.size(), false);
+  std::vector<bool> out(p.nodes[idx].outputs.size(), false);
   for (const auto& e : p.edges)
     if (e.from_node == idx && e.from_port < out.size()) out[e.from_port] = true;
   return out;
@@ -107,8 +107,8 @@ std::vector<planned_instance> plan(caf::actor_system& sys, const core::checked_p
         s->instance = i;
         s->op = build(p, idx, i, options);
         s->is_source = n.desc->is_source();
-        s->errors_port = n.desc->outputs.size();
-        s->out_ports.resize(n.desc->outputs.size() + 1);
+        s->errors_port = n.outputs.size();
+        s->out_ports.resize(n.outputs.size() + 1);
         s->on_error = policy_of(n.spec->on_error);
         s->metrics = std::make_shared<core::instance_metrics>();
         s->shared = shared;

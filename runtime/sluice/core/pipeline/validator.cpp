@@ -113,6 +113,7 @@ private:
       return;
     }
     node.input_schemas.assign(node.desc->inputs.size(), nullptr);
+    node.outputs = node.desc->outputs_for(spec.params);
     try {
       params_[i].emplace(node.desc->properties, spec.params);
     } catch (const param_error& err) {
@@ -129,18 +130,19 @@ private:
 
   // Output port of `from`: empty means the first declared output.
   std::optional<std::size_t> output_port(std::size_t e, std::size_t from, const std::string& name) {
-    const auto& desc = *out_.nodes[from].desc;
+    const auto& outputs = out_.nodes[from].outputs;
     const auto& id = out_.doc.nodes[from].id;
     if (name.empty()) {
-      if (!desc.outputs.empty()) return 0;
+      if (!outputs.empty()) return 0;
       edge_error(e, "node '" + id + "' has no data output; take its error records from '" + id + "."
                       + errors_port + "'");
       return std::nullopt;
     }
-    int p = desc.output_index(name);
-    if (p >= 0) return static_cast<std::size_t>(p);
+    for (std::size_t p = 0; p < outputs.size(); ++p)
+      if (outputs[p].name == name) return p;
+    if (name == errors_port) return outputs.size();
     edge_error(e, "node '" + id + "' has no output port '" + name + "' (it has: "
-                    + port_list(desc.outputs, true) + ")");
+                    + port_list(outputs, true) + ")");
     return std::nullopt;
   }
 
@@ -296,7 +298,7 @@ private:
     ctx.node_id = spec.id;
     ctx.parallelism = static_cast<std::size_t>(std::max<std::int64_t>(1, spec.parallelism));
     ctx.inputs = node.input_schemas;
-    ctx.output_connected.assign(node.desc->outputs.size(), false);
+    ctx.output_connected.assign(node.outputs.size(), false);
     for (const auto& edge : out_.edges)
       if (edge.from_node == i && edge.from_port < ctx.output_connected.size())
         ctx.output_connected[edge.from_port] = true;
@@ -315,11 +317,11 @@ private:
       return;
     }
     auto outputs = op->output_schemas();
-    bool complete = outputs.size() == node.desc->outputs.size()
+    bool complete = outputs.size() == node.outputs.size()
                     && std::all_of(outputs.begin(), outputs.end(), [](const auto& s) { return s; });
     if (!complete) {
       node_error(i, "operator of kind '" + spec.kind + "' gave " + std::to_string(outputs.size())
-                      + " output schemas for " + std::to_string(node.desc->outputs.size())
+                      + " output schemas for " + std::to_string(node.outputs.size())
                       + " output ports (or a null one)");
       return;
     }

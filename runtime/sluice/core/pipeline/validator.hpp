@@ -41,6 +41,9 @@ struct resolved_edge {
 struct resolved_node {
   const node_spec* spec = nullptr;
   const descriptor* desc = nullptr;
+  /// The data output ports of this node: desc->outputs, or for kinds with
+  /// dynamic outputs the ports its params name. `errors` comes after them.
+  std::vector<port_spec> outputs;
   std::vector<schema_ptr> input_schemas;  ///< per input port; null if unconnected
   std::vector<schema_ptr> output_schemas; ///< per output port, then the errors port
 };
