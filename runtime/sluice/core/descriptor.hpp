@@ -68,6 +68,29 @@ struct descriptor {
   /// callbacks: the runtime gives each instance its own thread instead of a
   /// slot on the cooperative scheduler.
   bool blocking_io = false;
+  /// Output ports named by params (transform.route). When true, a node's data
+  /// output ports are `output_names(params)` (the node's params as written in
+  /// the pipeline file), in that order, instead of `outputs`, which then only
+  /// documents the fixed ones for the catalog. `output_names` never throws:
+  /// on bad params it returns what it can and the factory reports the error.
+  /// The operator's output_schemas() and the context's output_connected
+  /// follow the same order.
+  bool dynamic_outputs = false;
+  std::function<std::vector<std::string>(const nlohmann::json& params)> output_names;
+
+  /// The data output ports of a node with `params`: `outputs`, or the
+  /// dynamic ones (help taken from `outputs` where a name matches).
+  std::vector<port_spec> outputs_for(const nlohmann::json& params) const {
+    if (!dynamic_outputs || !output_names) return outputs;
+    std::vector<port_spec> out;
+    for (auto& name : output_names(params)) {
+      port_spec p{name, {}};
+      for (const auto& fixed : outputs)
+        if (fixed.name == name) p.help = fixed.help;
+      out.push_back(std::move(p));
+    }
+    return out;
+  }
 
   bool is_source() const { return inputs.empty(); }
   bool is_sink() const { return outputs.empty(); }
