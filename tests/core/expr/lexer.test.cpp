@@ -96,3 +96,30 @@ TEST_CASE("a number out of range is an error at its first digit") {
   CHECK(e.message == "integer 9223372036854775808 is out of range (int64)");
   CHECK(compile_error("value > 1e999").message == "number 1e999 is out of range");
 }
+
+TEST_CASE("the lexer reads commas, || and the SQL reserved words in any case") {
+  using k = token_kind;
+  CHECK(kinds("a, b || c") ==
+        std::vector<k>{k::identifier, k::comma, k::identifier, k::concat, k::identifier, k::end});
+  CHECK(kinds("NULL is In between LIKE case When THEN else END") ==
+        std::vector<k>{k::kw_null, k::kw_is, k::kw_in, k::kw_between, k::kw_like, k::kw_case,
+                       k::kw_when, k::kw_then, k::kw_else, k::kw_end, k::end});
+  CHECK(kinds("cast extract interval escape as from") ==
+        std::vector<k>{k::identifier, k::identifier, k::identifier, k::identifier,
+                       k::identifier, k::identifier, k::end});
+  CHECK(compile_error("seq | 1").message == "unexpected character '|'");
+}
+
+TEST_CASE("the lexer reads a number followed by a unit as a duration in microseconds") {
+  auto t = tokenize("10us 250ms 1.5s 2sec 1m 5min 2h 1d 3");
+  REQUIRE(t.size() == 10);
+  std::vector<std::int64_t> expected{10, 250'000, 1'500'000, 2'000'000, 60'000'000,
+                                     300'000'000, 7'200'000'000, 86'400'000'000};
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    CHECK(t[i].kind == token_kind::duration);
+    CHECK(t[i].int_value == expected[i]);
+  }
+  CHECK(t[8].kind == token_kind::integer);
+  CHECK(compile_error("seq + 5sx").message == "malformed number '5sx'");
+  CHECK(compile_error("seq + 5s.2").message == "malformed number '5s.2'");
+}

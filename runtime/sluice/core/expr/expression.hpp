@@ -34,17 +34,29 @@ struct row_errors {
 
 class node; // the compiled tree (internal)
 
-/// An expression compiled against one input schema: field references are
-/// resolved to column indexes and every operator is typed, once, at plan
+/// An expression compiled against one input schema: field names are
+/// resolved to column indexes, every operator and function is typed,
+/// constants are computed and regular expressions compiled, once, at plan
 /// time. Evaluation is batch-at-a-time: each node of the tree runs a tight
 /// loop over whole columns; nothing is allocated per record.
 ///
-/// Language (first version): field names (letters, digits, _; or "quoted"),
-/// int/double/'string'/true/false literals, + - * / %, = != <> < <= > >=,
-/// AND OR NOT, parentheses. int op double gives double; + on strings
-/// concatenates; comparisons need comparable types (numbers with numbers,
-/// strings with strings, timestamps with timestamps, bools with bools).
-/// Integer division or modulo by zero is a row error.
+/// The language is the scalar part of SQL (full reference with every
+/// function: operators/docs/expressions.md):
+/// - literals: ints, doubles, 'strings', true/false, NULL, durations (5s,
+///   250ms, 1m, 2h, 1d, INTERVAL '5' SECOND: ints of microseconds); fields
+///   bare or "quoted" (reserved words must be quoted);
+/// - operators, loosest first: OR, AND, NOT, comparisons (= != <> < <= > >=)
+///   with IS [NOT] NULL/TRUE/FALSE, [NOT] IN (...), [NOT] BETWEEN .. AND ..,
+///   [NOT] LIKE .. [ESCAPE ..], then ||, + -, * / %, unary minus;
+/// - CASE WHEN .. THEN .. [ELSE ..] END, CASE x WHEN .., CAST(x AS type),
+///   EXTRACT(part FROM ts), and case-insensitive functions: string (lower,
+///   substr, regexp_match, ...), math (abs, round, sqrt, pow, ...), time
+///   (to_timestamp, date_trunc, ...), coalesce, if, nullif, greatest, least,
+///   hash.
+/// int op double gives double; timestamp +/- int (microseconds) gives a
+/// timestamp. Nulls follow SQL's three-valued logic. Type errors are
+/// expression_errors at compile time; values that cannot be computed
+/// (division by zero, a failed cast, sqrt of a negative) are row errors.
 class compiled_expression {
 public:
   /// Throws expression_error.

@@ -76,7 +76,8 @@ node_ptr fold_constant(node_ptr n) {
   static const batch one_row(make_schema({}), {}, 1);
   row_errors errors;
   column_ptr c = n->evaluate(one_row, &errors);
-  if (!errors.empty() || c->is_null(0)) return n;
+  if (!errors.empty()) return n;
+  if (c->is_null(0)) return make_null(n->type());
   return make_literal(scalar_at(*c, 0));
 }
 

@@ -12,23 +12,34 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool is_name_char(char c) { return is_name_start(c) || is_digit(c); }
 
-bool equals_ignore_case(std::string_view a, std::string_view lower) {
-  if (a.size() != lower.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char c = a[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != lower[i]) return false;
-  }
-  return true;
-}
+struct keyword {
+  std::string_view spelling;
+  token_kind kind;
+};
+
+constexpr keyword keywords[] = {
+  {"and", token_kind::kw_and},   {"or", token_kind::kw_or},     {"not", token_kind::kw_not},
+  {"true", token_kind::kw_true}, {"false", token_kind::kw_false}, {"null", token_kind::kw_null},
+  {"is", token_kind::kw_is},     {"in", token_kind::kw_in},     {"between", token_kind::kw_between},
+  {"like", token_kind::kw_like}, {"case", token_kind::kw_case}, {"when", token_kind::kw_when},
+  {"then", token_kind::kw_then}, {"else", token_kind::kw_else}, {"end", token_kind::kw_end},
+};
 
 token_kind keyword_or_identifier(std::string_view word) {
-  if (equals_ignore_case(word, "and")) return token_kind::kw_and;
-  if (equals_ignore_case(word, "or")) return token_kind::kw_or;
-  if (equals_ignore_case(word, "not")) return token_kind::kw_not;
-  if (equals_ignore_case(word, "true")) return token_kind::kw_true;
-  if (equals_ignore_case(word, "false")) return token_kind::kw_false;
+  for (const auto& k : keywords)
+    if (equals_ignore_case(word, k.spelling)) return k.kind;
   return token_kind::identifier;
+}
+
+// Microseconds per unit of a duration literal, or 0 for no unit.
+double duration_unit(std::string_view unit) {
+  if (unit == "us") return 1;
+  if (unit == "ms") return 1e3;
+  if (unit == "s" || unit == "sec") return 1e6;
+  if (unit == "m" || unit == "min") return 60e6;
+  if (unit == "h") return 3600e6;
+  if (unit == "d") return 86400e6;
+  return 0;
 }
 
 // Reads a literal or name enclosed in `quote`, where a doubled quote stands
@@ -50,7 +61,21 @@ std::size_t read_quoted(std::string_view text, std::size_t start, char quote, st
   }
 }
 
-// Reads an integer or real literal starting at a digit.
+// A duration literal: the number in [start, unit_start), the unit up to `end`.
+std::size_t read_duration(std::string_view text, std::size_t start, std::size_t unit_start,
+                          std::size_t end, double unit, token& t) {
+  double value = 0;
+  std::from_chars(text.data() + start, text.data() + unit_start, value);
+  double micros = value * unit + 0.5;
+  if (!(micros < 9.2e18))
+    fail_at(text, start,
+            "duration " + std::string(text.substr(start, end - start)) + " is out of range");
+  t.kind = token_kind::duration;
+  t.int_value = static_cast<std::int64_t>(micros);
+  return end;
+}
+
+// Reads an integer, real or duration literal starting at a digit.
 std::size_t read_number(std::string_view text, std::size_t start, token& t) {
   std::size_t i = start;
   bool real = false;
@@ -71,6 +96,14 @@ std::size_t read_number(std::string_view text, std::size_t start, token& t) {
     } else {
       bad = true;
     }
+  }
+  std::size_t unit_start = i;
+  if (!bad && i < text.size() && is_name_start(text[i])) {
+    std::size_t j = i;
+    while (j < text.size() && is_name_char(text[j])) ++j;
+    if (double unit = duration_unit(text.substr(i, j - i));
+        unit != 0 && (j == text.size() || text[j] != '.'))
+      return read_duration(text, start, unit_start, j, unit, t);
   }
   if (bad || (i < text.size() && (is_name_char(text[i]) || text[i] == '.'))) {
     while (i < text.size() && (is_name_char(text[i]) || text[i] == '.')) ++i;
@@ -100,6 +133,11 @@ std::size_t read_operator(std::string_view text, std::size_t i, token_kind& kind
   switch (c) {
     case '(': kind = token_kind::lparen; return 1;
     case ')': kind = token_kind::rparen; return 1;
+    case ',': kind = token_kind::comma; return 1;
+    case '|':
+      if (next != '|') return 0;
+      kind = token_kind::concat;
+      return 2;
     case '+': kind = token_kind::plus; return 1;
     case '-': kind = token_kind::minus; return 1;
     case '*': kind = token_kind::star; return 1;
@@ -135,6 +173,22 @@ std::size_t column_of(std::string_view text, std::size_t offset) {
 
 void fail_at(std::string_view text, std::size_t offset, const std::string& message) {
   throw expression_error(column_of(text, offset), message);
+}
+
+bool equals_ignore_case(std::string_view a, std::string_view lower) {
+  if (a.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char c = a[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
+bool is_reserved(token_kind k) {
+  for (const auto& kw : keywords)
+    if (kw.kind == k) return true;
+  return false;
 }
 
 std::string describe(const token& t) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <vector>
 
 #include "sluice/core/expr/node.hpp"
 
@@ -20,7 +21,8 @@ node_ptr make_literal(scalar value);
 scalar scalar_at(const column& c, std::size_t row);
 
 /// Evaluates a tree without field references once; returns the equivalent
-/// literal, or `n` itself when that fails (division by zero) or gives null.
+/// literal (a typed null constant for null), or `n` itself when that fails
+/// (division by zero).
 node_ptr fold_constant(node_ptr n);
 
 enum class arithmetic_op { add, sub, mul, div, mod };
@@ -51,5 +53,54 @@ node_ptr make_logic(logic_op op, node_ptr l, node_ptr r);
 
 /// NOT of a bool (null stays null).
 node_ptr make_not(node_ptr operand);
+
+/// A null of type `t` on every row. The NULL literal starts `untyped` (its
+/// type reads as string) until its context retypes it with `typed_as`.
+node_ptr make_null(value_type t, bool untyped = false);
+
+/// True for the NULL literal not yet given a type.
+bool is_untyped_null(const node_ptr& n);
+
+/// True for any null constant, typed or not.
+bool is_null_constant(const node_ptr& n);
+
+/// `n`, or a null of type `t` when `n` is an untyped null.
+node_ptr typed_as(node_ptr n, value_type t);
+
+/// `x IS NULL` (`IS NOT NULL` when `negated`); never null itself.
+node_ptr make_is_null(node_ptr x, bool negated);
+
+/// `x IN (items)` for constant items of x's comparison kind (all numbers,
+/// all strings, all bools or all timestamps); `has_null` when the list held
+/// a NULL. SQL semantics: no match in a list with a null gives null.
+node_ptr make_in_set(node_ptr x, std::vector<scalar> items, bool has_null, bool negated);
+
+/// `s LIKE pattern` on strings: % any run, _ one character, `escape` (a byte,
+/// or -1 for none) makes the next character literal. A constant pattern is
+/// checked by the caller; a per-row pattern ending in the escape is a row error.
+node_ptr make_like(node_ptr s, node_ptr pattern, int escape, bool negated);
+
+/// True when `pattern` ends with an unpaired `escape`.
+bool like_pattern_dangles(std::string_view pattern, int escape);
+
+struct case_branch {
+  node_ptr when; ///< a bool
+  node_ptr then;
+};
+
+/// CASE WHEN ... THEN ... [ELSE ...] END. Every `then` and `otherwise` (null
+/// for no ELSE) share one type. A row takes the first branch whose `when` is
+/// true; row errors count only where a part is actually used for the row.
+node_ptr make_case(std::vector<case_branch> branches, node_ptr otherwise);
+
+/// coalesce(args...): the first non-null argument per row (all one type).
+node_ptr make_coalesce(std::vector<node_ptr> args);
+
+/// True when CAST(from AS to) is allowed.
+bool can_cast(value_type from, value_type to);
+
+/// CAST(x AS to); `x` itself when it already has that type. Strings that do
+/// not parse and doubles out of int range are row errors naming the value.
+node_ptr make_cast(node_ptr x, value_type to);
 
 } // namespace sluice::core::expr

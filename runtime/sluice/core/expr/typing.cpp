@@ -18,11 +18,6 @@ using vt = value_type;
                                    std::string(name_of(r)));
 }
 
-bool comparable(vt l, vt r) {
-  if (is_numeric(l) && is_numeric(r)) return true;
-  return l == r;
-}
-
 // The node for + - * / %, or nullopt when the types do not fit.
 std::optional<node_ptr> arithmetic(binary_op op, const node_ptr& l, const node_ptr& r) {
   vt a = l->type(), b = r->type();
@@ -67,14 +62,67 @@ compare_op compare_of(binary_op op) {
 }
 
 node_ptr folded(node_ptr n, const node_ptr& a, const node_ptr& b = nullptr) {
-  if (a->constant() && (!b || b->constant())) return fold_constant(std::move(n));
+  if (is_constant(a) && (!b || is_constant(b))) return fold_constant(std::move(n));
   return n;
+}
+
+// The type an untyped NULL on one side of `op` takes from the other side
+// (`other` is null when both sides are NULL).
+vt null_type_for(binary_op op, const node_ptr& other, bool null_on_left) {
+  switch (op) {
+    case binary_op::and_:
+    case binary_op::or_: return vt::boolean;
+    case binary_op::concat: return vt::string;
+    default: break;
+  }
+  if (!other) return vt::int64;
+  vt t = other->type();
+  // ts + NULL, NULL + ts, ts - NULL: the NULL is a duration (int).
+  if (t == vt::timestamp && (op == binary_op::add || (op == binary_op::sub && !null_on_left)))
+    return vt::int64;
+  return t;
+}
+
+void type_nulls(binary_op op, node_ptr& l, node_ptr& r) {
+  bool ln = is_untyped_null(l), rn = is_untyped_null(r);
+  if (ln) l = make_null(null_type_for(op, rn ? nullptr : r, true));
+  if (rn) r = make_null(null_type_for(op, ln ? nullptr : l, false));
 }
 
 } // namespace
 
+bool comparable(vt l, vt r) {
+  if (is_numeric(l) && is_numeric(r)) return true;
+  return l == r;
+}
+
+bool is_constant(const node_ptr& n) { return n->constant() || is_null_constant(n); }
+
+std::optional<value_type> unify(const std::vector<node_ptr>& values, std::size_t& clash) {
+  std::optional<vt> common;
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    if (is_untyped_null(values[k])) continue;
+    vt t = values[k]->type();
+    if (!common || *common == t) common = t;
+    else if (is_numeric(*common) && is_numeric(t)) common = vt::float64;
+    else {
+      clash = k;
+      return std::nullopt;
+    }
+  }
+  clash = values.size();
+  return common;
+}
+
+node_ptr coerce(node_ptr n, value_type t) {
+  if (is_untyped_null(n)) return make_null(t);
+  if (n->type() == vt::int64 && t == vt::float64) return make_cast(std::move(n), t);
+  return n;
+}
+
 node_ptr make_binary(binary_op op, node_ptr l, node_ptr r, std::string_view spelling,
                      std::size_t column) {
+  type_nulls(op, l, r);
   vt a = l->type(), b = r->type();
   node_ptr n;
   switch (op) {
@@ -102,11 +150,17 @@ node_ptr make_binary(binary_op op, node_ptr l, node_ptr r, std::string_view spel
       if (a != vt::boolean || b != vt::boolean) type_error(spelling, "bools", a, b, column);
       n = make_logic(op == binary_op::and_ ? logic_op::and_ : logic_op::or_, l, r);
       break;
+    case binary_op::concat:
+      if (a != vt::string && b != vt::string)
+        type_error(spelling, "a string on one side", a, b, column);
+      n = make_concat(make_cast(l, vt::string), make_cast(r, vt::string));
+      break;
   }
   return folded(std::move(n), l, r);
 }
 
 node_ptr make_unary(unary_op op, node_ptr operand, std::string_view spelling, std::size_t column) {
+  operand = typed_as(std::move(operand), op == unary_op::negate ? vt::int64 : vt::boolean);
   vt t = operand->type();
   node_ptr n;
   if (op == unary_op::negate) {
