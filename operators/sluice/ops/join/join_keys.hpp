@@ -1,0 +1,53 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "sluice/core/batch.hpp"
+
+namespace sluice::ops {
+
+/// Hashes the join-key columns of one input, a batch at a time: one combined
+/// 64-bit hash per row. Equal keys hash equally whatever batch or side they
+/// come from (both sides' key types match). Reuses its buffers: no
+/// allocation per batch once warmed up.
+class key_hasher {
+public:
+  explicit key_hasher(std::vector<std::size_t> columns) : columns_(std::move(columns)) {}
+
+  /// The key column indices, in `on` order.
+  const std::vector<std::size_t>& columns() const { return columns_; }
+
+  /// Hashes every row of `b`; the result is valid until the next call.
+  const std::vector<std::uint64_t>& hash(const core::batch& b);
+
+  /// True when a key field of row `row` is null: SQL equality never holds.
+  bool has_null(const core::batch& b, std::size_t row) const {
+    for (auto c : columns_)
+      if (b.col(c).is_null(row)) return true;
+    return false;
+  }
+
+private:
+  std::vector<std::size_t> columns_;
+  std::vector<std::uint64_t> hashes_;
+  std::vector<std::uint64_t> scratch_;
+};
+
+/// SQL equality of two non-null values of the same type.
+bool values_equal(const core::column& a, std::size_t ra, const core::column& b, std::size_t rb);
+
+/// Whether row `ra` of `a` and row `rb` of `b` have equal keys; `A` and `B`
+/// are anything with `col(i)` (a batch, a row_store). Nulls never match.
+template <class A, class B>
+bool keys_equal(const A& a, const std::vector<std::size_t>& a_keys, std::size_t ra, const B& b,
+                const std::vector<std::size_t>& b_keys, std::size_t rb) {
+  for (std::size_t k = 0; k < a_keys.size(); ++k) {
+    const core::column& ca = a.col(a_keys[k]);
+    const core::column& cb = b.col(b_keys[k]);
+    if (ca.is_null(ra) || cb.is_null(rb) || !values_equal(ca, ra, cb, rb)) return false;
+  }
+  return true;
+}
+
+} // namespace sluice::ops
