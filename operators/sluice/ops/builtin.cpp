@@ -7,6 +7,13 @@
 #include "sluice/ops/transform/filter.hpp"
 #include "sluice/ops/transform/map.hpp"
 #include "sluice/ops/transform/throttle.hpp"
+#include "sluice/ops/join/interval_join.hpp"
+#include "sluice/ops/join/window_join.hpp"
+#include "sluice/ops/transform/dedupe.hpp"
+#include "sluice/ops/transform/flatten.hpp"
+#include "sluice/ops/transform/lookup.hpp"
+#include "sluice/ops/transform/route.hpp"
+#include "sluice/ops/transform/union.hpp"
 // @includes (each area adds its headers above this line)
 
 namespace sluice::ops {
@@ -19,12 +26,19 @@ void register_builtins(core::registry& reg) {
   reg.add(filter_descriptor());
   reg.add(map_descriptor());
   reg.add(throttle_descriptor());
+  reg.add(union_descriptor());
+  reg.add(route_descriptor());
+  reg.add(dedupe_descriptor());
+  reg.add(lookup_descriptor());
+  reg.add(flatten_descriptor());
   // @transform
   // windows
   // @window
   // synopses
   // @synopsis
   // joins
+  reg.add(window_join_descriptor());
+  reg.add(interval_join_descriptor());
   // @join
   // sinks
   reg.add(file_sink_descriptor());

@@ -1,0 +1,102 @@
+// The CSV side of lookup_source.hpp.
+#include <fstream>
+#include <stdexcept>
+
+#include "sluice/core/errors.hpp"
+#include "sluice/ops/transform/csv_reader.hpp"
+#include "sluice/ops/transform/lookup_source.hpp"
+#include "sluice/ops/transform/text_values.hpp"
+
+namespace sluice::ops {
+
+namespace {
+
+std::ifstream open_csv(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw core::param_error("path", "cannot open '" + path + "'");
+  return in;
+}
+
+} // namespace
+
+std::vector<core::field> describe_csv(const std::string& path) {
+  auto in = open_csv(path);
+  csv_reader reader(in);
+  std::vector<std::string> cells;
+  std::vector<bool> quoted;
+  std::vector<core::field> fields;
+  try {
+    if (!reader.next(cells, quoted))
+      throw core::param_error("path", "'" + path + "' is empty: a header line is needed");
+    for (const auto& name : cells) {
+      if (name.empty())
+        throw core::param_error("path", "'" + path + "': empty column name in the header");
+      for (const auto& f : fields)
+        if (f.name == name)
+          throw core::param_error("path", "'" + path + "': column '" + name
+                                            + "' appears twice in the header");
+      fields.push_back({name, core::value_type::int64});
+    }
+    std::vector<bool> seen(fields.size(), false);
+    for (std::size_t row = 0; row < csv_inference_rows && reader.next(cells, quoted); ++row) {
+      if (cells.size() != fields.size())
+        throw core::param_error("path", "'" + path + "' line " + std::to_string(reader.line())
+                                          + ": " + std::to_string(cells.size())
+                                          + " fields, the header has "
+                                          + std::to_string(fields.size()));
+      for (std::size_t i = 0; i < cells.size(); ++i) {
+        if (cells[i].empty() && !quoted[i]) continue; // null
+        seen[i] = true;
+        fields[i].type = widen_for(fields[i].type, cells[i]);
+      }
+    }
+    for (std::size_t i = 0; i < fields.size(); ++i)
+      if (!seen[i]) fields[i].type = core::value_type::string;
+  } catch (const std::runtime_error& e) {
+    if (dynamic_cast<const core::param_error*>(&e)) throw;
+    throw core::param_error("path", "'" + path + "': " + e.what());
+  }
+  return fields;
+}
+
+std::vector<core::column> load_csv(const std::string& path,
+                                   const std::vector<core::field>& wanted) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot open '" + path + "'");
+  csv_reader reader(in);
+  std::vector<std::string> cells;
+  std::vector<bool> quoted;
+  if (!reader.next(cells, quoted)) throw std::runtime_error("'" + path + "' has no header line");
+  std::vector<std::size_t> at;
+  std::vector<core::column> out;
+  for (const auto& w : wanted) {
+    std::size_t i = 0;
+    while (i < cells.size() && cells[i] != w.name) ++i;
+    if (i == cells.size())
+      throw std::runtime_error("'" + path + "' has no column '" + w.name + "' any more");
+    at.push_back(i);
+    out.emplace_back(w.type);
+  }
+  const std::size_t width = cells.size();
+  try {
+    while (reader.next(cells, quoted)) {
+      if (cells.size() != width)
+        throw std::runtime_error("line " + std::to_string(reader.line()) + ": "
+                                 + std::to_string(cells.size()) + " fields, the header has "
+                                 + std::to_string(width));
+      for (std::size_t k = 0; k < at.size(); ++k) {
+        const auto& cell = cells[at[k]];
+        if (cell.empty() && !quoted[at[k]]) out[k].append_null();
+        else if (!append_parsed(out[k], cell))
+          throw std::runtime_error("line " + std::to_string(reader.line()) + ", column '"
+                                   + wanted[k].name + "': '" + cell + "' is not of type "
+                                   + std::string(core::name_of(wanted[k].type)));
+      }
+    }
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error("lookup file '" + path + "' " + e.what());
+  }
+  return out;
+}
+
+} // namespace sluice::ops
