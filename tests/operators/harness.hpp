@@ -31,7 +31,7 @@ struct recorded_error {
 };
 
 /// Collects what an operator emits: batches per output port, the filtered
-/// count, errors with their reasons, and watermarks.
+/// count, errors with their reasons, watermarks, and the late count.
 class recording_emitter final : public core::emitter {
 public:
   explicit recording_emitter(std::size_t ports = 1) : batches(ports) {}
@@ -48,6 +48,7 @@ public:
     errors.push_back({row, reason, json});
   }
   void watermark(core::timestamp t) override { watermarks.push_back(t); }
+  void late(std::size_t n) override { late_count += n; }
 
   /// Records emitted on `port`.
   std::size_t rows(std::size_t port = 0) const {
@@ -72,12 +73,14 @@ public:
     filtered_count = 0;
     errors.clear();
     watermarks.clear();
+    late_count = 0;
   }
 
   std::vector<std::vector<core::batch_ptr>> batches;
   std::size_t filtered_count = 0;
   std::vector<recorded_error> errors;
   std::vector<core::timestamp> watermarks;
+  std::size_t late_count = 0; ///< records counted by late(n), not emitted
 };
 
 inline const core::descriptor& descriptor_of(const std::string& kind) {
@@ -150,6 +153,13 @@ public:
     path_ = std::filesystem::temp_directory_path()
             / ("sluice-ops-test-" + std::to_string(::getpid()) + "-"
                + std::to_string(counter++));
+    std::filesystem::create_directories(path_);
+  }
+  /// A fresh folder under `base` instead (e.g. the build folder).
+  explicit temp_dir(const std::filesystem::path& base) {
+    static std::atomic<int> counter{0};
+    path_ = base / ("sluice-ops-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }
   ~temp_dir() {
