@@ -12,6 +12,7 @@ packages=(
   libre2-dev          # regular expressions in expressions (regexp_match)
   libsimdjson-dev     # fast JSON lines parsing in source.file
   libsqlite3-dev      # sink.sqlite and transform.lookup
+  sqlite3             # golden tests read SQLite tables back
   catch2              # Catch2 v2 tests under CTest
 )
 

@@ -8,6 +8,8 @@
 # EXPECTED_DIR must have been written with the same lines; lines are compared
 # as sorted multisets, so parallel variants compare equal to serial runs.
 # A large output is expected as NAME.sha256: the SHA-256 of its sorted lines.
+# An SQLite table is expected as DB@TABLE.rows: its rows as `sqlite3` prints
+# them (fields separated by '|').
 set -euo pipefail
 sluice=$1 source_dir=$2 pipeline=$3 expected=$4
 
@@ -35,12 +37,23 @@ while IFS= read -r -d '' want; do
     fi
     continue
   fi
-  if [ ! -f "$work/$rel" ]; then
+  actual="$work/$rel"
+  if [[ $rel == *@*.rows ]]; then
+    db=${rel%@*} table=${rel##*@}
+    table=${table%.rows}
+    if [ ! -f "$work/$db" ]; then
+      echo "missing database: $db"
+      status=1
+      continue
+    fi
+    actual="$work/table.rows"
+    sqlite3 "$work/$db" "SELECT * FROM \"$table\"" > "$actual"
+  elif [ ! -f "$actual" ]; then
     echo "missing output: $rel"
     status=1
     continue
   fi
-  if ! diff <(LC_ALL=C sort "$want") <(LC_ALL=C sort "$work/$rel") > "$work/diff.txt"; then
+  if ! diff <(LC_ALL=C sort "$want") <(LC_ALL=C sort "$actual") > "$work/diff.txt"; then
     echo "output differs: $rel (< expected, > actual; sorted lines)"
     head -40 "$work/diff.txt"
     status=1

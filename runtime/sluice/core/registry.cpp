@@ -41,6 +41,7 @@ nlohmann::json registry::catalog() const {
                    {"summary", d.summary},
                    {"inputs", ports(d.inputs)},
                    {"outputs", std::move(outputs)},
+                   {"dynamic_outputs", d.dynamic_outputs},
                    {"properties", std::move(props)}});
   }
   return out;

@@ -208,4 +208,9 @@ TEST_CASE("a pipeline validates edges from the route's named ports and rejects u
   checked = core::check(doc, ops::builtin_registry());
   REQUIRE(checked.errors.size() == 1);
   CHECK_THAT(checked.errors[0].message, Catch::Contains("(it has: even, high, default, errors)"));
+
+  doc.edges[1].from.port = "";
+  checked = core::check(doc, ops::builtin_registry());
+  REQUIRE(checked.errors.size() == 1);
+  CHECK_THAT(checked.errors[0].message, Catch::Contains("say which: 'r.<port>'"));
 }

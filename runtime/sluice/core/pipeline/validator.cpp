@@ -133,6 +133,11 @@ private:
     const auto& outputs = out_.nodes[from].outputs;
     const auto& id = out_.doc.nodes[from].id;
     if (name.empty()) {
+      if (out_.nodes[from].desc->dynamic_outputs && outputs.size() > 1) {
+        edge_error(e, "node '" + id + "' has several output ports named by its params; say which: '"
+                        + id + ".<port>' (it has: " + port_list(outputs, true) + ")");
+        return std::nullopt;
+      }
       if (!outputs.empty()) return 0;
       edge_error(e, "node '" + id + "' has no data output; take its error records from '" + id + "."
                       + errors_port + "'");
