@@ -14,6 +14,12 @@
 #include "sluice/ops/transform/lookup.hpp"
 #include "sluice/ops/transform/route.hpp"
 #include "sluice/ops/transform/union.hpp"
+#include "sluice/ops/window/session.hpp"
+#include "sluice/ops/window/sliding.hpp"
+#include "sluice/ops/window/tumbling.hpp"
+#include "sluice/ops/synopsis/heavy_hitters.hpp"
+#include "sluice/ops/synopsis/running.hpp"
+#include "sluice/ops/synopsis/sample.hpp"
 // @includes (each area adds its headers above this line)
 
 namespace sluice::ops {
@@ -33,8 +39,14 @@ void register_builtins(core::registry& reg) {
   reg.add(flatten_descriptor());
   // @transform
   // windows
+  reg.add(tumbling_window_descriptor());
+  reg.add(sliding_window_descriptor());
+  reg.add(session_window_descriptor());
   // @window
   // synopses
+  reg.add(sample_descriptor());
+  reg.add(running_descriptor());
+  reg.add(heavy_hitters_descriptor());
   // @synopsis
   // joins
   reg.add(window_join_descriptor());

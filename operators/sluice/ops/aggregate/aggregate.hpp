@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +31,32 @@ public:
   virtual void result(core::column& out) const = 0;
 };
 
+/// The states of one aggregate for many groups, held column-wise and
+/// addressed by slot number: a window keeps one per aggregate for all its
+/// groups, so a new group costs no allocation of its own and adding a batch
+/// is one tight loop. Slots are numbered 0..size()-1; the owner recycles
+/// them (reset) instead of shrinking.
+class aggregate_slots {
+public:
+  virtual ~aggregate_slots() = default;
+  virtual std::size_t size() const = 0;
+  /// Appends empty slots until size() == n (n >= size()).
+  virtual void grow(std::size_t n) = 0;
+  /// For i < n: adds row rows[i] of `input` to slot slots[i] (`input` null:
+  /// count rows). Nulls are skipped, as in aggregate_state::add.
+  virtual void add(const core::column* input, const std::uint32_t* rows,
+                   const std::uint32_t* slots, std::size_t n) = 0;
+  /// For i < n, in order: folds slot from[i] of `other` (slots of the same
+  /// function; may be this object, then to[i] != from[i]) into slot to[i];
+  /// from[i] counts as the later input.
+  virtual void merge(const std::uint32_t* to, const aggregate_slots& other,
+                     const std::uint32_t* from, std::size_t n) = 0;
+  /// Appends the results of slots[0..n), in that order, to `out`.
+  virtual void results(const std::uint32_t* slots, std::size_t n, core::column& out) const = 0;
+  /// Makes slots[0..n) empty again (as new).
+  virtual void reset(const std::uint32_t* slots, std::size_t n) = 0;
+};
+
 /// One entry of a window's `aggregates` list, checked against the input
 /// schema once; creates a state per group.
 class aggregate_function {
@@ -45,6 +72,9 @@ public:
 
   virtual core::value_type result_type() const = 0;
   virtual std::unique_ptr<aggregate_state> create() const = 0;
+  /// Column-wise states for many groups. The default keeps one create()d
+  /// state per slot; the exact aggregates override it with flat arrays.
+  virtual std::unique_ptr<aggregate_slots> create_slots() const;
 
 private:
   std::string name_;
@@ -56,8 +86,8 @@ using aggregate_list = std::vector<std::unique_ptr<aggregate_function>>;
 /// Parses a window's `aggregates` param: a list of
 /// {"fn": name, "field": input field, "as": output name, "p": .., "k": ..}.
 /// Throws core::param_error(param, message) naming the entry ("aggregates[2]:
-/// unknown function 'medain'", "... field 'price' is a string; sum needs a
-/// number").
+/// unknown function 'medain'", "aggregates[2]: sum needs a number field,
+/// 'key' is a string"). Output names must be distinct.
 aggregate_list make_aggregates(const nlohmann::json& list, const core::schema& input,
                                const std::string& param = "aggregates");
 

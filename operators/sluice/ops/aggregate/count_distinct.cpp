@@ -1,0 +1,80 @@
+// count_distinct: the exact number of distinct non-null values, kept in a
+// hash set per group (memory grows with the distinct values).
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <unordered_set>
+
+#include "sluice/ops/aggregate/exact_aggregates.hpp"
+#include "sluice/ops/aggregate/op_aggregate.hpp"
+
+namespace sluice::ops {
+
+namespace {
+
+using core::column;
+using core::value_type;
+
+/// Fixed-width values as their 64-bit pattern: ints and timestamps as is,
+/// doubles with -0.0 folded into 0.0 and every NaN into one, bools as 0/1.
+template <value_type T>
+std::uint64_t bits_of(const column& c, std::size_t r) {
+  if constexpr (T == value_type::float64) {
+    double d = c.doubles[r];
+    if (d == 0.0) d = 0.0;
+    if (std::isnan(d)) d = std::nan("");
+    std::uint64_t b;
+    std::memcpy(&b, &d, sizeof b);
+    return b;
+  } else if constexpr (T == value_type::boolean) {
+    return c.bools[r] ? 1 : 0;
+  } else {
+    return static_cast<std::uint64_t>(c.ints[r]);
+  }
+}
+
+template <value_type T>
+struct fixed_distinct_op {
+  using state = std::unordered_set<std::uint64_t>;
+  static constexpr bool counts_rows = false;
+  void add(state& s, const column& in, std::size_t row) const { s.insert(bits_of<T>(in, row)); }
+  void merge(state& s, const state& later) const { s.insert(later.begin(), later.end()); }
+  void result(const state& s, column& out) const {
+    out.append_int(static_cast<std::int64_t>(s.size()));
+  }
+};
+
+struct string_distinct_op {
+  using state = std::unordered_set<std::string>;
+  static constexpr bool counts_rows = false;
+  void add(state& s, const column& in, std::size_t row) const {
+    s.emplace(in.string_at(row));
+  }
+  void merge(state& s, const state& later) const { s.insert(later.begin(), later.end()); }
+  void result(const state& s, column& out) const {
+    out.append_int(static_cast<std::int64_t>(s.size()));
+  }
+};
+
+} // namespace
+
+std::unique_ptr<aggregate_function> make_count_distinct(const aggregate_entry& e) {
+  e.require_field();
+  const auto& n = e.name;
+  const int i = e.input_index;
+  switch (e.field().type) {
+    case value_type::int64:
+    case value_type::timestamp:
+      return make_op_function<fixed_distinct_op<value_type::int64>>(n, i, value_type::int64);
+    case value_type::float64:
+      return make_op_function<fixed_distinct_op<value_type::float64>>(n, i, value_type::int64);
+    case value_type::boolean:
+      return make_op_function<fixed_distinct_op<value_type::boolean>>(n, i, value_type::int64);
+    case value_type::string:
+      return make_op_function<string_distinct_op>(n, i, value_type::int64);
+  }
+  e.fail("unsupported field type");
+}
+
+} // namespace sluice::ops

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sluice::ops {
+
+/// A hash index from byte-string keys to dense slots 0..size()-1, for
+/// bounded keyed state (space-saving counters, per-key running stats).
+/// The caller hashes the key (xxh3, see value_key.hpp) and keeps per-slot
+/// values in its own arrays indexed by slot. Lookups allocate nothing; a
+/// slot's key storage is reused when the slot is given a new key, so a full
+/// table that evicts and reuses slots stops allocating once warm.
+/// Open addressing with linear probing, load factor at most 1/2.
+class key_table {
+public:
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+  key_table() = default;
+
+  std::size_t size() const { return keys_.size(); }
+  /// Slot of `key`, or npos.
+  std::size_t find(std::uint64_t hash, std::string_view key) const;
+  /// Adds `key` (not present); returns its slot, which is the old size().
+  std::size_t insert(std::uint64_t hash, std::string_view key);
+  /// Gives slot `slot` the new key `key` (not present), dropping its old one.
+  void rekey(std::size_t slot, std::uint64_t hash, std::string_view key);
+  /// Removes every key.
+  void clear();
+
+  std::string_view key(std::size_t slot) const { return keys_[slot]; }
+  std::uint64_t hash(std::size_t slot) const { return hashes_[slot]; }
+
+private:
+  std::size_t position_of(std::size_t slot) const;
+  void place(std::size_t slot);
+  void unplace(std::size_t position);
+  void grow();
+
+  std::vector<std::string> keys_;
+  std::vector<std::uint64_t> hashes_;
+  std::vector<std::uint32_t> index_; ///< slot + 1 per position; 0 = empty
+  std::size_t mask_ = 0;
+};
+
+} // namespace sluice::ops

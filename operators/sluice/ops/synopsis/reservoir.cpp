@@ -1,0 +1,77 @@
+#include "sluice/ops/synopsis/reservoir.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "sluice/ops/aggregate/sketch/value_key.hpp"
+
+namespace sluice::ops {
+
+namespace {
+
+// Skips are counted in records; beyond this the stream will not reach.
+constexpr double max_skip = 1e18;
+
+std::uint64_t to_skip(double gap) {
+  if (!(gap < max_skip)) return static_cast<std::uint64_t>(max_skip);
+  return static_cast<std::uint64_t>(std::floor(gap));
+}
+
+} // namespace
+
+double sample_random::open_unit() {
+  // 53 random bits in (0, 1): (x + 0.5) / 2^53.
+  return (static_cast<double>(engine_() >> 11) + 0.5) * 0x1.0p-53;
+}
+
+std::uint64_t sample_random::geometric_skip(double p) {
+  return to_skip(std::log(open_unit()) / std::log1p(-p));
+}
+
+bool reservoir::offer(const core::batch& b, std::size_t row, sample_random& random) {
+  ++seen_;
+  if (seen_ <= k_) {
+    rows_.emplace_back();
+    order_.push_back(seen_);
+    store(rows_.size() - 1, b, row);
+    if (seen_ == k_) {
+      w_ = 1.0;
+      next_ = seen_;
+      draw_next(random);
+    }
+    return true;
+  }
+  if (seen_ != next_) return false;
+  const auto slot = static_cast<std::size_t>(random.below(k_));
+  store(slot, b, row);
+  order_[slot] = seen_;
+  draw_next(random);
+  return true;
+}
+
+void reservoir::draw_next(sample_random& random) {
+  w_ *= std::exp(std::log(random.open_unit()) / static_cast<double>(k_));
+  next_ += to_skip(std::log(random.open_unit()) / std::log1p(-w_)) + 1;
+}
+
+void reservoir::store(std::size_t slot, const core::batch& b, std::size_t row) {
+  auto& bytes = rows_[slot];
+  bytes.clear();
+  for (std::size_t c = 0; c < b.num_columns(); ++c) append_value_key(b.col(c), row, bytes);
+}
+
+void reservoir::append_to(core::batch_builder& out, const core::schema& s) const {
+  std::vector<std::size_t> slots(rows_.size());
+  std::iota(slots.begin(), slots.end(), 0);
+  std::sort(slots.begin(), slots.end(),
+            [&](std::size_t a, std::size_t b) { return order_[a] < order_[b]; });
+  for (std::size_t slot : slots) {
+    std::string_view bytes = rows_[slot];
+    for (std::size_t c = 0; c < s.size(); ++c)
+      read_value_key(bytes, s.at(c).type, out.column_at(c));
+    if (s.size() == 0) out.add_empty_row();
+  }
+}
+
+} // namespace sluice::ops

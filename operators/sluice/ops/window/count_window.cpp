@@ -1,0 +1,100 @@
+#include "sluice/ops/window/count_window.hpp"
+
+#include <algorithm>
+
+#include "sluice/ops/window/group_table.hpp"
+
+namespace sluice::ops {
+
+namespace {
+
+using core::timestamp;
+
+struct open_window {
+  std::uint32_t slot = 0;
+  std::int64_t records = 0;
+  timestamp first = 0, last = 0; ///< min and max time of its records
+};
+
+struct key_windows {
+  std::int64_t seen = 0;          ///< records of this key so far (mod slide)
+  std::vector<open_window> open;  ///< oldest first
+};
+
+class count_window final : public window_operator {
+public:
+  count_window(window_config_ptr cfg, const core::operator_context& ctx)
+    : window_operator(std::move(cfg), ctx), size_(cfg_->size), slide_(cfg_->slide),
+      states_(*cfg_->aggregates), keys_table_(cfg_->key_types) {}
+
+  std::size_t open_windows() const override { return open_count_; }
+  std::size_t open_groups() const override { return states_.live(); }
+
+protected:
+  void process(const core::batch& b, std::size_t) override {
+    key_columns_of(b, cfg_->key_fields, key_cols_);
+    const std::uint64_t* h = hashes();
+    bool added = false;
+    for (std::size_t r = 0; r < b.rows(); ++r) {
+      const auto row = static_cast<std::uint32_t>(r);
+      const timestamp t = time_at(r);
+      const std::uint32_t id = keys_table_.find_or_add(key_cols_.data(), r, h[r], added);
+      key_windows& k = keys_table_.payload(id);
+      if (k.seen == 0) {
+        k.open.push_back({states_.allocate(), 0, t, t});
+        ++open_count_;
+      }
+      for (auto& w : k.open) {
+        states_.defer(row, w.slot);
+        ++w.records;
+        w.first = std::min(w.first, t);
+        w.last = std::max(w.last, t);
+      }
+      if (++k.seen == slide_) k.seen = 0;
+      if (k.open.front().records == size_) {
+        states_.apply(b);
+        emit(id, k.open.front());
+        k.open.erase(k.open.begin());
+        if (k.open.empty() && k.seen == 0) keys_table_.erase(id);
+      }
+    }
+    states_.apply(b);
+    if (keys_table_.sparse()) keys_table_.compact();
+  }
+
+  void on_progress() override {}
+
+  // End of stream: every open window is emitted as it is, by key (first
+  // seen first), oldest window first.
+  void finish() override {
+    for (std::uint32_t id = 0; id < keys_table_.ids(); ++id) {
+      if (!keys_table_.live(id)) continue;
+      for (const auto& w : keys_table_.payload(id).open) emit(id, w);
+    }
+    keys_table_.clear();
+  }
+
+private:
+  void emit(std::uint32_t id, const open_window& w) {
+    writer_.append_key(keys_table_.key_columns(), id);
+    writer_.append_bounds(w.first, w.last + 1, 1);
+    writer_.append_results(states_, &w.slot, 1);
+    states_.release(w.slot);
+    --open_count_;
+  }
+
+  const std::int64_t size_, slide_;
+  group_states states_;
+  group_table<key_windows> keys_table_;
+  std::vector<const core::column*> key_cols_;
+  std::size_t open_count_ = 0;
+};
+
+} // namespace
+
+std::unique_ptr<window_operator> make_count_window(window_config_ptr cfg,
+                                                   const core::operator_context& ctx) {
+  return std::make_unique<count_window>(std::move(cfg), ctx);
+}
+
+} // namespace sluice::ops

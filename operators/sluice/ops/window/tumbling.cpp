@@ -1,0 +1,25 @@
+#include "sluice/ops/window/tumbling.hpp"
+
+#include "sluice/ops/window/count_window.hpp"
+#include "sluice/ops/window/time_window.hpp"
+#include "sluice/ops/window/window_config.hpp"
+
+namespace sluice::ops {
+
+core::descriptor tumbling_window_descriptor() {
+  core::descriptor d;
+  d.kind = "window.tumbling";
+  d.category = "window";
+  d.summary = "Aggregates per key over fixed, non-overlapping windows of time or of records";
+  d.inputs = window_inputs();
+  d.outputs = window_outputs();
+  d.properties = window_properties(window_shape::tumbling);
+  d.create = [](const core::params& p, const core::operator_context& ctx) -> core::operator_ptr {
+    auto cfg = make_window_config(window_shape::tumbling, p, ctx);
+    if (cfg->count_based) return make_count_window(cfg, ctx);
+    return make_time_window(cfg, ctx);
+  };
+  return d;
+}
+
+} // namespace sluice::ops

@@ -1,0 +1,91 @@
+#include "sluice/ops/window/window_operator.hpp"
+
+#include <algorithm>
+
+#include "sluice/ops/window/group_keys.hpp"
+
+namespace sluice::ops {
+
+window_operator::window_operator(window_config_ptr cfg, const core::operator_context& ctx)
+  : cfg_(std::move(cfg)), writer_(cfg_->output, cfg_->key_fields.size()), clock_(ctx.clock),
+    progress_tracker_(cfg_->input_channels, 1, cfg_->max_out_of_order),
+    single_channel_(cfg_->input_channels.empty() || cfg_->input_channels[0] <= 1) {}
+
+void window_operator::on_batch_from(std::size_t, std::size_t channel, const core::batch_ptr& bp,
+                                    core::emitter& out) {
+  if (!bp || bp->rows() == 0) return;
+  core::batch_ptr b = bp;
+  if (event_time()) {
+    const auto& ts = b->col(static_cast<std::size_t>(cfg_->ts_index));
+    if (ts.has_nulls()) { // those rows go to errors; the rest goes on
+      kept_rows_.clear();
+      for (std::size_t r = 0; r < b->rows(); ++r) {
+        if (ts.valid[r]) kept_rows_.push_back(static_cast<std::uint32_t>(r));
+        else out.error(*b, r, "timestamp field '" + cfg_->ts_name + "' is null");
+      }
+      if (kept_rows_.empty()) return;
+      b = b->select(kept_rows_);
+    }
+    ts_ = b->col(static_cast<std::size_t>(cfg_->ts_index)).ints.data();
+  } else {
+    ts_ = nullptr;
+    now_ = std::max(clock_us(), progress_);
+    if (now_ > progress_) move_progress(now_);
+  }
+  hash_group_keys(*b, cfg_->key_fields, hashes_, hash_scratch_);
+  late_rows_.clear();
+  process(*b, channel);
+  if (!late_rows_.empty()) {
+    if (cfg_->late_connected) out.emit(1, b->select(late_rows_));
+    else out.late(late_rows_.size());
+    late_rows_.clear();
+  }
+  ts_ = nullptr;
+  after(out);
+}
+
+void window_operator::on_input_ended(std::size_t port, std::size_t channel, core::emitter& out) {
+  if (event_time() && progress_tracker_.ended(port, channel))
+    move_progress(progress_tracker_.progress());
+  after(out);
+}
+
+void window_operator::on_input_idle(std::size_t port, std::size_t channel, core::emitter& out) {
+  if (event_time() && progress_tracker_.idle(port, channel))
+    move_progress(progress_tracker_.progress());
+  after(out);
+}
+
+void window_operator::on_end_of_stream(core::emitter& out) {
+  progress_ = core::max_timestamp;
+  finish();
+  after(out);
+}
+
+core::poll_result window_operator::poll(core::emitter& out, std::size_t) {
+  if (event_time()) return core::poll_result::idle();
+  core::timestamp now = clock_us();
+  if (now > progress_) {
+    move_progress(now);
+    after(out);
+  }
+  core::timestamp due = next_due();
+  if (due == core::max_timestamp) return core::poll_result::idle();
+  std::int64_t ns = due * 1000 - clock_->now_ns();
+  return core::poll_result::timer(std::max<std::int64_t>(ns, 1));
+}
+
+void window_operator::move_progress(core::timestamp p) {
+  progress_ = p;
+  on_progress();
+}
+
+void window_operator::after(core::emitter& out) {
+  writer_.flush(out);
+  if (progress_ > forwarded_) {
+    forwarded_ = progress_;
+    out.watermark(progress_);
+  }
+}
+
+} // namespace sluice::ops
