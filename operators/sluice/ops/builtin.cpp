@@ -20,6 +20,8 @@
 #include "sluice/ops/synopsis/heavy_hitters.hpp"
 #include "sluice/ops/synopsis/running.hpp"
 #include "sluice/ops/synopsis/sample.hpp"
+#include "sluice/ops/sink/sqlite_sink.hpp"
+#include "sluice/ops/source/file_source.hpp"
 // @includes (each area adds its headers above this line)
 
 namespace sluice::ops {
@@ -27,6 +29,7 @@ namespace sluice::ops {
 void register_builtins(core::registry& reg) {
   // sources
   reg.add(generator_descriptor());
+  reg.add(file_source_descriptor());
   // @source
   // transforms
   reg.add(filter_descriptor());
@@ -56,6 +59,7 @@ void register_builtins(core::registry& reg) {
   reg.add(file_sink_descriptor());
   reg.add(stdout_sink_descriptor());
   reg.add(null_sink_descriptor());
+  reg.add(sqlite_sink_descriptor());
   // @sink
 }
 

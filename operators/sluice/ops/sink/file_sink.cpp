@@ -1,21 +1,46 @@
 #include "sluice/ops/sink/file_sink.hpp"
 
 #include <cerrno>
+#include <charconv>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
 
 #include "sluice/core/params.hpp"
+#include "sluice/ops/sink/byte_size.hpp"
 #include "sluice/ops/sink/record_writer.hpp"
 
 namespace sluice::ops {
 
 namespace {
 
+namespace fs = std::filesystem;
+
+// The highest N of an existing "<path>.N", or 0.
+std::uint64_t highest_rotated(const std::string& path) {
+  fs::path p(path);
+  fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
+  const std::string prefix = p.filename().string() + ".";
+  std::uint64_t highest = 0;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
+    std::uint64_t n = 0;
+    const char* b = name.data() + prefix.size();
+    const char* e = name.data() + name.size();
+    auto r = std::from_chars(b, e, n);
+    if (r.ec == std::errc{} && r.ptr == e && n > highest) highest = n;
+  }
+  return highest;
+}
+
 class file_sink final : public core::operator_base {
 public:
-  file_sink(std::string path, record_format format, core::schema_ptr input)
-    : path_(std::move(path)), writer_(format, std::move(input), "'" + path_ + "'") {}
+  file_sink(std::string path, record_format format, core::schema_ptr input, std::uint64_t rotate)
+    : path_(std::move(path)), rotate_(rotate),
+      writer_(format, std::move(input), "'" + path_ + "'") {}
 
   ~file_sink() override {
     if (file_) std::fclose(file_); // close() was not called: best effort, no throw
@@ -24,7 +49,6 @@ public:
   std::vector<core::schema_ptr> output_schemas() const override { return {}; }
 
   void open() override {
-    namespace fs = std::filesystem;
     fs::path p(path_);
     if (p.has_parent_path()) {
       std::error_code ec;
@@ -32,14 +56,20 @@ public:
       if (ec)
         throw std::runtime_error("cannot create the folder of '" + path_ + "': " + ec.message());
     }
-    file_ = std::fopen(path_.c_str(), "wb");
-    if (!file_)
-      throw std::runtime_error("cannot open '" + path_ + "' for writing: " + std::strerror(errno));
-    writer_.open(file_);
+    if (rotate_) next_rotated_ = highest_rotated(path_) + 1;
+    open_file();
   }
 
   void on_batch(std::size_t, const core::batch_ptr& b, core::emitter&) override {
-    writer_.write(*b);
+    if (!rotate_) {
+      writer_.write(*b);
+      return;
+    }
+    std::size_t row = 0;
+    while (row < b->rows()) {
+      if (writer_.records_in_file() > 0 && writer_.file_bytes() >= rotate_) rotate();
+      row = writer_.write(*b, row, rotate_);
+    }
   }
 
   void on_end_of_stream(core::emitter&) override {
@@ -48,6 +78,18 @@ public:
 
   void close() override {
     if (!file_) return;
+    close_file();
+  }
+
+private:
+  void open_file() {
+    file_ = std::fopen(path_.c_str(), "wb");
+    if (!file_)
+      throw std::runtime_error("cannot open '" + path_ + "' for writing: " + std::strerror(errno));
+    writer_.open(file_);
+  }
+
+  void close_file() {
     std::FILE* f = file_;
     file_ = nullptr;
     try {
@@ -60,10 +102,21 @@ public:
       throw std::runtime_error("cannot write to '" + path_ + "': " + std::strerror(errno));
   }
 
-private:
+  // The full file becomes "<path>.N" (N counting up); writing goes on in a new one.
+  void rotate() {
+    close_file();
+    std::string target = path_ + "." + std::to_string(next_rotated_++);
+    if (std::rename(path_.c_str(), target.c_str()) != 0)
+      throw std::runtime_error("cannot rename '" + path_ + "' to '" + target
+                               + "': " + std::strerror(errno));
+    open_file();
+  }
+
   const std::string path_;
+  const std::uint64_t rotate_; ///< bytes per file; 0 = one file
   record_writer writer_;
   std::FILE* file_ = nullptr;
+  std::uint64_t next_rotated_ = 1;
 };
 
 } // namespace
@@ -74,19 +127,32 @@ core::descriptor file_sink_descriptor() {
   d.kind = "sink.file";
   d.category = "sink";
   d.blocking_io = true;
-  d.summary = "Writes records to a file as JSON lines or CSV";
+  d.summary = "Writes records to a file as JSON lines or CSV, optionally rotating it by size";
   d.inputs = {{"in", "records to write, any schema"}};
   d.properties = {
     prop("path", param_type::path,
          "file to write; parent folders are created, an existing file is replaced")
       .required(),
     format_property(),
+    prop("rotate", param_type::json,
+         "rotate by size: bytes (integer) or a size such as \"100MB\" or \"64KB\" (K = 1024); "
+         "a file that reaches it is renamed to path.1, path.2, ... (newest highest) and a new "
+         "one is started; 0 or absent = never"),
   };
   d.create = [](const core::params& p, const core::operator_context& ctx) -> core::operator_ptr {
     core::schema_ptr input = ctx.inputs.empty() ? nullptr : ctx.inputs[0];
     auto path = p.string("path");
     if (path.empty()) throw core::param_error("path", "must not be empty");
-    return std::make_unique<file_sink>(path, parse_record_format(p.string("format")), input);
+    std::uint64_t rotate = 0;
+    if (p.has("rotate") && !p.json("rotate").is_null()) {
+      auto size = parse_byte_size(p.json("rotate"));
+      if (!size)
+        throw core::param_error("rotate", "must be a number of bytes or a size such as \"100MB\", "
+                                          "got " + p.json("rotate").dump());
+      rotate = *size;
+    }
+    return std::make_unique<file_sink>(path, parse_record_format(p.string("format")), input,
+                                       rotate);
   };
   return d;
 }

@@ -25,6 +25,9 @@ record_writer::record_writer(record_format format, core::schema_ptr schema, std:
 void record_writer::open(std::FILE* f) {
   file_ = f;
   buffer_.reserve(buffer_size + 64 * 1024);
+  drained_ = 0;
+  file_records_ = 0;
+  header_done_ = false;
   if (format_ == record_format::csv && schema_) write_header(*schema_);
 }
 
@@ -33,23 +36,31 @@ void record_writer::write_header(const core::schema& s) {
   header_done_ = true;
 }
 
-void record_writer::write(const core::batch& b) {
+void record_writer::write(const core::batch& b) { write(b, 0, 0); }
+
+std::size_t record_writer::write(const core::batch& b, std::size_t begin, std::uint64_t limit) {
   if (!file_) throw std::logic_error("record_writer::write before open for " + target_);
   const std::size_t rows = b.rows();
+  if (begin >= rows) return rows;
+  std::size_t r = begin;
   if (format_ == record_format::csv) {
     if (!header_done_) write_header(b.fields());
-    for (std::size_t r = 0; r < rows; ++r) {
-      core::append_csv_record(b, r, buffer_);
+    while (r < rows) {
+      core::append_csv_record(b, r++, buffer_);
       if (buffer_.size() >= buffer_size) drain();
+      if (limit && file_bytes() >= limit) break;
     }
   } else {
-    for (std::size_t r = 0; r < rows; ++r) {
-      core::append_json_record(b, r, buffer_);
+    while (r < rows) {
+      core::append_json_record(b, r++, buffer_);
       buffer_.push_back('\n');
       if (buffer_.size() >= buffer_size) drain();
+      if (limit && file_bytes() >= limit) break;
     }
   }
-  records_ += rows;
+  records_ += r - begin;
+  file_records_ += r - begin;
+  return r;
 }
 
 void record_writer::drain() {
@@ -57,6 +68,7 @@ void record_writer::drain() {
   std::size_t n = std::fwrite(buffer_.data(), 1, buffer_.size(), file_);
   if (n != buffer_.size())
     throw std::runtime_error("cannot write to " + target_ + ": " + std::strerror(errno));
+  drained_ += n;
   buffer_.clear();
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
 
@@ -25,15 +26,24 @@ public:
   /// `target` names the destination in error messages ("'out.jsonl'").
   record_writer(record_format format, core::schema_ptr schema, std::string target);
 
-  /// Starts writing to `f` (the CSV header goes first).
+  /// Starts writing to `f` (the CSV header goes first). May be called again
+  /// after flush() to go on in another file (rotation): byte and record
+  /// counts of the file restart, and a CSV file gets its header again.
   void open(std::FILE* f);
   /// Formats every row of `b`; writes out when the buffer is full.
   /// Throws std::runtime_error naming the target if a write fails.
   void write(const core::batch& b);
+  /// Formats rows of `b` from `begin` on, stopping after the first row that
+  /// brings file_bytes() to `limit` or more (0 = no limit); writes at least
+  /// one row if any is left. Returns the index of the first row not written.
+  std::size_t write(const core::batch& b, std::size_t begin, std::uint64_t limit);
   /// Writes the buffer out and fflush()es the file.
   void flush();
 
   std::size_t records() const { return records_; }
+  /// Records and bytes (header included, buffered or written) of the current file.
+  std::size_t records_in_file() const { return file_records_; }
+  std::uint64_t file_bytes() const { return drained_ + buffer_.size(); }
 
 private:
   void write_header(const core::schema& s);
@@ -48,6 +58,8 @@ private:
   std::string buffer_;
   bool header_done_ = false;
   std::size_t records_ = 0;
+  std::size_t file_records_ = 0;
+  std::uint64_t drained_ = 0; ///< bytes of the current file already handed to fwrite
 };
 
 } // namespace sluice::ops

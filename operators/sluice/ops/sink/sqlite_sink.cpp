@@ -1,0 +1,76 @@
+#include "sluice/ops/sink/sqlite_sink.hpp"
+
+#include <algorithm>
+
+#include "sluice/core/params.hpp"
+#include "sluice/ops/descriptor_util.hpp"
+#include "sluice/ops/sink/sqlite_writer.hpp"
+
+namespace sluice::ops {
+
+namespace {
+
+class sqlite_sink final : public core::operator_base {
+public:
+  sqlite_sink(sqlite_writer::options opts, core::schema_ptr input)
+    : writer_(std::move(opts), std::move(input)) {}
+
+  std::vector<core::schema_ptr> output_schemas() const override { return {}; }
+  void open() override { writer_.open(); }
+  void on_batch(std::size_t, const core::batch_ptr& b, core::emitter& out) override {
+    writer_.write(*b, out);
+  }
+  void close() override { writer_.close(); }
+
+private:
+  sqlite_writer writer_;
+};
+
+} // namespace
+
+core::descriptor sqlite_sink_descriptor() {
+  using core::param_type;
+  core::descriptor d;
+  d.kind = "sink.sqlite";
+  d.category = "sink";
+  d.blocking_io = true;
+  d.summary = "Writes records into an SQLite table (append or upsert), one transaction per batch";
+  d.inputs = {{"in", "records to store, any schema"}};
+  d.properties = {
+    prop("path", param_type::path, "database file; created with its parent folders if absent")
+      .required(),
+    prop("table", param_type::string, "table to write; created from the input schema if absent")
+      .required(),
+    prop("mode", param_type::choice,
+         "append: insert every record; upsert: insert, or update the row with the same key")
+      .def("append")
+      .choices({"append", "upsert"}),
+    prop("key", param_type::string_list,
+         "fields that identify a row (the primary key of a created table); required for "
+         "upsert; when appending, a record with a key already stored goes to errors"),
+  };
+  d.create = [](const core::params& p, const core::operator_context& ctx) -> core::operator_ptr {
+    const auto& input = input_schema(ctx, 0, "in");
+    sqlite_writer::options cfg;
+    cfg.path = p.string("path");
+    if (cfg.path.empty()) throw core::param_error("path", "must not be empty");
+    cfg.table = p.string("table");
+    if (cfg.table.empty()) throw core::param_error("table", "must not be empty");
+    if (input->size() == 0) throw core::param_error("", "the input has no fields to store");
+    cfg.upsert = p.string("mode") == "upsert";
+    if (p.has("key")) cfg.key = p.strings("key");
+    if (cfg.upsert && cfg.key.empty())
+      throw core::param_error("key", "upsert needs a key: the fields that identify a row");
+    for (const auto& k : cfg.key) {
+      if (input->index_of(k) < 0)
+        throw core::param_error("key", "no field '" + k + "' in the input (" + input->to_string()
+                                         + ")");
+      if (std::count(cfg.key.begin(), cfg.key.end(), k) > 1)
+        throw core::param_error("key", "field '" + k + "' is listed twice");
+    }
+    return std::make_unique<sqlite_sink>(std::move(cfg), input);
+  };
+  return d;
+}
+
+} // namespace sluice::ops

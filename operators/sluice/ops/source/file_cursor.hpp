@@ -1,0 +1,73 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace sluice::ops {
+
+/// Reads one file sequentially in large chunks. The bytes read but not yet
+/// consumed are `pending()`; at least `padding` readable bytes always follow
+/// them, so a parser (simdjson) may read past the end of a record.
+///
+/// For `tail -F`-style following, `check()` tells, at end of file, whether
+/// the file was truncated (its size is below what was read) or replaced (the
+/// path now names another file: rotation). Not thread-safe; one owner.
+class file_cursor {
+public:
+  static constexpr std::size_t padding = 64;
+
+  file_cursor() = default;
+  ~file_cursor();
+  file_cursor(const file_cursor&) = delete;
+  file_cursor& operator=(const file_cursor&) = delete;
+
+  /// Opens `path` at its start, dropping any previous file and pending data.
+  /// False (with errno set) if it cannot be opened.
+  bool open(const std::string& path);
+  void close();
+  bool is_open() const { return fd_ >= 0; }
+  const std::string& path() const { return path_; }
+
+  std::string_view pending() const { return {buf_.get() + begin_, end_ - begin_}; }
+  /// Drops the first `n` pending bytes.
+  void consume(std::size_t n) { begin_ += n; }
+
+  /// Reads more bytes after the pending ones (moving them to the front and
+  /// growing the buffer when it is full). Returns the number of bytes read:
+  /// 0 means end of file for now. Throws std::runtime_error on a read error.
+  std::size_t fill();
+
+  enum class change {
+    none,      ///< same file, not shorter: more data may come
+    truncated, ///< shorter than what was read: start over with rewind()
+    replaced,  ///< the path names another file now: read this one out, reopen
+    missing,   ///< the path names no file now (mid-rotation): wait
+  };
+  /// What happened to the open file and its path since it was opened.
+  change check() const;
+
+  /// Reads again from offset 0, dropping pending data (after truncation).
+  void rewind();
+
+  /// At the start of a file: drops a UTF-8 byte order mark, if any.
+  void skip_utf8_bom();
+
+private:
+  void reserve(std::size_t capacity);
+
+  int fd_ = -1;
+  std::string path_;
+  std::unique_ptr<char[]> buf_;
+  std::size_t capacity_ = 0; ///< usable bytes; `padding` more are allocated
+  std::size_t begin_ = 0, end_ = 0;
+  std::uint64_t offset_ = 0; ///< bytes read from the file so far
+  dev_t dev_ = 0;
+  ino_t ino_ = 0;
+};
+
+} // namespace sluice::ops
