@@ -22,6 +22,9 @@ caf::actor_system_config& configure(caf::actor_system_config& cfg, const run_opt
   // the thread: keeps latency fair between stages.
   cfg.set("scheduler.max-throughput", 64);
   cfg.set("logger.verbosity", caf::atom("quiet"));
+  // Idle workers poll briefly, then sleep: a throttled or low-rate pipeline
+  // must not keep both cores spinning between its few messages.
+  cfg.set("work-stealing.moderate-poll-attempts", 50);
   cfg.add_message_type<core::batch_ptr>("sluice::batch_ptr");
   return cfg;
 }
