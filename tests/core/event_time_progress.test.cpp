@@ -41,3 +41,13 @@ TEST_CASE("an ended or idle channel stops holding progress back; an idle one res
   CHECK(p.all_ended());
   CHECK(p.progress() == max_timestamp);
 }
+
+TEST_CASE("when every open channel is idle, progress follows the records seen, ended channels included") {
+  event_time_progress p({2}, 1, 0);
+  p.observe(0, 0, 1000);
+  p.observe(0, 1, 5);
+  p.ended(0, 0); // channel 0 finished early; channel 1 holds progress at 5
+  CHECK(p.progress() == 5);
+  CHECK(p.idle(0, 1));
+  CHECK(p.progress() == 1000);
+}

@@ -36,13 +36,20 @@ bool event_time_progress::all_ended() const {
 }
 
 bool event_time_progress::recompute() {
-  timestamp lowest = max_timestamp;
+  timestamp lowest = max_timestamp, highest = min_timestamp;
   bool any_live = false, all_ended = true;
   for (const auto& c : channels_) {
     if (!c.ended) all_ended = false;
+    if (c.max_seen > highest) highest = c.max_seen;
     if (c.ended || c.idle) continue;
     any_live = true;
     if (c.max_seen < lowest) lowest = c.max_seen;
+  }
+  // Every channel still open is idle: none holds progress back, so it goes
+  // as far as the records seen on any channel allow.
+  if (!any_live && !all_ended) {
+    any_live = highest != min_timestamp;
+    lowest = highest;
   }
   timestamp next = progress_;
   if (all_ended) {
@@ -54,7 +61,7 @@ bool event_time_progress::recompute() {
       timestamp p = lowest - max_out_of_order_;
       if (p > next) next = p;
     }
-  } // all live channels idle: hold progress where it is
+  }
   if (next == progress_) return false;
   progress_ = next;
   return true;

@@ -11,7 +11,8 @@ namespace sluice::core {
 /// operator (windows, joins). Per channel it keeps the maximum event time
 /// seen; progress is the minimum, over channels that have not ended and are
 /// not idle, of that maximum minus `max_out_of_order`. A channel that has
-/// sent nothing yet holds progress back. Because it depends only on the
+/// sent nothing yet holds progress back. When every open channel is idle,
+/// the maximum seen on any channel (ended ones included) counts instead. Because it depends only on the
 /// records seen on each channel, the same input gives the same progress
 /// whatever the batch sizes or capacities.
 ///
