@@ -156,6 +156,10 @@ window_config_ptr make_window_config(window_shape shape, const core::params& p,
     if (t != core::value_type::timestamp)
       throw param_error("timestamp", "field '" + c->ts_name + "' is a "
                                        + std::string(core::name_of(t)) + "; it must be a timestamp");
+  } else if (c->count_based) {
+    // Count windows need no event time: without a timestamp field their
+    // window_start/window_end come from the arrival (processing-time) clock.
+    c->processing_time = true;
   } else if (!c->processing_time) {
     throw param_error("timestamp", "event-time windows need 'timestamp', the event-time field "
                                    "(or set time to \"processing\")");

@@ -71,7 +71,7 @@ core::poll_result window_operator::poll(core::emitter& out, std::size_t) {
   }
   core::timestamp due = next_due();
   if (due == core::max_timestamp) return core::poll_result::idle();
-  std::int64_t ns = due * 1000 - clock_->now_ns();
+  std::int64_t ns = due * 1000 - (clock_->now_ns() + clock_->wall_offset_ns());
   return core::poll_result::timer(std::max<std::int64_t>(ns, 1));
 }
 
