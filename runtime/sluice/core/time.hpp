@@ -30,6 +30,9 @@ std::string format_iso8601(timestamp t);
 /// returns the number of bytes written. No allocation: used by sinks.
 std::size_t format_iso8601(timestamp t, char* out);
 
+/// The proleptic Gregorian date of day `days` since 1970-01-01.
+void civil_from_days(std::int64_t days, std::int64_t& year, unsigned& month, unsigned& day);
+
 /// Human text for a duration: "1ms", "10s", "1.5s".
 std::string format_duration(duration_us d);
 
