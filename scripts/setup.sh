@@ -14,6 +14,15 @@ packages=(
   libsqlite3-dev      # sink.sqlite and transform.lookup
   sqlite3             # golden tests read SQLite tables back
   catch2              # Catch2 v2 tests under CTest
+  qt6-base-dev        # the editor: Qt 6 Widgets (and QtTest for its tests)
+  qt6-charts-dev      # the editor's throughput plots
+  libgl-dev           # Qt6Gui's CMake config looks for OpenGL headers
+  fonts-dejavu-core   # text in offscreen renders and screenshots
+  xvfb xauth          # xvfb-run: a real X display for the editor without a screen
+  prometheus-cpp-dev  # metric families and the Prometheus text format
+  libcpp-httplib-dev  # the HTTP metrics endpoint and `sluice top`'s client
+  prometheus          # promtool: tests check the /metrics exposition
+  tmux                # tests drive `sluice top` in a terminal
 )
 
 missing=()

@@ -1,0 +1,163 @@
+#pragma once
+
+#include <QHash>
+#include <QObject>
+#include <QPointF>
+#include <QString>
+#include <QStringList>
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <vector>
+
+#include "sluice/core/pipeline/document.hpp"
+#include "sluice/core/pipeline/validator.hpp"
+#include "sluice/core/registry.hpp"
+
+class QUndoStack;
+
+namespace sluice::editor {
+
+/// One edge as the editor names it: the endpoints exactly as the document
+/// stores them ("node" or "node.port"). (from, to) is unique in a valid
+/// document, so it identifies the edge.
+struct EdgeKey {
+  QString from;
+  QString to;
+  friend bool operator==(const EdgeKey& a, const EdgeKey& b) {
+    return a.from == b.from && a.to == b.to;
+  }
+};
+
+/// A port of a node as drawn: its name, and whether it is the implicit
+/// `errors` port or a window's `late` port (drawn distinctly).
+struct PortInfo {
+  QString name;
+  QString help;
+  bool isErrors = false;
+  bool isLate = false;
+};
+
+/// The model of DESIGN.md §6: owns the pipeline document; the scene and the
+/// docks only listen to its signals and call its edit functions. Every edit
+/// goes through a QUndoCommand on undoStack(), so undo/redo covers moves,
+/// property changes, connections, paste and auto-layout alike.
+///
+/// After every change the document is re-checked with core::check (the
+/// same validator as `sluice validate`); checked() and problems() are that
+/// result, and problemsChanged() is emitted.
+///
+/// Saving goes through core::pipeline_document::dump: a file opened and
+/// saved unchanged is byte-identical; moving nodes touches only `layout`.
+class PipelineModel : public QObject {
+  Q_OBJECT
+
+public:
+  explicit PipelineModel(const core::registry& registry, QObject* parent = nullptr);
+  ~PipelineModel() override;
+
+  const core::registry& registry() const;
+  const core::pipeline_document& document() const;
+  const core::checked_pipeline& checked() const;
+  QUndoStack* undoStack() const;
+
+  // --- files ---------------------------------------------------------------
+  /// Empty document, clean undo stack, no file.
+  void newDocument();
+  /// Replaces the document; returns "" or the error (document_error text,
+  /// naming the place). Structural errors refuse the file; validation
+  /// problems do not (they show as problems).
+  QString load(const QString& path);
+  /// As load, from text (clipboard, tests). `path` stays as it was.
+  QString loadText(const QString& json);
+  /// Writes document().dump(); returns "" or the error. Marks clean.
+  QString save(const QString& path);
+  QString filePath() const;
+  bool isDirty() const; ///< undo stack not at its clean index
+
+  // --- queries -------------------------------------------------------------
+  QStringList nodeIds() const; ///< in document order
+  const core::node_spec* node(const QString& id) const;
+  const core::descriptor* descriptorOf(const QString& id) const;
+  QPointF position(const QString& id) const; ///< from `layout`; (0,0) if absent
+  std::vector<PortInfo> inputPorts(const QString& id) const;
+  /// Data outputs (dynamic ones included), then `errors`.
+  std::vector<PortInfo> outputPorts(const QString& id) const;
+  std::vector<EdgeKey> edges() const; ///< in document order
+  /// The schema flowing on an edge as "name: type, ..." or "" if unknown.
+  QString edgeSchemaText(const EdgeKey& edge) const;
+  /// Field names of the schema arriving at a node's input port (for field
+  /// pickers); empty if unconnected or unknown.
+  QStringList inputFields(const QString& id, int inputPort = 0) const;
+  /// Every problem of the current document (validator diagnostics).
+  const std::vector<core::diagnostic>& problems() const;
+  std::vector<core::diagnostic> problemsOf(const QString& id) const;
+
+  // --- edits (each one undoable) ------------------------------------------
+  /// Adds a node of `kind` with its default params at `pos`; the id is
+  /// derived from the kind ("filter", "filter_2", ...). Returns the id, or
+  /// "" for an unknown kind.
+  QString addNode(const QString& kind, QPointF pos);
+  /// Removes the nodes and every edge touching them, as one command.
+  void removeNodes(const QStringList& ids);
+  /// Moves nodes (one command; consecutive moves of the same set while
+  /// dragging merge into one undo step).
+  void moveNodes(const QHash<QString, QPointF>& positions);
+  /// Sets one param (null removes it). Consecutive edits of the same param
+  /// merge into one undo step (typing in a field).
+  void setParam(const QString& id, const QString& name, const nlohmann::json& value);
+  void setParallelism(const QString& id, int parallelism);
+  void setOnError(const QString& id, const QString& policy); ///< "" = default
+  /// Renames a node, rewriting edges and layout. Returns "" or why not.
+  QString renameNode(const QString& id, const QString& newId);
+
+  /// Why connecting `from` ("node.port") to `to` would be refused, or "" if
+  /// it is accepted. Checked with the validator on a copy of the document:
+  /// port already taken, type mismatch, cycle, unknown field, ...
+  QString connectionProblem(const QString& from, const QString& to) const;
+  /// Connects if connectionProblem() is ""; returns the problem otherwise.
+  /// A port that is its node's only one is stored without the port name, as
+  /// a hand-written file would be.
+  QString connect(const QString& from, const QString& to);
+  void disconnect(const EdgeKey& edge);
+  void setEdgeCapacity(const EdgeKey& edge, qint64 capacity);
+  void setEdgePartition(const EdgeKey& edge, const QString& partition);
+
+  // --- clipboard -----------------------------------------------------------
+  /// A readable JSON fragment of the nodes, the edges between them and
+  /// their layout: {"nodes": [...], "edges": [...], "layout": {...}}.
+  QString copyFragment(const QStringList& ids) const;
+  /// Pastes a fragment (or a whole pipeline file) with its top-left node at
+  /// `at`; colliding ids get a suffix. One undo step. Returns the new ids;
+  /// on bad JSON returns {} and sets *error to the reason.
+  QStringList pasteFragment(const QString& json, QPointF at, QString* error = nullptr);
+
+  // --- layout --------------------------------------------------------------
+  /// Arranges the pipeline left to right in layers (longest path), ordering
+  /// each layer to reduce crossings (barycentre sweeps). One undo step.
+  void autoLayout();
+
+signals:
+  void documentReset(); ///< new/load: redraw everything
+  void nodeAdded(const QString& id);
+  void nodeRemoved(const QString& id);
+  void nodeChanged(const QString& id); ///< params, parallelism, on_error, ports
+  void nodeMoved(const QString& id, QPointF pos);
+  void nodeRenamed(const QString& oldId, const QString& newId);
+  void edgeAdded(const sluice::editor::EdgeKey& edge);
+  void edgeRemoved(const sluice::editor::EdgeKey& edge);
+  void edgeChanged(const sluice::editor::EdgeKey& edge);
+  void problemsChanged();
+  void dirtyChanged(bool dirty);
+  void filePathChanged(const QString& path);
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> d;
+  friend class ModelCommand;
+};
+
+} // namespace sluice::editor
+
+Q_DECLARE_METATYPE(sluice::editor::EdgeKey)

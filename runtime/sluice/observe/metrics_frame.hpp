@@ -1,0 +1,104 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sluice/core/metrics.hpp"
+#include "sluice/core/pipeline/validator.hpp"
+
+namespace sluice::observe {
+
+/// What a node (or instance) is mostly doing over the last second, with
+/// Flink's colours in mind: idle blue, busy red, back-pressured grey.
+enum class activity { idle, busy, backpressured, finished };
+std::string_view name_of(activity a);
+
+/// Rates over the last sampling interval plus the running totals, with
+/// Flink's metric meanings. busy + idle + backpressured ≈ 1000 ms/s.
+struct instance_rates {
+  std::string node;
+  std::size_t instance = 0;
+  core::instance_snapshot totals;
+  double records_in_per_second = 0;
+  double records_out_per_second = 0;
+  double busy_ms_per_second = 0;
+  double idle_ms_per_second = 0;
+  double backpressured_ms_per_second = 0;
+  activity state = activity::idle;
+};
+
+/// A node: its instances summed (rates, totals) and averaged (time split).
+struct node_rates {
+  std::string node;
+  std::string kind;
+  std::size_t parallelism = 1;
+  std::uint64_t records_in = 0, records_out = 0, errors = 0, late_dropped = 0, filtered = 0;
+  double records_in_per_second = 0;
+  double records_out_per_second = 0;
+  double busy_ms_per_second = 0;          ///< mean over instances
+  double idle_ms_per_second = 0;          ///< mean over instances
+  double backpressured_ms_per_second = 0; ///< mean over instances
+  std::optional<core::timestamp> watermark;  ///< min over instances, if event time is used
+  std::optional<double> watermark_lag_seconds; ///< wall clock minus watermark
+  activity state = activity::idle;
+};
+
+/// Queue fill of one edge: records waiting at the receiving end over the
+/// edge's capacity, 0..1.
+struct edge_fill {
+  std::string from; ///< as in the document: "node" or "node.port"
+  std::string to;
+  double fill = 0;
+};
+
+/// One sample of a whole run.
+struct metrics_frame {
+  double t_seconds = 0;              ///< since the run started
+  std::int64_t wall_ms = 0;          ///< Unix time of the sample, milliseconds
+  std::vector<node_rates> nodes;     ///< document order
+  std::vector<instance_rates> instances;
+  std::vector<edge_fill> edges;      ///< document order
+  /// The likely bottleneck: the busiest node downstream of back-pressured
+  /// ones (Flink's rule of thumb), or "" when nothing is back-pressured.
+  std::string bottleneck;
+};
+
+/// Turns successive instance snapshots of one run into frames with rates,
+/// and keeps the last `history_seconds` frames. Not thread-safe: one owner
+/// samples (the HTTP server's sampler thread, the editor's timer) and
+/// hands copies out.
+class metrics_sampler {
+public:
+  explicit metrics_sampler(const core::checked_pipeline& pipeline,
+                           std::size_t history_seconds = 300);
+
+  /// Adds a sample taken at steady-clock `now_ns` (wall clock `wall_ms`)
+  /// and returns the frame computed against the previous sample.
+  const metrics_frame& sample(const std::vector<core::instance_snapshot>& snapshot,
+                              std::int64_t now_ns, std::int64_t wall_ms);
+  /// The newest frame (empty frame before the first sample).
+  const metrics_frame& latest() const;
+  /// Oldest first, at most history_seconds frames.
+  const std::deque<metrics_frame>& history() const;
+
+private:
+  struct state;
+  std::shared_ptr<state> state_;
+};
+
+/// The bottleneck rule on its own, for tests and for frames read back.
+std::string find_bottleneck(const core::checked_pipeline& pipeline,
+                            const std::vector<node_rates>& nodes);
+
+/// JSON as served on /api/metrics, and back (the editor's attach mode reads
+/// frames from a remote run with frame_from_json).
+nlohmann::json to_json(const metrics_frame& frame);
+metrics_frame frame_from_json(const nlohmann::json& j);
+
+} // namespace sluice::observe
