@@ -8,7 +8,7 @@ PIPELINE ?= pipelines/quickstart.json
 
 CMAKE_FLAGS = -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DSANITIZE=$(SANITIZE)
 
-.PHONY: all setup configure build run test bench clean
+.PHONY: all setup configure build run editor test bench clean
 
 all: build
 
@@ -23,6 +23,10 @@ build: configure
 
 run: build
 	$(BUILD_DIR)/bin/sluice run $(PIPELINE)
+
+# Opens the desktop editor on PIPELINE (needs a display; `xvfb-run make editor` without one).
+editor: build
+	$(BUILD_DIR)/bin/sluice-editor $(PIPELINE)
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
