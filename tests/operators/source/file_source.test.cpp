@@ -5,7 +5,7 @@
 #include <fstream>
 
 #include "operators/harness.hpp"
-#include "sluice/ops/source/text_values.hpp"
+#include "sluice/ops/text/text_values.hpp"
 
 using namespace sluice;
 using sluice::test::make_operator;

@@ -1,6 +1,6 @@
 #include "sluice/ops/source/csv_record_reader.hpp"
 
-#include "sluice/ops/source/text_values.hpp"
+#include "sluice/ops/text/text_values.hpp"
 
 namespace sluice::ops {
 

@@ -3,9 +3,9 @@
 #include <vector>
 
 #include "sluice/core/schema.hpp"
-#include "sluice/ops/source/csv_scanner.hpp"
+#include "sluice/ops/text/csv_scanner.hpp"
 #include "sluice/ops/source/record_reader.hpp"
-#include "sluice/ops/source/text_values.hpp"
+#include "sluice/ops/text/text_values.hpp"
 
 namespace sluice::ops {
 

@@ -7,7 +7,7 @@
 #include <simdjson.h>
 
 #include "sluice/ops/source/file_cursor.hpp"
-#include "sluice/ops/source/text_values.hpp"
+#include "sluice/ops/text/text_values.hpp"
 
 namespace sluice::ops {
 

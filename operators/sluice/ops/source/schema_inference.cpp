@@ -9,10 +9,10 @@
 
 #include "sluice/core/errors.hpp"
 #include "sluice/core/time.hpp"
-#include "sluice/ops/source/csv_scanner.hpp"
+#include "sluice/ops/text/csv_scanner.hpp"
 #include "sluice/ops/source/file_cursor.hpp"
 #include "sluice/ops/source/jsonl_record_reader.hpp"
-#include "sluice/ops/source/text_values.hpp"
+#include "sluice/ops/text/text_values.hpp"
 
 namespace sluice::ops {
 

@@ -1,34 +1,38 @@
 // The CSV side of lookup_source.hpp.
 #include <fstream>
+#include <iterator>
+#include <optional>
 #include <stdexcept>
 
 #include "sluice/core/errors.hpp"
-#include "sluice/ops/transform/csv_reader.hpp"
+#include "sluice/ops/text/csv_text_reader.hpp"
+#include "sluice/ops/text/text_values.hpp"
 #include "sluice/ops/transform/lookup_source.hpp"
-#include "sluice/ops/transform/text_values.hpp"
 
 namespace sluice::ops {
 
 namespace {
 
-std::ifstream open_csv(const std::string& path) {
+/// The whole file; lookup tables are read once, at open. Null if it cannot
+/// be opened.
+std::optional<std::string> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw core::param_error("path", "cannot open '" + path + "'");
-  return in;
+  if (!in) return std::nullopt;
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 } // namespace
 
 std::vector<core::field> describe_csv(const std::string& path) {
-  auto in = open_csv(path);
-  csv_reader reader(in);
-  std::vector<std::string> cells;
-  std::vector<bool> quoted;
+  auto text = read_file(path);
+  if (!text) throw core::param_error("path", "cannot open '" + path + "'");
+  csv_text_reader reader(std::move(*text));
   std::vector<core::field> fields;
   try {
-    if (!reader.next(cells, quoted))
+    if (!reader.next())
       throw core::param_error("path", "'" + path + "' is empty: a header line is needed");
-    for (const auto& name : cells) {
+    for (const auto& cell : reader.fields()) {
+      std::string name(cell.text);
       if (name.empty())
         throw core::param_error("path", "'" + path + "': empty column name in the header");
       for (const auto& f : fields)
@@ -38,16 +42,17 @@ std::vector<core::field> describe_csv(const std::string& path) {
       fields.push_back({name, core::value_type::int64});
     }
     std::vector<bool> seen(fields.size(), false);
-    for (std::size_t row = 0; row < csv_inference_rows && reader.next(cells, quoted); ++row) {
+    for (std::size_t row = 0; row < csv_inference_rows && reader.next(); ++row) {
+      const auto& cells = reader.fields();
       if (cells.size() != fields.size())
         throw core::param_error("path", "'" + path + "' line " + std::to_string(reader.line())
                                           + ": " + std::to_string(cells.size())
                                           + " fields, the header has "
                                           + std::to_string(fields.size()));
       for (std::size_t i = 0; i < cells.size(); ++i) {
-        if (cells[i].empty() && !quoted[i]) continue; // null
+        if (cells[i].text.empty() && !cells[i].quoted) continue; // null
         seen[i] = true;
-        fields[i].type = widen_for(fields[i].type, cells[i]);
+        fields[i].type = widen_for(fields[i].type, cells[i].text);
       }
     }
     for (std::size_t i = 0; i < fields.size(); ++i)
@@ -61,35 +66,36 @@ std::vector<core::field> describe_csv(const std::string& path) {
 
 std::vector<core::column> load_csv(const std::string& path,
                                    const std::vector<core::field>& wanted) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot open '" + path + "'");
-  csv_reader reader(in);
-  std::vector<std::string> cells;
-  std::vector<bool> quoted;
-  if (!reader.next(cells, quoted)) throw std::runtime_error("'" + path + "' has no header line");
+  auto text = read_file(path);
+  if (!text) throw std::runtime_error("cannot open '" + path + "'");
+  csv_text_reader reader(std::move(*text));
+  if (!reader.next()) throw std::runtime_error("'" + path + "' has no header line");
   std::vector<std::size_t> at;
   std::vector<core::column> out;
+  const auto& header = reader.fields();
   for (const auto& w : wanted) {
     std::size_t i = 0;
-    while (i < cells.size() && cells[i] != w.name) ++i;
-    if (i == cells.size())
+    while (i < header.size() && header[i].text != w.name) ++i;
+    if (i == header.size())
       throw std::runtime_error("'" + path + "' has no column '" + w.name + "' any more");
     at.push_back(i);
     out.emplace_back(w.type);
   }
-  const std::size_t width = cells.size();
+  const std::size_t width = header.size();
   try {
-    while (reader.next(cells, quoted)) {
+    while (reader.next()) {
+      const auto& cells = reader.fields();
       if (cells.size() != width)
         throw std::runtime_error("line " + std::to_string(reader.line()) + ": "
                                  + std::to_string(cells.size()) + " fields, the header has "
                                  + std::to_string(width));
       for (std::size_t k = 0; k < at.size(); ++k) {
         const auto& cell = cells[at[k]];
-        if (cell.empty() && !quoted[at[k]]) out[k].append_null();
-        else if (!append_parsed(out[k], cell))
+        if (cell.text.empty() && !cell.quoted) out[k].append_null();
+        else if (!append_parsed(out[k], cell.text))
           throw std::runtime_error("line " + std::to_string(reader.line()) + ", column '"
-                                   + wanted[k].name + "': '" + cell + "' is not of type "
+                                   + wanted[k].name + "': '" + std::string(cell.text)
+                                   + "' is not of type "
                                    + std::string(core::name_of(wanted[k].type)));
       }
     }

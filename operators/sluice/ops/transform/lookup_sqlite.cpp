@@ -8,7 +8,7 @@
 
 #include "sluice/core/errors.hpp"
 #include "sluice/ops/transform/lookup_source.hpp"
-#include "sluice/ops/transform/text_values.hpp"
+#include "sluice/ops/text/text_values.hpp"
 
 namespace sluice::ops {
 

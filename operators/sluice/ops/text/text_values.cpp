@@ -1,4 +1,4 @@
-#include "sluice/ops/source/text_values.hpp"
+#include "sluice/ops/text/text_values.hpp"
 
 #include <charconv>
 #include <cstring>
@@ -71,6 +71,48 @@ core::value_type classify_text(std::string_view text) {
   }
   if (iequals(text, "true") || iequals(text, "false")) return value_type::boolean;
   if (text.size() >= 10 && core::parse_iso8601(text)) return value_type::timestamp;
+  return value_type::string;
+}
+
+bool append_parsed(core::column& col, std::string_view text) {
+  switch (col.type()) {
+  case core::value_type::int64: {
+    std::int64_t v = 0;
+    if (!parse_int_text(text, v)) return false;
+    col.append_int(v);
+    return true;
+  }
+  case core::value_type::float64: {
+    double v = 0;
+    if (!parse_double_text(text, v)) return false;
+    col.append_double(v);
+    return true;
+  }
+  case core::value_type::boolean: {
+    bool v = false;
+    if (!parse_bool_text(text, v)) return false;
+    col.append_bool(v);
+    return true;
+  }
+  case core::value_type::timestamp: {
+    auto t = core::parse_iso8601(text);
+    if (!t) return false;
+    col.append_int(*t);
+    return true;
+  }
+  case core::value_type::string: col.append_string(text); return true;
+  }
+  return false;
+}
+
+core::value_type widen_for(core::value_type current, std::string_view text) {
+  using core::value_type;
+  std::int64_t i = 0;
+  double d = 0;
+  if (current == value_type::int64 && parse_int_text(text, i)) return value_type::int64;
+  if ((current == value_type::int64 || current == value_type::float64)
+      && parse_double_text(text, d))
+    return value_type::float64;
   return value_type::string;
 }
 

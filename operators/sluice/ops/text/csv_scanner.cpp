@@ -1,4 +1,4 @@
-#include "sluice/ops/source/csv_scanner.hpp"
+#include "sluice/ops/text/csv_scanner.hpp"
 
 #include <algorithm>
 #include <cstring>

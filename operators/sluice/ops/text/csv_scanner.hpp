@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sluice/ops/source/record_reader.hpp"
+#include "sluice/ops/text/record_span.hpp"
 
 namespace sluice::ops {
 

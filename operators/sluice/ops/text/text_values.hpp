@@ -4,6 +4,7 @@
 #include <optional>
 #include <string_view>
 
+#include "sluice/core/column.hpp"
 #include "sluice/core/time.hpp"
 #include "sluice/core/value_type.hpp"
 
@@ -23,6 +24,15 @@ bool parse_bool_text(std::string_view text, bool& out);
 /// int64, float64 (numbers with a point or exponent), boolean (true/false
 /// only), timestamp (ISO-8601), else string.
 core::value_type classify_text(std::string_view text);
+
+/// Appends `text` parsed as `col`'s type (int, double, bool as above;
+/// timestamp: ISO-8601; string: the text itself); false, with nothing
+/// appended, if it does not parse.
+bool append_parsed(core::column& col, std::string_view text);
+
+/// Widens an inferred type by one more non-empty value, for sources that
+/// infer only numbers: int64, then float64, then string (start at int64).
+core::value_type widen_for(core::value_type current, std::string_view text);
 
 /// core::parse_iso8601 with a fast path for the common UTC form
 /// "YYYY-MM-DDTHH:MM:SS[.fff]Z" that remembers the last date it saw
