@@ -11,9 +11,7 @@
 #include <memory>
 #include <vector>
 
-#include "sluice/core/pipeline/document.hpp"
-#include "sluice/core/pipeline/validator.hpp"
-#include "sluice/core/registry.hpp"
+#include "model/core_headers.hpp"
 
 class QUndoStack;
 
@@ -75,12 +73,18 @@ public:
   QString save(const QString& path);
   QString filePath() const;
   bool isDirty() const; ///< undo stack not at its clean index
+  /// The text save() would write now (the loaded bytes while unchanged).
+  QString documentText() const;
 
   // --- queries -------------------------------------------------------------
   QStringList nodeIds() const; ///< in document order
   const core::node_spec* node(const QString& id) const;
   const core::descriptor* descriptorOf(const QString& id) const;
-  QPointF position(const QString& id) const; ///< from `layout`; (0,0) if absent
+  /// From `layout`; for a node without an entry there, where auto-layout
+  /// placed it when the document was opened (most hand-written files have
+  /// no layout), so it draws sensibly without the file changing.
+  QPointF position(const QString& id) const;
+  bool hasStoredPosition(const QString& id) const; ///< has a `layout` entry
   std::vector<PortInfo> inputPorts(const QString& id) const;
   /// Data outputs (dynamic ones included), then `errors`.
   std::vector<PortInfo> outputPorts(const QString& id) const;
@@ -95,15 +99,21 @@ public:
   std::vector<core::diagnostic> problemsOf(const QString& id) const;
 
   // --- edits (each one undoable) ------------------------------------------
-  /// Adds a node of `kind` with its default params at `pos`; the id is
-  /// derived from the kind ("filter", "filter_2", ...). Returns the id, or
-  /// "" for an unknown kind.
+  /// Adds a node of `kind` at `pos` with empty params (every property at
+  /// its registry default, as a hand-written file would leave them out;
+  /// required ones show as problems until set); the id is derived from the
+  /// kind ("filter", "filter_2", ...). Returns the id, or "" for an
+  /// unknown kind.
   QString addNode(const QString& kind, QPointF pos);
   /// Removes the nodes and every edge touching them, as one command.
   void removeNodes(const QStringList& ids);
   /// Moves nodes (one command; consecutive moves of the same set while
-  /// dragging merge into one undo step).
+  /// dragging, less than half a second apart, merge into one undo step).
   void moveNodes(const QHash<QString, QPointF>& positions);
+  /// Ends a drag: the next moveNodes() starts a new undo step even for the
+  /// same nodes. Call it on mouse release (after the last moveNodes). Any
+  /// undo/redo or other edit ends a drag too.
+  void finishMove();
   /// Sets one param (null removes it). Consecutive edits of the same param
   /// merge into one undo step (typing in a field).
   void setParam(const QString& id, const QString& name, const nlohmann::json& value);
@@ -140,10 +150,14 @@ public:
 
 signals:
   void documentReset(); ///< new/load: redraw everything
+  /// Order within one edit: edges are removed before their nodes and
+  /// added after them, so an edge never names a missing node.
   void nodeAdded(const QString& id);
   void nodeRemoved(const QString& id);
   void nodeChanged(const QString& id); ///< params, parallelism, on_error, ports
-  void nodeMoved(const QString& id, QPointF pos);
+  void nodeMoved(const QString& id, QPointF pos); ///< pos as position() gives it
+  /// The edges touching the node are reported removed (old names) before
+  /// and added (new names) after this signal.
   void nodeRenamed(const QString& oldId, const QString& newId);
   void edgeAdded(const sluice::editor::EdgeKey& edge);
   void edgeRemoved(const sluice::editor::EdgeKey& edge);

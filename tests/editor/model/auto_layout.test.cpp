@@ -1,0 +1,78 @@
+#include <catch2/catch.hpp>
+
+#include <QUndoStack>
+
+#include "model/auto_layout.hpp"
+#include "model/model_helpers.hpp"
+
+using namespace sluice;
+using namespace sluice::test;
+using editor::NodeEdge;
+using editor::PipelineModel;
+
+namespace {
+
+/// Two sources each feeding the other's natural partner: in document order
+/// (a1 over a2, b1 over b2, c1 over c2) every pair of layers crosses.
+const QStringList crossingNodes = {"a1", "a2", "b1", "b2", "c1", "c2"};
+const std::vector<NodeEdge> crossingEdges = {
+  {"a1", "b2"}, {"a2", "b1"}, {"b1", "c2"}, {"b2", "c1"}, {"a1", "c2"}};
+
+/// Layers by longest path, rows in document order: the naive drawing.
+QHash<QString, QPointF> naiveLayout() {
+  return {{"a1", {0, 0}},   {"a2", {0, 120}},   {"b1", {240, 0}},
+          {"b2", {240, 120}}, {"c1", {480, 0}}, {"c2", {480, 120}}};
+}
+
+} // namespace
+
+TEST_CASE("the layered layout removes the crossings document order has", "[layout]") {
+  REQUIRE(editor::countCrossings(crossingEdges, naiveLayout()) > 0);
+  auto placed = editor::layeredLayout(crossingNodes, crossingEdges);
+  REQUIRE(placed.size() == 6);
+  CHECK(editor::countCrossings(crossingEdges, placed) == 0);
+  // Left to right by longest path.
+  CHECK(placed["a1"].x() == 0);
+  CHECK(placed["a2"].x() == 0);
+  CHECK(placed["b1"].x() == 240);
+  CHECK(placed["c2"].x() == 480);
+}
+
+TEST_CASE("the layered layout puts every node of a chain in its own layer, cycles too",
+          "[layout]") {
+  auto placed = editor::layeredLayout({"x", "y", "z"}, {{"x", "y"}, {"y", "z"}, {"z", "y"}});
+  REQUIRE(placed.size() == 3);
+  CHECK(placed["x"].x() < placed["y"].x());
+  CHECK(placed["y"].x() < placed["z"].x());
+}
+
+TEST_CASE("auto-layout of the model is one undo step and touches only the layout", "[model]") {
+  std::string text = R"({"schemaVersion": 1, "nodes": [
+    {"id": "a1", "kind": "source.generator"}, {"id": "a2", "kind": "source.generator"},
+    {"id": "b1", "kind": "sink.null"}, {"id": "b2", "kind": "sink.null"}],
+    "edges": [{"from": "a1", "to": "b2"}, {"from": "a2", "to": "b1"}],
+    "layout": {"a1": {"x": 0, "y": 0}, "a2": {"x": 0, "y": 120},
+               "b1": {"x": 240, "y": 0}, "b2": {"x": 240, "y": 120}}})";
+  PipelineModel model(registry());
+  REQUIRE(model.loadText(QString::fromStdString(text)).isEmpty());
+  std::vector<NodeEdge> edges = {{"a1", "b2"}, {"a2", "b1"}};
+  auto positions = [&] {
+    QHash<QString, QPointF> out;
+    for (const auto& id : model.nodeIds()) out[id] = model.position(id);
+    return out;
+  };
+  REQUIRE(editor::countCrossings(edges, positions()) == 1);
+  auto before = dumpOf(model);
+  int steps = model.undoStack()->count();
+
+  model.autoLayout();
+  CHECK(model.undoStack()->count() == steps + 1);
+  CHECK(editor::countCrossings(edges, positions()) == 0);
+  auto json = model.document().to_json();
+  auto old = core::pipeline_document::parse(text).to_json();
+  json.erase("layout");
+  old.erase("layout");
+  CHECK(json == old);
+  model.undoStack()->undo();
+  CHECK(dumpOf(model) == before);
+}
