@@ -13,9 +13,19 @@ struct run_args {
   std::string file;
   double duration_s = 0; ///< 0 = until the sources end
   bool quiet = false;
+  int metrics_port = -1; ///< -1 = no endpoint, 0 = any free port
+  std::string metrics_bind = "127.0.0.1";
+  double linger_s = 0;   ///< keep serving metrics this long after the run ended
+  bool top = false;      ///< the live table instead of the progress line
+};
+
+struct top_args {
+  std::string url;
+  bool once = false; ///< print one table and exit (no terminal needed)
 };
 
 int run_command(const run_args& args);
+int top_command(const top_args& args);
 int validate_command(const std::string& file);
 int operators_command(bool json);
 

@@ -1,4 +1,4 @@
-// The `sluice` command: run, validate and list pipelines' operators.
+// The `sluice` command: run, watch (top), validate and list pipelines' operators.
 
 #include <iostream>
 
@@ -23,6 +23,24 @@ int main(int argc, char** argv) {
                       "stop the sources after SECONDS, drain, and exit 0")
     ->check(CLI::PositiveNumber);
   run_cmd->add_flag("--quiet,-q", run.quiet, "print no progress line and no summary");
+  run_cmd->add_option("--metrics-port", run.metrics_port,
+                      "serve live metrics over HTTP on PORT (0 = any free port, printed): "
+                      "/metrics (Prometheus), /api/metrics, /api/metrics/history, "
+                      "/api/pipeline, /api/health")
+    ->check(CLI::Range(0, 65535));
+  run_cmd->add_option("--metrics-bind", run.metrics_bind,
+                      "address the metrics endpoint listens on (default 127.0.0.1)");
+  run_cmd->add_option("--linger", run.linger_s,
+                      "after the run ends, keep serving metrics for SECONDS (Ctrl-C ends sooner)")
+    ->check(CLI::NonNegativeNumber);
+  run_cmd->add_flag("--top", run.top,
+                    "show the live per-node table (as `sluice top`) instead of the progress "
+                    "line; q stops the run");
+
+  top_args top;
+  auto* top_cmd = app.add_subcommand("top", "Watch a run's metrics endpoint live (q quits)");
+  top_cmd->add_option("URL", top.url, "the run's endpoint, e.g. http://127.0.0.1:9464")->required();
+  top_cmd->add_flag("--once", top.once, "print the table once and exit (no terminal needed)");
 
   std::string validate_file;
   auto* validate_cmd = app.add_subcommand("validate", "Check a pipeline file; list every error");
@@ -40,6 +58,7 @@ int main(int argc, char** argv) {
   }
 
   if (*run_cmd) return run_command(run);
+  if (*top_cmd) return top_command(top);
   if (*validate_cmd) return validate_command(validate_file);
   if (*ops_cmd) return operators_command(json);
   return exit_invalid;

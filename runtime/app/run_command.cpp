@@ -3,6 +3,9 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <memory>
+#include <optional>
+#include <thread>
 
 #include <unistd.h>
 
@@ -10,6 +13,10 @@
 #include "load_pipeline.hpp"
 #include "run_summary.hpp"
 #include "sluice/exec/pipeline_run.hpp"
+#include "sluice/observe/metrics_frame.hpp"
+#include "sluice/observe/metrics_server.hpp"
+#include "sluice/observe/top_table.hpp"
+#include "terminal.hpp"
 
 namespace sluice::app {
 
@@ -49,6 +56,53 @@ struct progress_line {
   }
 };
 
+const char* status_name(exec::run_status s) {
+  switch (s) {
+    case exec::run_status::running: return "running";
+    case exec::run_status::finished: return "finished";
+    case exec::run_status::stopped: return "stopped";
+    case exec::run_status::failed: return "failed";
+  }
+  return "running";
+}
+
+std::int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+           std::chrono::steady_clock::now().time_since_epoch())
+    .count();
+}
+
+std::int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
+/// `--top`: the live table for the run this process runs, from in-process
+/// frames (the endpoint's when there is one, else a sampler of its own).
+struct top_view {
+  std::unique_ptr<terminal> term;
+  std::optional<observe::metrics_sampler> sampler;
+  observe::top_header header;
+  std::chrono::steady_clock::time_point next = std::chrono::steady_clock::now();
+
+  void draw(const exec::pipeline_run& run, observe::metrics_server* server, bool force) {
+    auto now = std::chrono::steady_clock::now();
+    if (!force && now < next && !term->resized()) return;
+    if (now >= next) next = now + std::chrono::seconds(1);
+    observe::metrics_frame frame;
+    if (server) {
+      frame = server->latest();
+    } else {
+      if (!sampler) sampler.emplace(run.pipeline());
+      frame = sampler->sample(run.snapshot(), steady_ns(), wall_ms());
+    }
+    header.status = status_name(run.status());
+    auto [w, h] = term->size();
+    term->draw(observe::render_top(frame, header, w, h, true));
+  }
+};
+
 } // namespace
 
 int run_command(const run_args& args) {
@@ -70,40 +124,102 @@ int run_command(const run_args& args) {
     return exit_runtime_failure;
   }
 
-  progress_line progress{!args.quiet && isatty(STDERR_FILENO) == 1};
+  // The endpoint lives until this function returns: after the run has
+  // ended it still serves the final counters (and --linger keeps it longer).
+  std::unique_ptr<observe::metrics_server> server;
+  if (args.metrics_port >= 0) {
+    observe::server_options options;
+    options.bind = args.metrics_bind;
+    options.port = args.metrics_port;
+    auto* r = run.get();
+    observe::run_source source{[r] { return r->snapshot(); },
+                               [r] {
+                                 return observe::run_health{status_name(r->status()), r->failure()};
+                               }};
+    try {
+      server = std::make_unique<observe::metrics_server>(run->pipeline(), std::move(source), options);
+    } catch (const std::exception& e) {
+      std::cerr << args.file << ": error: " << e.what() << "\n";
+      run->abort();
+      run.reset();
+      return exit_runtime_failure;
+    }
+    std::cerr << "metrics: " << server->url() << "/metrics (Prometheus), " << server->url()
+              << "/api/metrics (JSON); watch with: sluice top " << server->url() << std::endl;
+  }
+
+  top_view top;
+  if (args.top) {
+    if (terminal::available()) {
+      top.term = std::make_unique<terminal>();
+      top.header.source = args.file;
+      top.header.keys = "q stop the run";
+    } else {
+      std::cerr << "warning: --top needs a terminal; showing the progress line instead\n";
+    }
+  }
+  progress_line progress{!top.term && !args.quiet && isatty(STDERR_FILENO) == 1};
   int handled_interrupts = 0;
   bool duration_reached = false;
+  auto stop_gracefully = [&] {
+    progress.clear();
+    if (top.term) top.header.message = "stopping: draining records in flight (Ctrl-C again to abort)";
+    else std::cerr << "stopping: draining records in flight (Ctrl-C again to abort)\n";
+    run->stop();
+  };
   while (!run->wait_for(std::chrono::milliseconds(100))) {
+    if (top.term) {
+      int key = top.term->read_key(std::chrono::milliseconds(0));
+      if ((key == 'q' || key == 'Q') && interrupts.load() == 0) interrupts.store(1);
+    }
     int n = interrupts.load();
     if (n > handled_interrupts) {
       handled_interrupts = n;
-      if (n == 1) {
-        progress.clear();
-        std::cerr << "stopping: draining records in flight (Ctrl-C again to abort)\n";
-        run->stop();
-      } else {
-        run->abort();
-      }
+      if (n == 1) stop_gracefully();
+      else run->abort();
     }
     if (!duration_reached && args.duration_s > 0 && elapsed() >= args.duration_s) {
       duration_reached = true;
       run->stop();
     }
-    progress.update(totals_by_node(run->pipeline(), run->snapshot()), elapsed());
+    if (top.term) top.draw(*run, server.get(), false);
+    else progress.update(totals_by_node(run->pipeline(), run->snapshot()), elapsed());
   }
   progress.clear();
 
   auto status = run->status();
+  if (server) server->sample_now(); // the final counters, for whoever still asks
+  if (server && args.linger_s > 0 && interrupts.load() == 0) {
+    auto until = std::chrono::steady_clock::now() +
+                 std::chrono::milliseconds(static_cast<std::int64_t>(args.linger_s * 1000));
+    if (top.term) top.header.message = "the run has ended; serving its metrics until --linger expires (q quits)";
+    else if (!args.quiet) std::cerr << "run " << status_name(status) << "; serving metrics for "
+                                    << args.linger_s << " s more (Ctrl-C to exit)\n";
+    while (std::chrono::steady_clock::now() < until && interrupts.load() == handled_interrupts) {
+      if (top.term) {
+        int key = top.term->read_key(std::chrono::milliseconds(100));
+        if (key == 'q' || key == 'Q') break;
+        top.draw(*run, server.get(), false);
+      } else {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+    }
+  }
+  top.term.reset(); // back to the normal screen before the summary
+
   auto totals = totals_by_node(run->pipeline(), run->snapshot());
+  auto bottleneck = run_bottleneck(run->pipeline(), totals);
   double secs = elapsed();
   if (status == exec::run_status::failed) {
     std::cerr << args.file << ": error: " << run->failure() << "\n";
+    server.reset();
     run.reset();
     return exit_runtime_failure;
   }
+  server.reset();
   run.reset();
   if (!args.quiet) {
-    std::cerr << format_summary(totals, secs);
+    std::cerr << format_summary(totals, secs, bottleneck);
     std::fprintf(stderr, "%s after %.2f s\n",
                  status == exec::run_status::stopped ? "stopped" : "finished", secs);
   }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "sluice/observe/metrics_frame.hpp"
+
 namespace sluice::app {
 
 std::vector<node_totals> totals_by_node(const core::checked_pipeline& p,
@@ -40,10 +42,29 @@ std::string human_count(double v) {
   return buf;
 }
 
-std::string format_summary(const std::vector<node_totals>& totals, double elapsed_s) {
+std::string run_bottleneck(const core::checked_pipeline& p, const std::vector<node_totals>& totals) {
+  std::vector<observe::node_rates> nodes;
+  for (const auto& t : totals) {
+    observe::node_rates n;
+    n.node = t.node;
+    double alive = static_cast<double>(std::max<std::int64_t>(t.alive_ns, 1));
+    n.busy_ms_per_second = 1000.0 * static_cast<double>(t.busy_ns) / alive;
+    n.backpressured_ms_per_second = 1000.0 * static_cast<double>(t.backpressured_ns) / alive;
+    n.idle_ms_per_second =
+      std::max(0.0, 1000.0 - n.busy_ms_per_second - n.backpressured_ms_per_second);
+    n.state = n.backpressured_ms_per_second > observe::backpressured_threshold_ms
+                ? observe::activity::backpressured
+                : observe::activity::idle;
+    nodes.push_back(std::move(n));
+  }
+  return observe::find_bottleneck(p, nodes);
+}
+
+std::string format_summary(const std::vector<node_totals>& totals, double elapsed_s,
+                           const std::string& bottleneck) {
   std::size_t w = 4, kw = 4;
   for (const auto& t : totals) {
-    w = std::max(w, t.node.size());
+    w = std::max(w, t.node.size() + (t.node == bottleneck ? 1 : 0));
     kw = std::max(kw, t.kind.size());
   }
   std::string out;
@@ -58,7 +79,8 @@ std::string format_summary(const std::vector<node_totals>& totals, double elapse
     double alive = static_cast<double>(std::max<std::int64_t>(t.alive_ns, 1));
     std::snprintf(line, sizeof line,
                   "%-*s  %-*s  %12llu  %12llu  %10llu  %8llu  %11s  %5.1f%%  %5.1f%%\n",
-                  static_cast<int>(w), t.node.c_str(), static_cast<int>(kw), t.kind.c_str(),
+                  static_cast<int>(w), (t.node == bottleneck ? "*" + t.node : t.node).c_str(),
+                  static_cast<int>(kw), t.kind.c_str(),
                   static_cast<unsigned long long>(t.in), static_cast<unsigned long long>(t.out),
                   static_cast<unsigned long long>(t.filtered),
                   static_cast<unsigned long long>(t.errors), human_count(rate).c_str(),
@@ -66,6 +88,9 @@ std::string format_summary(const std::vector<node_totals>& totals, double elapse
                   100.0 * static_cast<double>(t.backpressured_ns) / alive);
     out += line;
   }
+  if (!bottleneck.empty())
+    out += "* bottleneck: " + bottleneck +
+           " (busiest node below back-pressured ones)\n";
   return out;
 }
 

@@ -23,8 +23,14 @@ std::vector<node_totals> totals_by_node(const core::checked_pipeline& p,
                                         const std::vector<core::instance_snapshot>& snap);
 
 /// The per-operator table printed at the end of `sluice run`: in, out,
-/// filtered, errors, records/s, busy %, back-pressured %.
-std::string format_summary(const std::vector<node_totals>& totals, double elapsed_s);
+/// filtered, errors, records/s, busy %, back-pressured %. The bottleneck
+/// node, if any, is marked with '*' and named below the table.
+std::string format_summary(const std::vector<node_totals>& totals, double elapsed_s,
+                           const std::string& bottleneck = "");
+
+/// The bottleneck over the whole run (observe::find_bottleneck on each
+/// node's average busy and back-pressured time), or "".
+std::string run_bottleneck(const core::checked_pipeline& p, const std::vector<node_totals>& totals);
 
 /// "1.23 M", "12.3 k", "999"
 std::string human_count(double v);

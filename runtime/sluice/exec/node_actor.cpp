@@ -102,7 +102,7 @@ void node_actor::start() {
   emitter_.emplace(*setup_, *router_);
   auto& m = *setup_->metrics;
   for (const auto& spec : setup_->slots) {
-    slots_.push_back(in_slot{spec, {}, 0, core::min_timestamp, false});
+    slots_.push_back(in_slot{spec, {}, 0, core::min_timestamp, false, false, 0, 0});
     send(spec.source, credit_atom::value, spec.channel, spec.capacity);
     m.queue_capacity.fetch_add(static_cast<std::uint64_t>(spec.capacity), relaxed);
   }
@@ -124,11 +124,14 @@ void node_actor::start() {
 
 void node_actor::enqueue_input(std::uint32_t slot, in_element e) {
   if (slot >= slots_.size()) return;
+  auto& s = slots_[slot];
   if (e.what == in_element::kind::data) {
     queued_ += e.data->rows();
+    s.queued_rows += e.data->rows();
     setup_->metrics->queued_records.store(queued_, relaxed);
+    publish_queued(s);
   }
-  slots_[slot].queue.push_back(std::move(e));
+  s.queue.push_back(std::move(e));
 }
 
 void node_actor::pump() {
@@ -224,8 +227,10 @@ void node_actor::consume(in_slot& slot) {
     case in_element::kind::data: {
       auto rows = e.data->rows();
       queued_ -= rows;
+      slot.queued_rows -= rows;
       auto& m = *setup_->metrics;
       m.queued_records.store(queued_, relaxed);
+      publish_queued(slot);
       m.records_in.fetch_add(rows, relaxed);
       current_ = std::move(e.data);
       if (idle_timeout_ns_ > 0) {
@@ -340,11 +345,11 @@ void node_actor::check_idle_inputs() {
 template <class F>
 void node_actor::guarded(F&& f) {
   if (closed_) return;
-  auto& m = *setup_->metrics;
   auto t0 = now_ns();
-  // Back-pressured time runs between handlers only, so busy, idle and
-  // back-pressured time never overlap.
-  if (blocked_) m.backpressured_ns.fetch_add(t0 - blocked_since_, relaxed);
+  // Busy while in a handler; between handlers back-pressured (an output
+  // has no credit), busy (a non-source operator paces records it holds),
+  // or idle. The periods never overlap.
+  switch_period(t0, core::instance_metrics::pending_busy);
   try {
     f();
   } catch (const node_failure& e) {
@@ -354,10 +359,34 @@ void node_actor::guarded(F&& f) {
   } catch (const std::exception& e) {
     fail(describe_failure(*setup_, std::string("operator failed: ") + e.what(), current_.get(), 0));
   }
-  auto t1 = now_ns();
-  m.busy_ns.fetch_add(t1 - t0, relaxed);
-  blocked_ = router_ && !closed_ && router_->blocked();
-  blocked_since_ = t1;
+  std::int64_t next = 0;
+  if (router_ && !closed_) {
+    if (router_->blocked()) next = core::instance_metrics::pending_backpressured;
+    else if (waiting_ && !setup_->is_source) next = core::instance_metrics::pending_busy;
+  }
+  switch_period(now_ns(), next);
+}
+
+void node_actor::switch_period(std::int64_t now, std::int64_t kind) {
+  auto& m = *setup_->metrics;
+  if (period_kind_ != 0) {
+    // Clear before charging: a reader loads the counters first, then
+    // `pending`, so it never counts this period twice (snapshot_of).
+    m.pending.store(0, std::memory_order_release);
+    auto& counter = period_kind_ == core::instance_metrics::pending_backpressured
+                      ? m.backpressured_ns
+                      : m.busy_ns;
+    counter.fetch_add(std::max<std::int64_t>(now - period_since_, 0), std::memory_order_release);
+  }
+  period_kind_ = kind;
+  period_since_ = now;
+  if (kind != 0) m.pending.store(now * 4 + kind, std::memory_order_release);
+}
+
+void node_actor::publish_queued(in_slot& slot) {
+  auto& queues = setup_->metrics->input_queues;
+  auto idx = static_cast<std::size_t>(&slot - slots_.data());
+  if (idx < queues.size()) queues[idx].queued.store(slot.queued_rows, relaxed);
 }
 
 void node_actor::fail(const std::string& message) {

@@ -48,6 +48,7 @@ private:
     bool ended = false;
     bool idle = false;
     std::int64_t last_data_ns = 0; ///< context clock, for idle detection
+    std::uint64_t queued_rows = 0; ///< data records waiting in `queue`
   };
 
   void start();
@@ -69,6 +70,10 @@ private:
   template <class F>
   void guarded(F&& f);
   void fail(const std::string& message);
+  /// Charges the period since `period_since_` (if any) at `now` and starts
+  /// a period of `kind` (instance_metrics::pending_*; 0 = idle).
+  void switch_period(std::int64_t now, std::int64_t kind);
+  void publish_queued(in_slot& slot);
 
   std::shared_ptr<node_setup> setup_;
   std::optional<output_router> router_;
@@ -87,8 +92,10 @@ private:
   bool inputs_ended_ = false;
   bool finishing_ = false;
   bool closed_ = false;
-  bool blocked_ = false;
-  std::int64_t blocked_since_ = 0;
+  /// The period running between (or during) handlers: 0 idle, or
+  /// instance_metrics::pending_busy / pending_backpressured since `period_since_`.
+  std::int64_t period_kind_ = 0;
+  std::int64_t period_since_ = 0;
   /// Steady-clock time the earliest pending operator timer fires, or max.
   std::int64_t timer_due_ns_ = INT64_MAX;
   std::int64_t idle_timeout_ns_ = 0;

@@ -25,6 +25,7 @@ struct in_slot_spec {
   caf::actor source;          ///< the upstream instance
   std::uint32_t channel = 0;  ///< the channel's index at the source
   std::int64_t capacity = 0;  ///< records in flight at most
+  std::size_t edge = 0;       ///< index into checked_pipeline::edges
 };
 
 /// Everything one node instance is built from. The planner fills the first

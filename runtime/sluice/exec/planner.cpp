@@ -1,5 +1,6 @@
 #include "sluice/exec/planner.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "sluice/core/errors.hpp"
@@ -61,7 +62,7 @@ core::operator_ptr build(const core::checked_pipeline& p, std::size_t idx, std::
   }
 }
 
-void wire(const core::resolved_edge& e, std::vector<planned_instance*>& from,
+void wire(const core::resolved_edge& e, std::size_t edge_index, std::vector<planned_instance*>& from,
           std::vector<planned_instance*>& to) {
   const std::size_t m = from.size(), k = to.size();
   auto kind = e.partition;
@@ -84,7 +85,8 @@ void wire(const core::resolved_edge& e, std::vector<planned_instance*>& from,
       c.slot = slot;
       c.capacity = e.capacity;
       up.channels.push_back(std::move(c));
-      down.slots.push_back({e.to_port, channel_in_port, from[i]->actor, channel, e.capacity});
+      down.slots.push_back(
+        {e.to_port, channel_in_port, from[i]->actor, channel, e.capacity, edge_index});
       link.channels.push_back(channel);
     }
     up.out_ports[e.from_port].push_back(std::move(link));
@@ -131,7 +133,18 @@ std::vector<planned_instance> plan(caf::actor_system& sys, const core::checked_p
 
   std::vector<std::vector<planned_instance*>> by_node(p.nodes.size());
   for (auto& inst : out) by_node[inst.node].push_back(&inst);
-  for (const auto& e : p.edges) wire(e, by_node[e.from_node], by_node[e.to_node]);
+  for (std::size_t k = 0; k < p.edges.size(); ++k)
+    wire(p.edges[k], k, by_node[p.edges[k].from_node], by_node[p.edges[k].to_node]);
+  // Per-channel queue counters, before any actor starts (readers may look
+  // at them from any thread once the run exists; only `queued` changes).
+  for (auto& inst : out) {
+    auto& queues = inst.setup->metrics->input_queues;
+    for (const auto& slot : inst.setup->slots) {
+      auto& q = queues.emplace_back();
+      q.edge = slot.edge;
+      q.capacity = static_cast<std::uint64_t>(std::max<std::int64_t>(slot.capacity, 0));
+    }
+  }
   return out;
 }
 

@@ -3,8 +3,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -47,6 +49,8 @@ struct node_rates {
   std::optional<core::timestamp> watermark;  ///< min over instances, if event time is used
   std::optional<double> watermark_lag_seconds; ///< wall clock minus watermark
   activity state = activity::idle;
+  double queue_fill = 0;      ///< the fullest of its input edges, 0..1
+  bool is_source = false, is_sink = false;
 };
 
 /// Queue fill of one edge: records waiting at the receiving end over the
@@ -55,10 +59,13 @@ struct edge_fill {
   std::string from; ///< as in the document: "node" or "node.port"
   std::string to;
   double fill = 0;
+  std::uint64_t queued = 0;   ///< records waiting at the receiving instances
+  std::uint64_t capacity = 0; ///< summed over the edge's channels
 };
 
 /// One sample of a whole run.
 struct metrics_frame {
+  std::string pipeline;              ///< the document's name (may be "")
   double t_seconds = 0;              ///< since the run started
   std::int64_t wall_ms = 0;          ///< Unix time of the sample, milliseconds
   std::vector<node_rates> nodes;     ///< document order
@@ -92,13 +99,46 @@ private:
   std::shared_ptr<state> state_;
 };
 
+/// A node counts as back-pressured above this (Flink's "high": > 50 %).
+constexpr double backpressured_threshold_ms = 500;
+
 /// The bottleneck rule on its own, for tests and for frames read back.
+/// Back-pressured nodes: backpressured_ms_per_second above the threshold, or
+/// state back-pressured. Following edges down from each of them, the first
+/// node on every path that is not back-pressured (and not finished) is a
+/// candidate; the bottleneck is the busiest candidate (highest
+/// busy_ms_per_second; the first in document order on a tie). "" when
+/// nothing is back-pressured or no candidate exists.
 std::string find_bottleneck(const core::checked_pipeline& pipeline,
                             const std::vector<node_rates>& nodes);
 
 /// JSON as served on /api/metrics, and back (the editor's attach mode reads
-/// frames from a remote run with frame_from_json).
+/// frames from a remote run with frame_from_json). The shape:
+///
+///     {"pipeline": "name", "t_seconds": 12.0, "wall_ms": 1764000000000,
+///      "bottleneck": "slow",            // "" when nothing is back-pressured
+///      "nodes": [{"node", "kind", "parallelism", "state", "is_source", "is_sink",
+///                 "records_in", "records_out", "errors", "late_dropped", "filtered",
+///                 "records_in_per_second", "records_out_per_second",
+///                 "busy_ms_per_second", "idle_ms_per_second",
+///                 "backpressured_ms_per_second", "queue_fill",
+///                 "watermark": µs | null, "watermark_lag_seconds": s | null}],
+///      "instances": [{"node", "instance", "state", the five rates,
+///                     "totals": {"records_in", "records_out", "records_sent",
+///                                "filtered", "errors", "late_dropped", "busy_ns",
+///                                "backpressured_ns", "idle_ns", "alive_ns",
+///                                "watermark": µs | null, "queue_fill", "finished",
+///                                "input_queues": [{"edge", "queued", "capacity"}]}}],
+///      "edges": [{"from", "to", "fill", "queued", "capacity"}]}
+///
+/// States are "idle", "busy", "backpressured", "finished". Latency
+/// percentiles are not measured yet, so there is no latency field.
+/// frame_from_json(to_json(f)) gives f back; missing keys take their
+/// defaults (so older and newer servers can be read), a key of the wrong
+/// type throws nlohmann::json::exception.
 nlohmann::json to_json(const metrics_frame& frame);
 metrics_frame frame_from_json(const nlohmann::json& j);
+/// Inverse of name_of(activity); "idle" for anything unknown.
+activity activity_from_name(std::string_view name);
 
 } // namespace sluice::observe

@@ -1,0 +1,82 @@
+#include "sluice/observe/metrics_client.hpp"
+
+#include <httplib.h>
+
+namespace sluice::observe {
+
+struct metrics_client::impl {
+  explicit impl(const std::string& url) : http(url) {
+    http.set_connection_timeout(1, 0);
+    http.set_read_timeout(3, 0);
+    http.set_write_timeout(3, 0);
+    http.set_keep_alive(true);
+  }
+  httplib::Client http;
+};
+
+namespace {
+
+/// "http://HOST:PORT": adds the scheme, drops a path ("/metrics" pasted
+/// along with the address).
+std::string normalise(std::string url) {
+  if (url.find("://") == std::string::npos) url = "http://" + url;
+  auto path = url.find('/', url.find("://") + 3);
+  if (path != std::string::npos) url.resize(path);
+  return url;
+}
+
+} // namespace
+
+metrics_client::metrics_client(std::string url)
+  : impl_(std::make_unique<impl>(normalise(url))), url_(normalise(std::move(url))) {}
+
+metrics_client::~metrics_client() = default;
+
+std::optional<nlohmann::json> metrics_client::get_json(const std::string& path) {
+  auto res = impl_->http.Get(path);
+  if (!res) {
+    error_ = httplib::to_string(res.error());
+    if (res.error() == httplib::Error::Connection) error_ = "cannot connect (connection refused?)";
+    return std::nullopt;
+  }
+  if (res->status != 200) {
+    error_ = "HTTP " + std::to_string(res->status) + " from " + path;
+    return std::nullopt;
+  }
+  try {
+    auto j = nlohmann::json::parse(res->body);
+    error_.clear();
+    return j;
+  } catch (const std::exception& e) {
+    error_ = std::string("bad JSON from ") + path + ": " + e.what();
+    return std::nullopt;
+  }
+}
+
+std::optional<metrics_frame> metrics_client::frame() {
+  auto j = get_json("/api/metrics");
+  if (!j) return std::nullopt;
+  try {
+    return frame_from_json(*j);
+  } catch (const std::exception& e) {
+    error_ = std::string("unexpected /api/metrics: ") + e.what();
+    return std::nullopt;
+  }
+}
+
+std::optional<run_health> metrics_client::health() {
+  auto j = get_json("/api/health");
+  if (!j) return std::nullopt;
+  if (!j->is_object()) {
+    error_ = "unexpected /api/health";
+    return std::nullopt;
+  }
+  run_health h;
+  h.status = j->value("status", std::string("unknown"));
+  h.error = j->value("error", std::string());
+  return h;
+}
+
+std::optional<nlohmann::json> metrics_client::pipeline() { return get_json("/api/pipeline"); }
+
+} // namespace sluice::observe

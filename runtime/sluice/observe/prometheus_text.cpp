@@ -1,0 +1,153 @@
+#include "sluice/observe/prometheus_text.hpp"
+
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <prometheus/text_serializer.h>
+
+namespace sluice::observe {
+
+using prometheus::ClientMetric;
+using prometheus::MetricFamily;
+using prometheus::MetricType;
+
+namespace {
+
+MetricFamily family(std::string name, std::string help, MetricType type) {
+  MetricFamily f;
+  f.name = std::move(name);
+  f.help = std::move(help);
+  f.type = type;
+  return f;
+}
+
+void add(MetricFamily& f, std::vector<ClientMetric::Label> labels, double value) {
+  ClientMetric m;
+  m.label = std::move(labels);
+  if (f.type == MetricType::Counter) m.counter.value = value;
+  else m.gauge.value = value;
+  f.metric.push_back(std::move(m));
+}
+
+} // namespace
+
+process_stats read_process_stats() {
+  process_stats p;
+  const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+  const double page = static_cast<double>(sysconf(_SC_PAGESIZE));
+  std::ifstream stat("/proc/self/stat");
+  std::string line;
+  if (std::getline(stat, line)) {
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    auto close = line.rfind(')');
+    if (close != std::string::npos) {
+      std::istringstream rest(line.substr(close + 2));
+      std::vector<std::string> f;
+      for (std::string x; rest >> x;) f.push_back(x);
+      // f[0] is field 3 (state): utime 14, stime 15, starttime 22, vsize 23, rss 24
+      if (f.size() > 21) {
+        p.cpu_seconds = (std::stod(f[11]) + std::stod(f[12])) / tick;
+        p.virtual_bytes = std::stod(f[20]);
+        p.resident_bytes = std::stod(f[21]) * page;
+        double boot = 0;
+        std::ifstream system_stat("/proc/stat");
+        for (std::string key; system_stat >> key;) {
+          if (key == "btime") {
+            system_stat >> boot;
+            break;
+          }
+          std::getline(system_stat, key);
+        }
+        p.start_time_seconds = boot + std::stod(f[18]) / tick;
+      }
+    }
+  }
+  std::error_code ec;
+  for (auto it = std::filesystem::directory_iterator("/proc/self/fd", ec);
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec))
+    p.open_fds += 1;
+  return p;
+}
+
+std::vector<MetricFamily> collect(const metrics_frame& frame, const process_stats& process) {
+  const std::string& pipe = frame.pipeline;
+  auto in = family("sluice_records_in_total", "Records an operator instance has taken in.",
+                   MetricType::Counter);
+  auto out = family("sluice_records_out_total", "Records an operator instance has emitted.",
+                    MetricType::Counter);
+  auto err = family("sluice_records_error_total",
+                    "Records an operator instance could not handle (sent to its errors port or counted).",
+                    MetricType::Counter);
+  auto late = family("sluice_records_late_total",
+                     "Records dropped because they arrived after the watermark.",
+                     MetricType::Counter);
+  auto filtered = family("sluice_records_filtered_total",
+                         "Records an operator instance dropped on purpose (filters, dedupe).",
+                         MetricType::Counter);
+  auto busy = family("sluice_busy_seconds_total",
+                     "Time an instance spent working (Flink's busyTime).", MetricType::Counter);
+  auto idle = family("sluice_idle_seconds_total",
+                     "Time an instance spent waiting for input (Flink's idleTime).",
+                     MetricType::Counter);
+  auto bp = family("sluice_backpressured_seconds_total",
+                   "Time an instance could not go on because downstream gave no credit "
+                   "(Flink's backPressuredTime).",
+                   MetricType::Counter);
+  auto lag = family("sluice_watermark_lag_seconds",
+                    "Wall clock minus the instance's input watermark (event time only).",
+                    MetricType::Gauge);
+  for (const auto& i : frame.instances) {
+    std::vector<ClientMetric::Label> labels{
+      {"pipeline", pipe}, {"node", i.node}, {"instance", std::to_string(i.instance)}};
+    const auto& t = i.totals;
+    add(in, labels, static_cast<double>(t.records_in));
+    add(out, labels, static_cast<double>(t.records_out));
+    add(err, labels, static_cast<double>(t.errors));
+    add(late, labels, static_cast<double>(t.late_dropped));
+    add(filtered, labels, static_cast<double>(t.filtered));
+    add(busy, labels, static_cast<double>(t.busy_ns) / 1e9);
+    add(idle, labels, static_cast<double>(t.idle_ns) / 1e9);
+    add(bp, labels, static_cast<double>(t.backpressured_ns) / 1e9);
+    if (t.watermark != core::min_timestamp && t.watermark != core::max_timestamp && !t.finished)
+      add(lag, labels,
+          (static_cast<double>(frame.wall_ms) * 1000.0 - static_cast<double>(t.watermark)) / 1e6);
+  }
+  auto fill = family("sluice_edge_queue_fill_ratio",
+                     "Records waiting at the receiving end of an edge over its capacity (0..1).",
+                     MetricType::Gauge);
+  for (const auto& e : frame.edges) add(fill, {{"pipeline", pipe}, {"from", e.from}, {"to", e.to}}, e.fill);
+  auto bottleneck = family("sluice_bottleneck_info",
+                           "1 for the node found to be the bottleneck (busiest node below "
+                           "back-pressured ones); absent when nothing is back-pressured.",
+                           MetricType::Gauge);
+  if (!frame.bottleneck.empty()) add(bottleneck, {{"pipeline", pipe}, {"node", frame.bottleneck}}, 1);
+
+  auto cpu = family("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.",
+                    MetricType::Counter);
+  add(cpu, {}, process.cpu_seconds);
+  auto rss = family("process_resident_memory_bytes", "Resident memory size in bytes.", MetricType::Gauge);
+  add(rss, {}, process.resident_bytes);
+  auto vms = family("process_virtual_memory_bytes", "Virtual memory size in bytes.", MetricType::Gauge);
+  add(vms, {}, process.virtual_bytes);
+  auto start = family("process_start_time_seconds",
+                      "Start time of the process since unix epoch in seconds.", MetricType::Gauge);
+  add(start, {}, process.start_time_seconds);
+  auto fds = family("process_open_fds", "Number of open file descriptors.", MetricType::Gauge);
+  add(fds, {}, process.open_fds);
+
+  std::vector<MetricFamily> all;
+  for (auto* f : {&in, &out, &err, &late, &filtered, &busy, &idle, &bp, &fill, &lag, &bottleneck,
+                  &cpu, &rss, &vms, &start, &fds})
+    if (!f->metric.empty()) all.push_back(std::move(*f));
+  return all;
+}
+
+std::string prometheus_text(const metrics_frame& frame, const process_stats& process) {
+  return prometheus::TextSerializer().Serialize(collect(frame, process));
+}
+
+} // namespace sluice::observe

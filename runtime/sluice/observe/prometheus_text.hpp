@@ -1,0 +1,36 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <prometheus/metric_family.h>
+
+#include "sluice/observe/metrics_frame.hpp"
+
+namespace sluice::observe {
+
+/// This process's resource use, read from /proc/self (zeros elsewhere).
+struct process_stats {
+  double cpu_seconds = 0;          ///< user + system
+  double resident_bytes = 0;
+  double virtual_bytes = 0;
+  double start_time_seconds = 0;   ///< Unix time the process started
+  double open_fds = 0;
+};
+process_stats read_process_stats();
+
+/// The metric families of one frame, Prometheus-style: cumulative counters
+/// per instance (labels pipeline, node, instance) —
+/// sluice_records_{in,out,error,late,filtered}_total and
+/// sluice_{busy,idle,backpressured}_seconds_total; gauges
+/// sluice_edge_queue_fill_ratio (labels pipeline, from, to),
+/// sluice_watermark_lag_seconds (per instance, only where event time is
+/// used), sluice_bottleneck_info (1 for the bottleneck node, if any); then
+/// the process_* families.
+std::vector<prometheus::MetricFamily> collect(const metrics_frame& frame,
+                                              const process_stats& process);
+
+/// collect() in the Prometheus text format (prometheus::TextSerializer).
+std::string prometheus_text(const metrics_frame& frame, const process_stats& process);
+
+} // namespace sluice::observe
