@@ -1,0 +1,15 @@
+#pragma once
+
+namespace sluice::editor {
+
+class PipelineModel;
+
+/// True when some node has no position in the document's `layout`.
+bool needsLayout(const PipelineModel& model);
+
+/// A file opened without a layout gets the auto-layout, but stays clean:
+/// nothing the user did changed it (the undo history restarts there).
+/// Returns whether a layout was made.
+bool ensureLayout(PipelineModel& model);
+
+} // namespace sluice::editor

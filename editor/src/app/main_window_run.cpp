@@ -1,0 +1,140 @@
+#include "app/main_window.hpp"
+
+#include <QAction>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMessageBox>
+#include <QStatusBar>
+#include <QUrl>
+
+#include "app/document_layout.hpp"
+#include "model/pipeline_model.hpp"
+#include "run/attach_controller.hpp"
+#include "run/run_controller.hpp"
+#include "view/log_dock.hpp"
+#include "view/metrics_dock.hpp"
+#include "view/node_style.hpp"
+#include "view/pipeline_scene.hpp"
+#include "view/pipeline_view.hpp"
+#include "view/problems_dock.hpp"
+
+namespace sluice::editor {
+
+void MainWindow::runPipeline() {
+  if (run_->isActive()) return;
+  // Run checks first, as `sluice run` would, and says what is wrong.
+  const auto& problems = model_->problems();
+  if (!problems.empty()) {
+    QStringList lines;
+    for (std::size_t i = 0; i < problems.size() && i < 15; ++i)
+      lines << "• " + QString::fromStdString(problems[i].to_string());
+    if (problems.size() > 15) lines << tr("… and %1 more").arg(problems.size() - 15);
+    problems_->raise();
+    QMessageBox::warning(this, tr("Cannot run"),
+                         tr("Fix these problems first:\n\n%1").arg(lines.join("\n")));
+    return;
+  }
+  if (attach_->state() == RunState::Running || attach_->state() == RunState::Starting)
+    attach_->detach();
+  watch(run_);
+  log_->clear();
+  log_->appendMessage(
+      tr("Starting %1").arg(model_->filePath().isEmpty() ? tr("Untitled") : model_->filePath()));
+  run_->start(model_->checked());
+  updateRunActions();
+}
+
+void MainWindow::stopPipeline() {
+  if (feed_ == run_ && run_->isActive()) {
+    log_->appendMessage(tr("Stopping: sources end, records in flight drain"));
+    run_->stop();
+  } else if (feed_ == attach_) {
+    attach_->detach();
+    log_->appendMessage(tr("Detached from %1").arg(attach_->baseUrl().toString()));
+    onRunState(RunState::Stopped);
+  }
+  updateRunActions();
+}
+
+void MainWindow::attachToRun() {
+  bool ok = false;
+  const QString url = QInputDialog::getText(this, tr("Attach to run"),
+                                            tr("Metrics URL of a headless `sluice run`:"),
+                                            QLineEdit::Normal, "http://127.0.0.1:9464", &ok);
+  if (!ok || url.trimmed().isEmpty()) return;
+  if (!maybeSave()) return;
+  if (run_->isActive()) run_->stop();
+  watch(attach_);
+  log_->clear();
+  log_->appendMessage(tr("Attaching to %1").arg(url.trimmed()));
+  attach_->attach(QUrl::fromUserInput(url.trimmed()));
+  updateRunActions();
+}
+
+void MainWindow::watch(MetricsFeed* feed) {
+  // One feed at a time drives the canvas, the metrics dock and the log.
+  for (MetricsFeed* f : {static_cast<MetricsFeed*>(run_), static_cast<MetricsFeed*>(attach_)})
+    disconnect(f, nullptr, this, nullptr);
+  scene_->clearLive();
+  metrics_->clear();
+  feed_ = feed;
+  if (!feed) return;
+  connect(feed, &MetricsFeed::frameSampled, this, [this](const observe::metrics_frame& frame) {
+    scene_->applyFrame(frame);
+    metrics_->addFrame(frame);
+    double in = 0, out = 0;
+    for (const auto& n : frame.nodes) {
+      // Sources' output and sinks' input are what enters and leaves.
+      if (const core::descriptor* d = registry_.find(n.kind)) {
+        if (d->is_source()) in += n.records_out_per_second;
+        if (d->is_sink()) out += n.records_in_per_second;
+      }
+    }
+    QString text =
+        tr("in %1 rec/s · out %2 rec/s").arg(style::shortRate(in), style::shortRate(out));
+    if (!frame.bottleneck.empty())
+      text += tr(" · bottleneck: %1").arg(QString::fromStdString(frame.bottleneck));
+    totalsLabel_->setText(text);
+  });
+  connect(feed, &MetricsFeed::statusChanged, this, &MainWindow::onRunState);
+  connect(feed, &MetricsFeed::runError, this, [this](const QString& node, const QString& message) {
+    log_->appendError(node, message);
+    log_->raise();
+    if (!node.isEmpty()) scene_->setRuntimeError(node, message);
+    statusBar()->showMessage(tr("Run failed: %1").arg(message), 15000);
+  });
+  connect(feed, &MetricsFeed::logMessage, this,
+          [this](const QString& line) { log_->appendMessage(line); });
+  if (feed == attach_) {
+    connect(attach_, &AttachController::pipelineReceived, this, [this](const QString& json) {
+      const QString error = model_->loadText(json);
+      if (!error.isEmpty()) {
+        log_->appendError({}, tr("The run's pipeline cannot be drawn: %1").arg(error));
+        return;
+      }
+      ensureLayout(*model_);
+      view_->fitToView();
+      // The canvas was rebuilt: replay the newest frame onto it.
+      if (!attach_->history().empty()) scene_->applyFrame(attach_->history().back());
+    });
+  }
+}
+
+void MainWindow::onRunState(RunState state) {
+  runLabel_->setText(feed_ == attach_ ? tr("attached: %1").arg(runStateName(state))
+                                      : runStateName(state));
+  if (state == RunState::Finished) log_->appendMessage(tr("Run finished"));
+  if (state == RunState::Stopped) log_->appendMessage(tr("Run stopped"));
+  if (state == RunState::Failed) log_->appendMessage(tr("Run failed"));
+  updateRunActions();
+}
+
+void MainWindow::updateRunActions() {
+  const bool active = (feed_ == run_ && run_->isActive()) ||
+                      (feed_ == attach_ && (attach_->state() == RunState::Running ||
+                                            attach_->state() == RunState::Starting));
+  if (QAction* a = action("run")) a->setEnabled(!active);
+  if (QAction* a = action("stop")) a->setEnabled(active);
+}
+
+} // namespace sluice::editor

@@ -1,0 +1,35 @@
+#include "app/render_command.hpp"
+
+#include <QImage>
+
+#include <cstdio>
+
+#include "app/document_layout.hpp"
+#include "model/pipeline_model.hpp"
+#include "view/pipeline_scene.hpp"
+#include "view/scene_render.hpp"
+
+namespace sluice::editor {
+
+int renderCommand(const core::registry& registry, const QString& file, const QString& out) {
+  PipelineModel model(registry);
+  const QString error = model.load(file);
+  if (!error.isEmpty()) {
+    std::fprintf(stderr, "sluice-editor: cannot render %s: %s\n", qPrintable(file),
+                 qPrintable(error));
+    return 2;
+  }
+  ensureLayout(model);
+  PipelineScene scene(model);
+  const QImage image = renderScene(scene);
+  if (image.isNull() || !image.save(out, "PNG")) {
+    std::fprintf(stderr, "sluice-editor: cannot write %s\n", qPrintable(out));
+    return 2;
+  }
+  if (!model.problems().empty())
+    std::fprintf(stderr, "sluice-editor: %s has %zu problem(s); drawn with markers\n",
+                 qPrintable(file), model.problems().size());
+  return 0;
+}
+
+} // namespace sluice::editor

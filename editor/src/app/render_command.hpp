@@ -1,0 +1,17 @@
+#pragma once
+
+#include <QString>
+
+namespace sluice::core {
+class registry;
+}
+
+namespace sluice::editor {
+
+/// `sluice-editor --render FILE OUT.png`: loads FILE, lays it out if it has
+/// no layout, draws the canvas into OUT.png. Returns the exit code: 0, or 2
+/// with a message naming the file on stderr. Needs a QApplication (any
+/// platform, offscreen is fine) but no window.
+int renderCommand(const core::registry& registry, const QString& file, const QString& out);
+
+} // namespace sluice::editor

@@ -1,0 +1,87 @@
+#pragma once
+
+#include <QGraphicsItem>
+#include <QString>
+#include <QStringList>
+
+#include <vector>
+
+#include "model/pipeline_model.hpp"
+
+namespace sluice::editor {
+
+class EdgeItem;
+class PortItem;
+
+/// What the live canvas shows on a node face during a run.
+struct NodeLive {
+  bool active = false;
+  double inPerSecond = 0;
+  double outPerSecond = 0;
+  double busyMs = 0; ///< per second
+  double backpressuredMs = 0;
+  double idleMs = 0;
+  int state = 0; ///< observe::activity as int: idle, busy, backpressured, finished
+  bool bottleneck = false;
+};
+
+/// One pipeline node: kind and id in the header, named ports (inputs left,
+/// outputs right), a problem marker, and during a run a live face (in/s,
+/// out/s, fill by activity with Flink's colours). Cached as a device
+/// pixmap: repainted only when its text or live values change.
+class NodeItem : public QGraphicsItem {
+public:
+  enum { Type = UserType + 1 };
+
+  NodeItem(const PipelineModel& model, const QString& id);
+
+  int type() const override { return Type; }
+  QRectF boundingRect() const override;
+  void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
+
+  const QString& id() const { return id_; }
+  const QString& kind() const { return kind_; }
+  /// Re-reads kind, ports and size from the model (after a change or rename).
+  void rebuild(const QString& id);
+
+  const std::vector<PortItem*>& inputs() const { return inputs_; }
+  const std::vector<PortItem*>& outputs() const { return outputs_; }
+  /// The port named `name`; "" = the node's first (default) port.
+  PortItem* inputPort(const QString& name) const;
+  PortItem* outputPort(const QString& name) const;
+
+  void attachEdge(EdgeItem* e);
+  void detachEdge(EdgeItem* e);
+  const std::vector<EdgeItem*>& edges() const { return edges_; }
+
+  /// Validator problems and runtime errors; shown as a marker with a tooltip.
+  void setProblems(const QStringList& problems);
+  void setRuntimeError(const QString& message);
+  const QStringList& problems() const { return problems_; }
+  const QString& runtimeError() const { return runtimeError_; }
+
+  void setLive(const NodeLive& live);
+  const NodeLive& live() const { return live_; }
+
+protected:
+  QVariant itemChange(GraphicsItemChange change, const QVariant& value) override;
+
+private:
+  QColor bodyColor() const;
+  void updateToolTip();
+
+  const PipelineModel& model_;
+  QString id_;
+  QString kind_;
+  QString category_;
+  qreal width_ = 0;
+  qreal height_ = 0;
+  std::vector<PortItem*> inputs_;
+  std::vector<PortItem*> outputs_;
+  std::vector<EdgeItem*> edges_;
+  QStringList problems_;
+  QString runtimeError_;
+  NodeLive live_;
+};
+
+} // namespace sluice::editor

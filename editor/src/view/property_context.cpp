@@ -1,0 +1,30 @@
+#include "view/property_context.hpp"
+
+#include <QWidget>
+
+namespace sluice::editor {
+
+core::schema_ptr inputSchemaOf(const PipelineModel& model, const QString& id) {
+  const std::string key = id.toStdString();
+  for (const core::resolved_node& n : model.checked().nodes)
+    if (n.spec && n.spec->id == key)
+      return n.input_schemas.empty() ? nullptr : n.input_schemas.front();
+  return nullptr;
+}
+
+bool namesFields(const QString& param) {
+  static const QStringList exact{"key", "keys_field", "timestamp", "field",    "fields",
+                                 "by",  "drop",       "split",     "group_by", "partition_by"};
+  if (param == "keys") return false; // source.generator: a count, not a field
+  return exact.contains(param) || param.endsWith("_timestamp") || param.endsWith("_field") ||
+         param.endsWith("_fields");
+}
+
+void markInvalid(QWidget* w, bool invalid, const QString& why) {
+  w->setStyleSheet(invalid ? QStringLiteral("background-color: #ffd7d7;") : QString());
+  w->setProperty("invalid", invalid);
+  // Back to the help text once the input is fine again.
+  w->setToolTip(invalid ? why : w->property("helpTip").toString());
+}
+
+} // namespace sluice::editor

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <QDockWidget>
+#include <QPointer>
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+
+#include "model/pipeline_model.hpp"
+
+class QFormLayout;
+class QLabel;
+class QScrollArea;
+
+namespace sluice::editor {
+
+/// The properties of the selected node, generated from its descriptor's
+/// property specs (property_editors.hpp), plus id (rename), parallelism and
+/// on_error. Every edit is a model call, hence undoable. The form is
+/// rebuilt when the node changes from elsewhere (undo, paste), but not
+/// while the user types into it.
+class PropertyPanel : public QDockWidget {
+  Q_OBJECT
+
+public:
+  explicit PropertyPanel(PipelineModel& model, QWidget* parent = nullptr);
+
+  /// Shows `id`'s properties; "" shows a hint.
+  void showNode(const QString& id);
+  /// Shows an edge's capacity and partition.
+  void showEdge(const EdgeKey& edge);
+  const QString& nodeId() const { return nodeId_; }
+  /// The editor of param `name` (objectName "param:<name>"), for tests.
+  QWidget* editorFor(const QString& name) const;
+  QWidget* form() const { return form_; }
+
+private:
+  void rebuild();
+  void commitParam(const QString& name, const nlohmann::json& value);
+  void addGeneralRows(QFormLayout* layout);
+  void buildEdgeForm(QFormLayout* layout);
+  QWidget* startForm(QFormLayout** layout);
+
+  PipelineModel& model_;
+  QString nodeId_;
+  std::optional<EdgeKey> edge_; ///< shown instead of a node when set
+  QScrollArea* scroll_;
+  QPointer<QWidget> form_;
+  QLabel* problems_ = nullptr;
+  bool selfEdit_ = false; ///< our own edit: do not rebuild under the user's cursor
+};
+
+} // namespace sluice::editor

@@ -1,0 +1,89 @@
+#include <catch2/catch.hpp>
+
+#include <QDir>
+
+#include "view/edge_item.hpp"
+#include "view/metrics_dock.hpp"
+#include "view/node_item.hpp"
+#include "view/node_style.hpp"
+#include "view/scene_render.hpp"
+#include "view_helpers.hpp"
+
+using namespace sluice;
+using namespace sluice::editor;
+
+namespace {
+observe::metrics_frame frame(double t) {
+  observe::metrics_frame f;
+  f.t_seconds = t;
+  observe::node_rates gen;
+  gen.node = "gen";
+  gen.kind = "source.generator";
+  gen.records_out_per_second = 12000;
+  gen.backpressured_ms_per_second = 800;
+  gen.idle_ms_per_second = 100;
+  gen.busy_ms_per_second = 100;
+  gen.state = observe::activity::backpressured;
+  observe::node_rates filter;
+  filter.node = "f";
+  filter.kind = "transform.filter";
+  filter.records_in_per_second = 12000;
+  filter.records_out_per_second = 6000;
+  filter.busy_ms_per_second = 950;
+  filter.state = observe::activity::busy;
+  f.nodes = {gen, filter};
+  f.edges = {{"gen", "f", 0.9}, {"f", "out", 0.3}};
+  f.bottleneck = "f";
+  return f;
+}
+} // namespace
+
+TEST_CASE("a metrics frame shows rates, activity, bottleneck and queue fill", "[view][live]") {
+  test::Canvas c;
+  c.scene->applyFrame(frame(1));
+  const NodeLive& gen = c.scene->nodeItem("gen")->live();
+  CHECK(gen.active);
+  CHECK(gen.outPerSecond == 12000);
+  CHECK(gen.state == int(observe::activity::backpressured));
+  CHECK_FALSE(gen.bottleneck);
+  CHECK(c.scene->nodeItem("f")->live().bottleneck);
+  CHECK(c.scene->edgeItem({"gen", "f"})->fill() == Approx(0.9));
+  CHECK(c.scene->edgeItem({"f", "out"})->fill() == Approx(0.3));
+  CHECK_FALSE(c.scene->nodeItem("m")->live().active);
+  // A picture of the live look, to eyeball (build/editor-renders/live.png).
+  QDir(SLUICE_BINARY_DIR).mkpath("editor-renders");
+  CHECK(renderScene(*c.scene).save(SLUICE_BINARY_DIR "/editor-renders/live.png"));
+
+  c.scene->clearLive();
+  CHECK_FALSE(c.scene->nodeItem("gen")->live().active);
+  CHECK(c.scene->edgeItem({"gen", "f"})->fill() < 0);
+}
+
+TEST_CASE("queue fill colours follow NiFi's thresholds", "[view][live]") {
+  CHECK(style::queueFillColor(0.3) == style::queueFillColor(0.59));
+  CHECK(style::queueFillColor(0.6) != style::queueFillColor(0.59));
+  CHECK(style::queueFillColor(0.6) == style::queueFillColor(0.84));
+  CHECK(style::queueFillColor(0.85) != style::queueFillColor(0.84));
+  CHECK(style::queueFillColor(0.85) == style::queueFillColor(1.0));
+}
+
+TEST_CASE("the metrics dock plots the selected node from history and new frames", "[view][live]") {
+  MetricsDock dock;
+  std::deque<observe::metrics_frame> history{frame(1), frame(2), frame(3)};
+  dock.setNode("f", history);
+  CHECK(dock.pointCount() == 3);
+  dock.addFrame(frame(4));
+  CHECK(dock.pointCount() == 4);
+  dock.setNode("m", history); // not in the frames: nothing to plot
+  CHECK(dock.pointCount() == 0);
+}
+
+TEST_CASE("runtime errors and problems mark the node", "[view][live]") {
+  test::Canvas c;
+  c.scene->setRuntimeError("f", "boom");
+  CHECK(c.scene->nodeItem("f")->runtimeError() == "boom");
+  CHECK(c.scene->nodeItem("f")->toolTip().contains("boom"));
+  c.model.setParam("f", "where", "nope > 1");
+  CHECK_FALSE(c.scene->nodeItem("f")->problems().isEmpty());
+  CHECK(c.scene->nodeItem("f")->toolTip().contains("nope"));
+}
