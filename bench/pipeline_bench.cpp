@@ -1,8 +1,9 @@
 // Runs one pipeline file in-process and prints what it cost:
-//   sluice_bench FILE [--seconds N] [--label TEXT]
+//   sluice_bench FILE [--seconds N] [--label TEXT] [--format text|json]
 // records/s (records the sources produced, divided by wall time), CPU
 // seconds (user + system), peak RSS, and with --seconds the RSS sampled
-// every second (to show memory stays flat under backpressure).
+// every second (to show memory stays flat under backpressure). With
+// `--format json` the figures are one JSON object instead (for scripts).
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -44,14 +45,16 @@ double peak_rss_mb() {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << "usage: sluice_bench FILE [--seconds N] [--label TEXT]\n";
+    std::cerr << "usage: sluice_bench FILE [--seconds N] [--label TEXT] [--format text|json]\n";
     return 2;
   }
   std::string file = argv[1], label = file;
   double seconds = 0;
+  bool json = false;
   for (int i = 2; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--seconds") == 0) seconds = std::stod(argv[i + 1]);
     else if (std::strcmp(argv[i], "--label") == 0) label = argv[i + 1];
+    else if (std::strcmp(argv[i], "--format") == 0) json = std::strcmp(argv[i + 1], "json") == 0;
   }
   using namespace sluice;
   auto checked = core::check(core::pipeline_document::load(file), ops::builtin_registry());
@@ -83,6 +86,12 @@ int main(int argc, char** argv) {
   for (const auto& s : run.snapshot())
     for (const auto& n : run.pipeline().nodes)
       if (n.spec->id == s.node && n.desc->is_source()) produced += s.records_out;
+  if (json) {
+    std::printf("{\"label\":\"%s\",\"records\":%llu,\"wall_s\":%.3f,\"cpu_s\":%.3f,"
+                "\"peak_rss_mb\":%.1f}\n",
+                label.c_str(), static_cast<unsigned long long>(produced), wall, cpu, peak_rss_mb());
+    return 0;
+  }
   std::printf("%-44s %12llu records  %7.2f s  %8.2f M records/s  cpu %6.2f s  peak rss %6.1f MB\n",
               label.c_str(), static_cast<unsigned long long>(produced), wall,
               static_cast<double>(produced) / wall / 1e6, cpu, peak_rss_mb());

@@ -1,8 +1,21 @@
 #!/usr/bin/env bash
 # make bench: prints figures, asserts nothing. Not part of `make test`.
+#   bench/run.sh [BUILD_DIR] [--events N] [--queries q0,q5,...] [--repeat R]
+# With --events, --queries or --repeat only the NEXMark suite runs (see
+# nexmark/run.sh).
 set -euo pipefail
-build=${1:-build}
+build=build
+nexmark_args=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --events | --queries | --repeat) nexmark_args+=("$1" "$2"); shift 2 ;;
+    *) build=$1; shift ;;
+  esac
+done
 here=$(cd "$(dirname "$0")" && pwd)
+if [ ${#nexmark_args[@]} -gt 0 ]; then
+  exec "$here/nexmark/run.sh" "$build" "${nexmark_args[@]}"
+fi
 bench="$build/bin/sluice_bench"
 echo "Sluice benchmarks on $(nproc) cores ($(date -u +%F))"
 echo "-- runtime"
@@ -19,3 +32,15 @@ echo "-- connectors"
 rm -f /tmp/sluice-bench.db*
 "$bench" "$here/pipelines/sqlite_upsert.json" --label "7. generator 5M -> sink.sqlite upsert"
 rm -f /tmp/sluice-bench.db* /tmp/sluice-bench.jsonl
+echo "-- NEXMark (10M events per query, Sluice against the single-threaded baseline)"
+"$here/nexmark/run.sh" "$build"
+# -- metrics endpoint overhead (issue 5) --------------------------------------
+echo "-- metrics on vs off: sluice run --metrics-port, scraped every second"
+bash "$here/metrics_overhead.sh" "$build" "$here/pipelines/filter_map.json" 10 3
+# -----------------------------------------------------------------------------
+# -- editor performance goals (500-node open, pan/zoom frames, live view) -----
+if [ -x "$build/bin/sluice_editor_bench" ]; then
+  echo "-- editor (offscreen): open, frame times, GUI-thread cost of the live view"
+  "$build/bin/sluice_editor_bench"
+fi
+# -----------------------------------------------------------------------------

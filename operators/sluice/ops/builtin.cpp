@@ -22,6 +22,7 @@
 #include "sluice/ops/synopsis/sample.hpp"
 #include "sluice/ops/sink/sqlite_sink.hpp"
 #include "sluice/ops/source/file_source.hpp"
+#include "sluice/ops/source/nexmark_source.hpp"
 // @includes (each area adds its headers above this line)
 
 namespace sluice::ops {
@@ -30,6 +31,7 @@ void register_builtins(core::registry& reg) {
   // sources
   reg.add(generator_descriptor());
   reg.add(file_source_descriptor());
+  reg.add(nexmark_descriptor());
   // @source
   // transforms
   reg.add(filter_descriptor());
