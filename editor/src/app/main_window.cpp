@@ -51,6 +51,7 @@ MainWindow::MainWindow(const core::registry& registry, QWidget* parent)
   connect(model_, &PipelineModel::dirtyChanged, this, &MainWindow::updateTitle);
   connect(model_, &PipelineModel::filePathChanged, this, &MainWindow::updateTitle);
   watch(nullptr);
+  updateRunActions(); // Stop is off until something runs
   updateTitle();
   updateRecentMenu();
   resize(1400, 900);
@@ -73,7 +74,7 @@ void MainWindow::createDocks() {
   tabifyDockWidget(log_, metrics_);
   problems_->raise();
   resizeDocks({palette_, properties_}, {230, 400}, Qt::Horizontal);
-  resizeDocks({problems_}, {170}, Qt::Vertical);
+  resizeDocks({problems_}, {220}, Qt::Vertical); // room for the metrics chart's axes
   connect(palette_, &PaletteDock::operatorActivated, this, &MainWindow::addFromPalette);
   connect(problems_, &ProblemsDock::nodeActivated, this, &MainWindow::showNodeProblems);
 }
@@ -106,8 +107,11 @@ void MainWindow::createActions() {
   recentMenu_ = file->addMenu(tr("Open &Recent"));
   file->addSeparator();
   QAction* saveA = makeAction(file, "save", tr("&Save"), {QKeySequence::Save}, [this] { save(); });
-  makeAction(file, "saveAs", tr("Save &As…"), QKeySequence::keyBindings(QKeySequence::SaveAs),
-             [this] { saveAs(); });
+  // QKeySequence::SaveAs is empty on some platforms (X11 without a desktop).
+  QList<QKeySequence> saveAsKeys = QKeySequence::keyBindings(QKeySequence::SaveAs);
+  if (!saveAsKeys.contains(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S)))
+    saveAsKeys.prepend(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+  makeAction(file, "saveAs", tr("Save &As…"), saveAsKeys, [this] { saveAs(); });
   file->addSeparator();
   auto* quitA = file->addAction(tr("&Quit"), this, &QWidget::close);
   quitA->setShortcuts(QKeySequence::Quit);
@@ -172,8 +176,21 @@ void MainWindow::createActions() {
   bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
   for (QAction* a : {newA, openA, saveA}) bar->addAction(a);
   bar->addSeparator();
-  bar->addAction(undoA);
-  bar->addAction(redoA);
+  // The menu's undo/redo say what they undo ("Undo Rename a to b"); on the
+  // toolbar that text would resize the buttons and shift every button
+  // after them under the mouse, so the toolbar has fixed-text twins.
+  for (QAction* a : {undoA, redoA}) {
+    auto* fixed = new QAction(a == undoA ? tr("Undo") : tr("Redo"), bar);
+    fixed->setObjectName(a->objectName() + "Button");
+    fixed->setEnabled(a->isEnabled());
+    fixed->setToolTip(a->text());
+    connect(a, &QAction::changed, fixed, [a, fixed] {
+      fixed->setEnabled(a->isEnabled());
+      fixed->setToolTip(a->text());
+    });
+    connect(fixed, &QAction::triggered, a, &QAction::trigger);
+    bar->addAction(fixed);
+  }
   bar->addSeparator();
   for (QAction* a : {zoomInA, zoomOutA, fitA, layoutA}) bar->addAction(a);
   bar->addSeparator();

@@ -93,6 +93,8 @@ private:
   void updateTitle();
   /// Lays out a document opened without a layout (not an undoable edit).
   void layoutIfNeeded();
+  /// After a file dialog: the window and the canvas get the keyboard back.
+  void takeFocusBack();
 
   // main_window_run.cpp
   void runPipeline();

@@ -1,6 +1,7 @@
 #include "app/main_window.hpp"
 
 #include <QCloseEvent>
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMenu>
@@ -33,6 +34,7 @@ void MainWindow::open() {
   const QString dir =
       model_->filePath().isEmpty() ? QString() : QFileInfo(model_->filePath()).path();
   const QString path = QFileDialog::getOpenFileName(this, tr("Open pipeline"), dir, fileFilter);
+  takeFocusBack();
   if (!path.isEmpty()) openFile(path);
 }
 
@@ -55,14 +57,29 @@ bool MainWindow::openFile(const QString& path, bool quiet) {
 
 void MainWindow::layoutIfNeeded() { ensureLayout(*model_); }
 
+void MainWindow::takeFocusBack() {
+  // Without a window manager (a bare X server, xvfb-run) nobody gives the
+  // keyboard back when a dialog closes, and F5 or Ctrl+S would go nowhere.
+  activateWindow();
+  view_->setFocus(Qt::OtherFocusReason);
+}
+
 bool MainWindow::save() {
   if (model_->filePath().isEmpty()) return saveAs();
   return saveTo(model_->filePath());
 }
 
 bool MainWindow::saveAs() {
-  QString path =
-      QFileDialog::getSaveFileName(this, tr("Save pipeline"), model_->filePath(), fileFilter);
+  // An untitled pipeline gets a name to start from (its own, else
+  // "pipeline.json") in the current directory, ready to be typed over.
+  QString suggested = model_->filePath();
+  if (suggested.isEmpty()) {
+    const QString name = QString::fromStdString(model_->document().name).trimmed();
+    suggested = QDir::current().filePath((name.isEmpty() ? QStringLiteral("pipeline") : name) +
+                                         QStringLiteral(".json"));
+  }
+  QString path = QFileDialog::getSaveFileName(this, tr("Save pipeline"), suggested, fileFilter);
+  takeFocusBack();
   if (path.isEmpty()) return false;
   if (QFileInfo(path).suffix().isEmpty()) path += ".json";
   return saveTo(path);

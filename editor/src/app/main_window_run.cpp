@@ -22,6 +22,10 @@ namespace sluice::editor {
 
 void MainWindow::runPipeline() {
   if (run_->isActive()) return;
+  if (model_->nodeIds().isEmpty()) {
+    statusBar()->showMessage(tr("Nothing to run: drag operators from the palette first"), 8000);
+    return;
+  }
   // Run checks first, as `sluice run` would, and says what is wrong.
   const auto& problems = model_->problems();
   if (!problems.empty()) {
@@ -37,6 +41,7 @@ void MainWindow::runPipeline() {
   if (attach_->state() == RunState::Running || attach_->state() == RunState::Starting)
     attach_->detach();
   watch(run_);
+  metrics_->raise(); // the chart is what one watches during a run
   log_->clear();
   log_->appendMessage(
       tr("Starting %1").arg(model_->filePath().isEmpty() ? tr("Untitled") : model_->filePath()));
@@ -61,10 +66,12 @@ void MainWindow::attachToRun() {
   const QString url = QInputDialog::getText(this, tr("Attach to run"),
                                             tr("Metrics URL of a headless `sluice run`:"),
                                             QLineEdit::Normal, "http://127.0.0.1:9464", &ok);
+  takeFocusBack();
   if (!ok || url.trimmed().isEmpty()) return;
   if (!maybeSave()) return;
   if (run_->isActive()) run_->stop();
   watch(attach_);
+  metrics_->raise();
   log_->clear();
   log_->appendMessage(tr("Attaching to %1").arg(url.trimmed()));
   attach_->attach(QUrl::fromUserInput(url.trimmed()));

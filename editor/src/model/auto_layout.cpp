@@ -163,7 +163,7 @@ bool segmentsCross(QPointF a, QPointF b, QPointF c, QPointF d) {
 } // namespace
 
 QHash<QString, QPointF> layeredLayout(const QStringList& nodes, const std::vector<NodeEdge>& edges,
-                                      LayoutSpacing spacing) {
+                                      LayoutSpacing spacing, const NodeSizes& sizes) {
   QHash<QString, int> index;
   for (int i = 0; i < nodes.size(); ++i) index.insert(nodes[i], i);
   std::vector<std::pair<int, int>> arcs;
@@ -174,19 +174,37 @@ QHash<QString, QPointF> layeredLayout(const QStringList& nodes, const std::vecto
   auto g = buildLayers(static_cast<int>(nodes.size()), arcs);
   reduceCrossings(g);
 
-  // Each layer centred on the tallest one, so chains run straight.
-  std::size_t tallest = 0;
-  for (const auto& layer : g.layers) tallest = std::max(tallest, layer.size());
+  // Steps: a layer is as wide as its widest node, a row as tall as its
+  // node (plain gaps when no sizes are known); each layer is centred on
+  // the tallest one, so chains run straight.
+  auto sizeOf = [&](int v) {
+    return v < nodes.size() ? sizes.value(nodes[v]) : QSizeF(); // virtual nodes: 0 x 0
+  };
+  std::vector<std::vector<double>> rowTops(g.layers.size());
+  std::vector<double> heights(g.layers.size(), 0.0);
+  double tallest = 0;
+  for (std::size_t l = 0; l < g.layers.size(); ++l) {
+    double y = 0;
+    for (std::size_t i = 0; i < g.layers[l].size(); ++i) {
+      rowTops[l].push_back(y);
+      y += std::max(spacing.rowGap, sizeOf(g.layers[l][i]).height() + spacing.minGap);
+    }
+    heights[l] = y;
+    tallest = std::max(tallest, y);
+  }
   QHash<QString, QPointF> out;
+  double x = 0;
   for (std::size_t l = 0; l < g.layers.size(); ++l) {
     const auto& layer = g.layers[l];
-    double top = (static_cast<double>(tallest) - static_cast<double>(layer.size())) / 2.0;
+    const double top = (tallest - heights[l]) / 2.0;
+    double widest = 0;
     for (std::size_t i = 0; i < layer.size(); ++i) {
       int v = layer[i];
+      widest = std::max(widest, sizeOf(v).width());
       if (v >= nodes.size()) continue; // virtual
-      out.insert(nodes[v], QPointF(static_cast<double>(l) * spacing.layerGap,
-                                   (top + static_cast<double>(i)) * spacing.rowGap));
+      out.insert(nodes[v], QPointF(x, top + rowTops[l][i]));
     }
+    x += std::max(spacing.layerGap, widest + spacing.minGap);
   }
   return out;
 }

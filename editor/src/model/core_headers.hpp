@@ -1,14 +1,12 @@
 #pragma once
 
-// The runtime headers the editor uses, included with Qt's `emit` macro
-// switched off: core's emitter has a member function named `emit`, which
-// the macro (empty) would erase when a Qt header came first. Include this
-// instead of the runtime headers themselves in editor code.
+// The runtime headers the editor uses. Editor code is built with
+// QT_NO_EMIT (editor/CMakeLists.txt): core's emitter has a member function
+// named `emit`, which Qt's empty `emit` macro would erase, so the editor
+// signals with Q_EMIT and these headers can come in any order.
 
 #ifdef emit
-#pragma push_macro("emit")
-#undef emit
-#define SLUICE_EDITOR_RESTORE_EMIT
+#error "build editor code with QT_NO_EMIT (link sluice_editor_model) and use Q_EMIT"
 #endif
 
 #include "sluice/core/descriptor.hpp"
@@ -17,8 +15,3 @@
 #include "sluice/core/registry.hpp"
 #include "sluice/exec/pipeline_run.hpp"
 #include "sluice/observe/metrics_frame.hpp"
-
-#ifdef SLUICE_EDITOR_RESTORE_EMIT
-#pragma pop_macro("emit")
-#undef SLUICE_EDITOR_RESTORE_EMIT
-#endif

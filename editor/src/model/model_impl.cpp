@@ -58,7 +58,7 @@ void PipelineModel::Impl::placeUnpositioned() {
 
 void PipelineModel::Impl::recheck() {
   checked = core::check(doc, registry);
-  emit q->problemsChanged();
+  Q_EMIT q->problemsChanged();
 }
 
 void PipelineModel::Impl::replaceDocument(core::pipeline_document next, std::string text) {
@@ -71,9 +71,9 @@ void PipelineModel::Impl::replaceDocument(core::pipeline_document next, std::str
   checked = core::check(doc, registry);
   undo->clear();
   undo->setClean();
-  emit q->documentReset();
-  emit q->problemsChanged();
-  emit q->dirtyChanged(false);
+  Q_EMIT q->documentReset();
+  Q_EMIT q->problemsChanged();
+  Q_EMIT q->dirtyChanged(false);
 }
 
 void PipelineModel::Impl::insertNode(int index, core::node_spec node, const nlohmann::json& layout) {
@@ -84,7 +84,7 @@ void PipelineModel::Impl::insertNode(int index, core::node_spec node, const nloh
   }
   doc.nodes.insert(doc.nodes.begin() + index, std::move(node));
   reindex();
-  emit q->nodeAdded(id);
+  Q_EMIT q->nodeAdded(id);
 }
 
 core::node_spec PipelineModel::Impl::eraseNode(int index) {
@@ -92,30 +92,30 @@ core::node_spec PipelineModel::Impl::eraseNode(int index) {
   doc.nodes.erase(doc.nodes.begin() + index);
   if (doc.layout.is_object()) doc.layout.erase(node.id);
   reindex();
-  emit q->nodeRemoved(QString::fromStdString(node.id));
+  Q_EMIT q->nodeRemoved(QString::fromStdString(node.id));
   return node;
 }
 
 void PipelineModel::Impl::insertEdge(int index, core::edge_spec edge) {
   auto key = keyOf(edge);
   doc.edges.insert(doc.edges.begin() + index, std::move(edge));
-  emit q->edgeAdded(key);
+  Q_EMIT q->edgeAdded(key);
 }
 
 void PipelineModel::Impl::eraseEdge(int index) {
   auto key = keyOf(doc.edges[static_cast<std::size_t>(index)]);
   doc.edges.erase(doc.edges.begin() + index);
-  emit q->edgeRemoved(key);
+  Q_EMIT q->edgeRemoved(key);
 }
 
 void PipelineModel::Impl::replaceNode(int index, core::node_spec node) {
   doc.nodes[static_cast<std::size_t>(index)] = std::move(node);
-  emit q->nodeChanged(QString::fromStdString(doc.nodes[static_cast<std::size_t>(index)].id));
+  Q_EMIT q->nodeChanged(QString::fromStdString(doc.nodes[static_cast<std::size_t>(index)].id));
 }
 
 void PipelineModel::Impl::replaceEdge(int index, core::edge_spec edge) {
   doc.edges[static_cast<std::size_t>(index)] = std::move(edge);
-  emit q->edgeChanged(keyOf(doc.edges[static_cast<std::size_t>(index)]));
+  Q_EMIT q->edgeChanged(keyOf(doc.edges[static_cast<std::size_t>(index)]));
 }
 
 void PipelineModel::Impl::setLayout(const QString& id, const nlohmann::json& entry) {
@@ -123,7 +123,7 @@ void PipelineModel::Impl::setLayout(const QString& id, const nlohmann::json& ent
   if (!doc.layout.is_object()) doc.layout = nlohmann::json::object();
   if (entry.is_null()) doc.layout.erase(key);
   else doc.layout[key] = entry;
-  emit q->nodeMoved(id, q->position(id));
+  Q_EMIT q->nodeMoved(id, q->position(id));
 }
 
 void PipelineModel::Impl::renameIds(const QString& from, const QString& to) {
@@ -131,7 +131,7 @@ void PipelineModel::Impl::renameIds(const QString& from, const QString& to) {
   std::vector<std::size_t> touching;
   for (std::size_t i = 0; i < doc.edges.size(); ++i)
     if (doc.edges[i].from.node == oldId || doc.edges[i].to.node == oldId) touching.push_back(i);
-  for (auto i : touching) emit q->edgeRemoved(keyOf(doc.edges[i]));
+  for (auto i : touching) Q_EMIT q->edgeRemoved(keyOf(doc.edges[i]));
   if (auto* n = doc.find_node(oldId)) n->id = newId;
   for (auto i : touching) {
     auto& e = doc.edges[i];
@@ -147,8 +147,8 @@ void PipelineModel::Impl::renameIds(const QString& from, const QString& to) {
   }
   if (autoPositions.contains(from)) autoPositions.insert(to, autoPositions.take(from));
   reindex();
-  emit q->nodeRenamed(from, to);
-  for (auto i : touching) emit q->edgeAdded(keyOf(doc.edges[i]));
+  Q_EMIT q->nodeRenamed(from, to);
+  for (auto i : touching) Q_EMIT q->edgeAdded(keyOf(doc.edges[i]));
 }
 
 nlohmann::json layoutEntry(QPointF pos) {

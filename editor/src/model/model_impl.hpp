@@ -29,6 +29,7 @@ struct PipelineModel::Impl {
   /// Where nodes without a `layout` entry are drawn: laid out once when the
   /// document is opened, never written unless the user moves them.
   QHash<QString, QPointF> autoPositions;
+  PipelineModel::NodeSizeProvider nodeSize; ///< for autoLayout; may be empty
   bool moveOpen = false;         ///< the last command is a move that may still grow
   QElapsedTimer sinceMove;       ///< since that move; a pause ends a drag too
 

@@ -21,7 +21,7 @@ PipelineModel::PipelineModel(const core::registry& registry, QObject* parent)
   qRegisterMetaType<sluice::editor::EdgeKey>();
   d->undo = new QUndoStack(this);
   QObject::connect(d->undo, &QUndoStack::cleanChanged, this,
-                   [this](bool clean) { emit dirtyChanged(!clean); });
+                   [this](bool clean) { Q_EMIT dirtyChanged(!clean); });
   // Undo, redo or another edit ends a drag (moveNodes re-opens it after its push).
   QObject::connect(d->undo, &QUndoStack::indexChanged, this, [this] { d->moveOpen = false; });
   d->checked = core::check(d->doc, registry);
@@ -40,7 +40,7 @@ void PipelineModel::newDocument() {
   d->replaceDocument(core::pipeline_document{}, {});
   if (!d->filePath.isEmpty()) {
     d->filePath.clear();
-    emit filePathChanged(d->filePath);
+    Q_EMIT filePathChanged(d->filePath);
   }
 }
 
@@ -59,7 +59,7 @@ QString PipelineModel::load(const QString& path) {
   d->replaceDocument(std::move(doc), std::move(text));
   if (d->filePath != path) {
     d->filePath = path;
-    emit filePathChanged(path);
+    Q_EMIT filePathChanged(path);
   }
   return {};
 }
@@ -92,7 +92,7 @@ QString PipelineModel::save(const QString& path) {
   d->undo->setClean();
   if (d->filePath != path) {
     d->filePath = path;
-    emit filePathChanged(path);
+    Q_EMIT filePathChanged(path);
   }
   return {};
 }

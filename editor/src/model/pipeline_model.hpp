@@ -3,11 +3,13 @@
 #include <QHash>
 #include <QObject>
 #include <QPointF>
+#include <QSizeF>
 #include <QString>
 #include <QStringList>
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -146,7 +148,13 @@ public:
   // --- layout --------------------------------------------------------------
   /// Arranges the pipeline left to right in layers (longest path), ordering
   /// each layer to reduce crossings (barycentre sweeps). One undo step.
+  /// Node sizes come from the size provider (the scene sets one), so
+  /// layers and rows leave room for tall or wide nodes.
   void autoLayout();
+  /// How big a node is drawn, for autoLayout; an empty size for an unknown
+  /// node. Pass {} to drop it (the scene does when it goes).
+  using NodeSizeProvider = std::function<QSizeF(const QString& id)>;
+  void setNodeSizeProvider(NodeSizeProvider provider);
 
 signals:
   void documentReset(); ///< new/load: redraw everything

@@ -213,12 +213,19 @@ QStringList PipelineModel::pasteFragment(const QString& json, QPointF at, QStrin
 
 // --- layout ------------------------------------------------------------------
 
+void PipelineModel::setNodeSizeProvider(NodeSizeProvider provider) {
+  d->nodeSize = std::move(provider);
+}
+
 void PipelineModel::autoLayout() {
   auto ids = nodeIds();
   if (ids.isEmpty()) return;
   std::vector<NodeEdge> arcs;
   for (const auto& e : d->doc.edges) arcs.emplace_back(qs(e.from.node), qs(e.to.node));
-  auto placed = layeredLayout(ids, arcs);
+  NodeSizes sizes;
+  if (d->nodeSize)
+    for (const auto& id : ids) sizes.insert(id, d->nodeSize(id));
+  auto placed = layeredLayout(ids, arcs, {}, sizes);
   // Keep the drawing where it was: the new top-left is the old one.
   QPointF origin;
   bool any = false;

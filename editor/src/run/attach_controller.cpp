@@ -104,7 +104,7 @@ void AttachController::attach(const QUrl& base) {
             } catch (const std::exception&) {
               text = j["document"].dump(2) + "\n"; // the model will say what is wrong
             }
-            emit pipelineReceived(QString::fromStdString(text));
+            Q_EMIT pipelineReceived(QString::fromStdString(text));
             getJson(d->network, this, d->url(QStringLiteral("/api/metrics/history")),
                     [this, stale](const nlohmann::json& frames) {
                       if (stale()) return;
@@ -113,13 +113,13 @@ void AttachController::attach(const QUrl& base) {
                           try {
                             addFrame(observe::frame_from_json(f), false);
                           } catch (const std::exception& e) {
-                            emit logMessage(tr("skipped a history frame: %1")
+                            Q_EMIT logMessage(tr("skipped a history frame: %1")
                                               .arg(QString::fromUtf8(e.what())));
                           }
                         }
                       }
                       setState(RunState::Running);
-                      if (!d->history.empty()) emit frameSampled(d->history.back());
+                      if (!d->history.empty()) Q_EMIT frameSampled(d->history.back());
                       poll();
                       d->timer.start();
                     },
@@ -137,7 +137,7 @@ void AttachController::detach() {
 void AttachController::fail(const QString& message) {
   d->timer.stop();
   ++d->session;
-  emit runError({}, message);
+  Q_EMIT runError({}, message);
   setState(RunState::Failed);
 }
 
@@ -146,7 +146,7 @@ void AttachController::addFrame(const observe::metrics_frame& frame, bool announ
   if (d->history.empty() || frame.t_seconds - d->history.back().t_seconds >= 0.95)
     d->history.push_back(frame);
   while (d->history.size() > maxHistory) d->history.pop_front();
-  if (announce) emit frameSampled(frame);
+  if (announce) Q_EMIT frameSampled(frame);
 }
 
 void AttachController::poll() {
@@ -184,7 +184,7 @@ void AttachController::poll() {
               ++d->session;
               if (status == "failed") {
                 auto error = QString::fromStdString(j.value("error", std::string()));
-                emit runError(failingNode(error), error);
+                Q_EMIT runError(failingNode(error), error);
                 setState(RunState::Failed);
               } else {
                 setState(status == "finished" ? RunState::Finished : RunState::Stopped);

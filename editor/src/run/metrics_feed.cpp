@@ -19,7 +19,7 @@ QString runStateName(RunState state) {
 void MetricsFeed::setState(RunState state) {
   if (state == state_) return;
   state_ = state;
-  emit statusChanged(state);
+  Q_EMIT statusChanged(state);
 }
 
 QString failingNode(const QString& message) {

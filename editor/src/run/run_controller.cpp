@@ -87,12 +87,12 @@ bool RunController::isActive() const {
 
 bool RunController::start(const core::checked_pipeline& pipeline) {
   if (isActive()) {
-    emit runError({}, tr("a run is still going; stop it first"));
+    Q_EMIT runError({}, tr("a run is still going; stop it first"));
     return false;
   }
   if (!pipeline.ok()) {
     auto first = QString::fromStdString(pipeline.errors.front().to_string());
-    emit runError(QString::fromStdString(pipeline.errors.front().node),
+    Q_EMIT runError(QString::fromStdString(pipeline.errors.front().node),
                   tr("the pipeline has %n problem(s); the first: %1", nullptr,
                      static_cast<int>(pipeline.errors.size()))
                     .arg(first));
@@ -108,7 +108,7 @@ bool RunController::start(const core::checked_pipeline& pipeline) {
   // Called on actor threads: hand the line to the GUI thread.
   options.log = [this](const std::string& line) {
     QMetaObject::invokeMethod(
-      this, [this, text = QString::fromStdString(line)] { emit logMessage(text); },
+      this, [this, text = QString::fromStdString(line)] { Q_EMIT logMessage(text); },
       Qt::QueuedConnection);
   };
   d->worker = std::thread([this, slot = d->slot, pipeline, options, generation]() mutable {
@@ -149,7 +149,7 @@ void RunController::onStarted(quint64 generation, std::shared_ptr<exec::pipeline
 
 void RunController::onStartFailed(quint64 generation, const QString& message) {
   if (generation != d->generation) return;
-  emit runError(failingNode(message), message);
+  Q_EMIT runError(failingNode(message), message);
   setState(RunState::Failed);
 }
 
@@ -160,7 +160,7 @@ void RunController::onEnded(quint64 generation) {
   auto status = d->run->status();
   if (status == exec::run_status::failed) {
     auto message = QString::fromStdString(d->run->failure());
-    emit runError(failingNode(message), message);
+    Q_EMIT runError(failingNode(message), message);
   }
   // Tearing the actor system down joins its threads: not on the GUI thread.
   d->reapers.emplace_back([run = std::move(d->run)]() mutable { run.reset(); });
@@ -197,7 +197,7 @@ void RunController::abort() {
 void RunController::sampleNow() {
   if (!d->run || !d->sampler) return;
   const auto& frame = d->sampler->sample(d->run->snapshot(), steadyNowNs(), wallNowMs());
-  emit frameSampled(frame);
+  Q_EMIT frameSampled(frame);
 }
 
 const std::deque<observe::metrics_frame>& RunController::history() const {

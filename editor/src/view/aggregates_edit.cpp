@@ -46,7 +46,7 @@ AggregatesEdit::AggregatesEdit(const nlohmann::json& value, const QStringList& f
 
   connect(add, &QPushButton::clicked, this, [this] {
     addRow({{"fn", "count"}});
-    emit valueChanged();
+    Q_EMIT valueChanged();
   });
   connect(remove, &QPushButton::clicked, this, [this] {
     int row = table_->currentRow();
@@ -54,7 +54,7 @@ AggregatesEdit::AggregatesEdit(const nlohmann::json& value, const QStringList& f
     if (row < 0) return;
     table_->removeRow(row);
     extras_.erase(extras_.begin() + row);
-    emit valueChanged();
+    Q_EMIT valueChanged();
   });
 }
 

@@ -40,12 +40,20 @@ QPainterPath EdgeItem::bezier(QPointF a, QPointF b) {
   return p;
 }
 
-void EdgeItem::updatePath() { setPath(bezier(from_->anchor(), to_->anchor())); }
-
-QRectF EdgeItem::fillBarRect() const {
-  QPointF mid = path().pointAtPercent(0.5);
-  return QRectF(mid.x() - 18, mid.y() - 5, 36, 10);
+void EdgeItem::updatePath() {
+  QPainterPath p = bezier(from_->anchor(), to_->anchor());
+  // The middle of the cubic (where the fill bar sits), from its control
+  // points: pointAtPercent() would walk the curve's length on every paint.
+  const QPointF mid = p.elementCount() == 4
+                          ? (QPointF(p.elementAt(0)) + 3 * QPointF(p.elementAt(1)) +
+                             3 * QPointF(p.elementAt(2)) + QPointF(p.elementAt(3))) / 8
+                          : p.pointAtPercent(0.5);
+  if (fill_ >= 0) prepareGeometryChange(); // the bar moves with the middle
+  mid_ = mid;
+  setPath(p);
 }
+
+QRectF EdgeItem::fillBarRect() const { return QRectF(mid_.x() - 18, mid_.y() - 5, 36, 10); }
 
 QRectF EdgeItem::boundingRect() const {
   QRectF r = QGraphicsPathItem::boundingRect().adjusted(-4, -4, 4, 4);
@@ -62,26 +70,34 @@ QPainterPath EdgeItem::shape() const {
 }
 
 void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget*) {
-  painter->setRenderHint(QPainter::Antialiasing);
+  // Zoomed far out the 2-unit pen is a fraction of a pixel: a thin
+  // aliased line reads the same and costs much less, and the arrow head
+  // is too small to see.
+  const bool detailed =
+      QStyleOptionGraphicsItem::levelOfDetailFromTransform(painter->worldTransform()) >=
+      style::detailLod;
+  painter->setRenderHint(QPainter::Antialiasing, detailed);
   const bool selected = option->state & QStyle::State_Selected;
   QColor c = from_->info().isErrors ? style::errorsPortColor()
              : from_->info().isLate ? style::latePortColor()
                                     : QColor(0x54, 0x6e, 0x7a);
   if (selected) c = QColor(0x19, 0x76, 0xd2);
   qreal w = selected || hovered_ ? 3.2 : 2.0;
-  QPen pen(c, w);
+  QPen pen(c, detailed ? w : 0); // 0: cosmetic, one pixel wide
   if (from_->info().isErrors || from_->info().isLate) pen.setStyle(Qt::DashLine);
   painter->setPen(pen);
   painter->setBrush(Qt::NoBrush);
   painter->drawPath(path());
 
-  // Arrow head at the input port.
-  QPointF end = path().pointAtPercent(1.0);
-  painter->setPen(Qt::NoPen);
-  painter->setBrush(c);
-  QPolygonF head;
-  head << end + QPointF(-6, 0) << end + QPointF(-13, -4.5) << end + QPointF(-13, 4.5);
-  painter->drawPolygon(head);
+  // Arrow head at the input port (the path ends there).
+  if (detailed) {
+    const QPointF end = path().currentPosition();
+    painter->setPen(Qt::NoPen);
+    painter->setBrush(c);
+    const QPointF head[] = {end + QPointF(-6, 0), end + QPointF(-13, -4.5),
+                            end + QPointF(-13, 4.5)};
+    painter->drawPolygon(head, 3);
+  }
 
   if (fill_ >= 0) {
     QRectF bar = fillBarRect();

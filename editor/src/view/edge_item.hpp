@@ -43,6 +43,7 @@ private:
   QRectF fillBarRect() const;
 
   const PipelineModel& model_;
+  QPointF mid_; ///< the curve's point at t = 0.5, set with the path
   EdgeKey key_;
   PortItem* from_;
   PortItem* to_;

@@ -30,7 +30,7 @@ ExpressionEdit::ExpressionEdit(QWidget* parent) : QWidget(parent) {
   layout->addWidget(message_);
   connect(edit_, &QPlainTextEdit::textChanged, this, [this] {
     validate();
-    if (!settingText_) emit textEdited(text());
+    if (!settingText_) Q_EMIT textEdited(text());
   });
 }
 
@@ -84,7 +84,8 @@ void ExpressionEdit::validate() {
 
 void ExpressionEdit::setExternalError(int column, const QString& message) {
   if (schema_) return; // the local check is more precise and newer
-  showError(message.isEmpty() ? 0 : std::max(column, 1), message);
+  // An empty expression has no column to point at ("missing required param").
+  showError(message.isEmpty() || text().trimmed().isEmpty() ? 0 : std::max(column, 1), message);
 }
 
 void ExpressionEdit::showError(int column, const QString& message) {
@@ -107,6 +108,9 @@ void ExpressionEdit::showError(int column, const QString& message) {
     mark.format.setBackground(QColor(0xff, 0xd7, 0xd7));
     marks << mark;
     message_->setText(QString("column %1: %2").arg(column).arg(message));
+    message_->show();
+  } else if (!message.isEmpty()) {
+    message_->setText(message);
     message_->show();
   } else {
     message_->clear();

@@ -39,19 +39,19 @@ ExpressionMapEdit::ExpressionMapEdit(const nlohmann::json& value, core::schema_p
 
   connect(add, &QPushButton::clicked, this, [this] {
     addRow(QString("field_%1").arg(table_->rowCount() + 1), QString());
-    emit valueChanged();
+    Q_EMIT valueChanged();
   });
   connect(remove, &QPushButton::clicked, this, [this] {
     int row = table_->currentRow();
     if (row < 0) row = table_->rowCount() - 1;
     if (row < 0) return;
     table_->removeRow(row);
-    emit valueChanged();
+    Q_EMIT valueChanged();
   });
   connect(table_, &QTableWidget::cellChanged, this, [this](int row, int) {
     if (loading_) return;
     checkRow(row);
-    emit valueChanged();
+    Q_EMIT valueChanged();
   });
 }
 

@@ -27,6 +27,8 @@ FieldListEdit::FieldListEdit(const QStringList& fields, const QStringList& value
   button_ = new QToolButton(this);
   button_->setText(tr("Fields"));
   button_->setPopupMode(QToolButton::InstantPopup);
+  // The menu arrow is drawn over the text's end ("Field"): leave room for it.
+  button_->setMinimumWidth(button_->sizeHint().width() + button_->fontMetrics().height());
   button_->setEnabled(!fields.isEmpty());
   auto* menu = new QMenu(button_);
   for (const QString& f : fields) {
@@ -45,7 +47,7 @@ FieldListEdit::FieldListEdit(const QStringList& fields, const QStringList& value
   button_->setMenu(menu);
   layout->addWidget(edit_, 1);
   layout->addWidget(button_);
-  connect(edit_, &QLineEdit::textEdited, this, [this] { emit valuesChanged(values()); });
+  connect(edit_, &QLineEdit::textEdited, this, [this] { Q_EMIT valuesChanged(values()); });
 }
 
 QStringList FieldListEdit::values() const {
@@ -62,7 +64,7 @@ void FieldListEdit::toggle(const QString& field, bool on) {
   if (on && !now.contains(field)) now << field;
   if (!on) now.removeAll(field);
   edit_->setText(now.join(", "));
-  emit valuesChanged(now);
+  Q_EMIT valuesChanged(now);
 }
 
 } // namespace sluice::editor

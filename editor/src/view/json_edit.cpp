@@ -39,7 +39,7 @@ JsonEdit::JsonEdit(const nlohmann::json& value, QWidget* parent) : QWidget(paren
       valid_ = true;
       message_->hide();
       markInvalid(edit_, false);
-      emit valueChanged(t);
+      Q_EMIT valueChanged(t);
     } catch (const nlohmann::json::parse_error& e) {
       valid_ = false;
       message_->setText(tr("not valid JSON: %1").arg(QString::fromStdString(e.what())));

@@ -6,6 +6,7 @@
 #include <QValueAxis>
 
 #include <algorithm>
+#include <limits>
 
 #include "view/runtime_headers.hpp"
 
@@ -14,9 +15,15 @@ namespace sluice::editor {
 MetricsDock::MetricsDock(QWidget* parent) : QDockWidget(tr("Metrics"), parent) {
   setObjectName("MetricsDock");
   chart_ = new QChart;
-  chart_->setTitle(tr("Select a node to plot its metrics"));
-  chart_->legend()->setAlignment(Qt::AlignBottom);
-  chart_->setMargins(QMargins(4, 4, 4, 4));
+  // Compact: the dock is short, and Qt Charts elides axis labels ("…")
+  // as soon as the plot area gets too small for them.
+  QFont small = chart_->titleFont();
+  small.setPointSizeF(small.pointSizeF() * 0.85);
+  chart_->setTitleFont(small);
+  chart_->legend()->setAlignment(Qt::AlignRight);
+  chart_->legend()->setFont(small);
+  chart_->setMargins(QMargins(2, 2, 2, 2));
+  chart_->setBackgroundRoundness(0);
 
   auto series = [this](const QString& name, QColor c, Qt::PenStyle s) {
     auto* l = new QLineSeries(chart_);
@@ -31,8 +38,7 @@ MetricsDock::MetricsDock(QWidget* parent) : QDockWidget(tr("Metrics"), parent) {
   backpressured_ = series(tr("back-pressured ms/s"), QColor(0x61, 0x61, 0x61), Qt::DashLine);
 
   time_ = new QValueAxis(chart_);
-  time_->setTitleText(tr("seconds"));
-  time_->setLabelFormat("%.0f");
+  time_->setLabelFormat("%.0f s");
   rate_ = new QValueAxis(chart_);
   rate_->setTitleText(tr("records/s"));
   rate_->setLabelFormat("%.0f");
@@ -40,6 +46,11 @@ MetricsDock::MetricsDock(QWidget* parent) : QDockWidget(tr("Metrics"), parent) {
   ms_->setTitleText(tr("ms/s"));
   ms_->setRange(0, 1000);
   ms_->setLabelFormat("%.0f");
+  for (QValueAxis* a : {time_, rate_, ms_}) {
+    a->setLabelsFont(small);
+    a->setTitleFont(small);
+    a->setTickCount(a == time_ ? 6 : 5);
+  }
   chart_->addAxis(time_, Qt::AlignBottom);
   chart_->addAxis(rate_, Qt::AlignLeft);
   chart_->addAxis(ms_, Qt::AlignRight);
@@ -53,29 +64,68 @@ MetricsDock::MetricsDock(QWidget* parent) : QDockWidget(tr("Metrics"), parent) {
   view_->setRenderHint(QPainter::Antialiasing);
   view_->setMinimumHeight(180);
   setWidget(view_);
+  updateTitle();
   fitAxes();
 }
+
+void MetricsDock::updateTitle() {
+  chart_->setTitle(node_.isEmpty() ? tr("Whole pipeline: in from sources, out to sinks "
+                                        "(select a node to plot it)")
+                                   : node_);
+}
+
+namespace {
+/// One point of the plot: the node's rates, or with `node` empty the
+/// pipeline's (sources' output, sinks' input, the busiest node's times).
+bool pointOf(const observe::metrics_frame& f, const QString& node, double& in, double& out,
+             double& busy, double& backpressured) {
+  in = out = busy = backpressured = 0;
+  if (!node.isEmpty()) {
+    for (const observe::node_rates& r : f.nodes)
+      if (QString::fromStdString(r.node) == node) {
+        in = r.records_in_per_second;
+        out = r.records_out_per_second;
+        busy = r.busy_ms_per_second;
+        backpressured = r.backpressured_ms_per_second;
+        return true;
+      }
+    return false;
+  }
+  if (f.nodes.empty()) return false;
+  for (const observe::node_rates& r : f.nodes) {
+    // Kinds are named by category: source.*, sink.*.
+    if (r.kind.rfind("source.", 0) == 0) in += r.records_out_per_second;
+    if (r.kind.rfind("sink.", 0) == 0) out += r.records_in_per_second;
+    busy = std::max(busy, r.busy_ms_per_second);
+    backpressured = std::max(backpressured, r.backpressured_ms_per_second);
+  }
+  return true;
+}
+} // namespace
 
 int MetricsDock::pointCount() const { return int(in_->count()); }
 
 void MetricsDock::clear() {
   for (QLineSeries* s : {in_, out_, busy_, backpressured_}) s->clear();
+  latest_.reset();
   fitAxes();
 }
 
 void MetricsDock::setNode(const QString& id, const std::deque<observe::metrics_frame>& history) {
   node_ = id;
-  chart_->setTitle(id.isEmpty() ? tr("Select a node to plot its metrics") : id);
+  updateTitle();
   // Rebuild in one go: replace() repaints once instead of per point.
   QList<QPointF> in, out, busy, bp;
-  for (const observe::metrics_frame& f : history)
-    for (const observe::node_rates& r : f.nodes)
-      if (QString::fromStdString(r.node) == id) {
-        in << QPointF(f.t_seconds, r.records_in_per_second);
-        out << QPointF(f.t_seconds, r.records_out_per_second);
-        busy << QPointF(f.t_seconds, r.busy_ms_per_second);
-        bp << QPointF(f.t_seconds, r.backpressured_ms_per_second);
-      }
+  auto add = [&](const observe::metrics_frame& f) {
+    double i, o, b, p;
+    if (!pointOf(f, id, i, o, b, p)) return;
+    in << QPointF(f.t_seconds, i);
+    out << QPointF(f.t_seconds, o);
+    busy << QPointF(f.t_seconds, b);
+    bp << QPointF(f.t_seconds, p);
+  };
+  for (const observe::metrics_frame& f : history) add(f);
+  if (latest_ && (history.empty() || latest_->t_seconds > history.back().t_seconds)) add(*latest_);
   in_->replace(in);
   out_->replace(out);
   busy_->replace(busy);
@@ -84,18 +134,18 @@ void MetricsDock::setNode(const QString& id, const std::deque<observe::metrics_f
 }
 
 void MetricsDock::addFrame(const observe::metrics_frame& frame) {
-  if (node_.isEmpty()) return;
+  latest_ = std::make_shared<const observe::metrics_frame>(frame);
   append(frame);
   fitAxes();
 }
 
 void MetricsDock::append(const observe::metrics_frame& f) {
-  for (const observe::node_rates& r : f.nodes) {
-    if (QString::fromStdString(r.node) != node_) continue;
-    in_->append(f.t_seconds, r.records_in_per_second);
-    out_->append(f.t_seconds, r.records_out_per_second);
-    busy_->append(f.t_seconds, r.busy_ms_per_second);
-    backpressured_->append(f.t_seconds, r.backpressured_ms_per_second);
+  double i, o, b, p;
+  if (pointOf(f, node_, i, o, b, p)) {
+    in_->append(f.t_seconds, i);
+    out_->append(f.t_seconds, o);
+    busy_->append(f.t_seconds, b);
+    backpressured_->append(f.t_seconds, p);
   }
   // Keep the last window only: the plot stays cheap however long the run.
   while (in_->count() > 0 && in_->at(0).x() < f.t_seconds - window_)
@@ -106,15 +156,32 @@ void MetricsDock::fitAxes() {
   if (in_->count() == 0) {
     time_->setRange(0, 60);
     rate_->setRange(0, 100);
+    timeFrom_ = timeTo_ = rateTop_ = std::numeric_limits<double>::quiet_NaN();
     return;
   }
+  // From the first point shown (an attached run starts mid-way), at
+  // least 5 s wide so the first seconds do not stretch across the plot;
+  // round numbers on the ticks.
+  const double first = in_->at(0).x();
   const double last = in_->at(in_->count() - 1).x();
-  time_->setRange(std::max(0.0, last - window_), std::max(last, 10.0));
+  // Each range change re-lays the chart out, and setRange() then
+  // applyNiceNumbers() changes it twice: only when the data's extent
+  // changed since the last fit (NaN: none yet).
+  const double to = std::max(last, first + 5.0);
+  if (first != timeFrom_ || to != timeTo_) {
+    timeFrom_ = first;
+    timeTo_ = to;
+    time_->setRange(first, to);
+    time_->applyNiceNumbers();
+  }
   double top = 1;
   for (QLineSeries* s : {in_, out_})
     for (const QPointF& p : s->points()) top = std::max(top, p.y());
-  rate_->setRange(0, top * 1.1);
-  rate_->applyNiceNumbers();
+  if (top != rateTop_) {
+    rateTop_ = top;
+    rate_->setRange(0, top * 1.1);
+    rate_->applyNiceNumbers();
+  }
 }
 
 } // namespace sluice::editor

@@ -3,6 +3,8 @@
 #include <QDockWidget>
 
 #include <deque>
+#include <limits>
+#include <memory>
 
 namespace sluice::observe {
 struct metrics_frame;
@@ -19,13 +21,17 @@ namespace sluice::editor {
 /// A Qt Charts plot of one node over the last minutes: records in/out per
 /// second (left axis) and busy / back-pressured ms per second (right axis).
 /// Fed with the run's history when the node changes, then frame by frame.
+/// With no node selected it plots the whole pipeline: records in from the
+/// sources, out to the sinks, and the busiest node's busy time.
 class MetricsDock : public QDockWidget {
   Q_OBJECT
 
 public:
   explicit MetricsDock(QWidget* parent = nullptr);
 
-  /// The node to plot ("" = none); redraws from `history`.
+  /// The node to plot ("" = the whole pipeline); redraws from `history`
+  /// and the newest frame seen (history keeps about one frame a second,
+  /// so a run shorter than that would otherwise plot nothing).
   void setNode(const QString& id, const std::deque<observe::metrics_frame>& history);
   void addFrame(const observe::metrics_frame& frame);
   void clear();
@@ -36,8 +42,10 @@ public:
 private:
   void append(const observe::metrics_frame& frame);
   void fitAxes();
+  void updateTitle();
 
   QString node_;
+  std::shared_ptr<const observe::metrics_frame> latest_; ///< newest frame added
   QChartView* view_;
   QChart* chart_;
   QLineSeries* in_;
@@ -48,6 +56,10 @@ private:
   QValueAxis* rate_;
   QValueAxis* ms_;
   double window_ = 300; ///< seconds shown
+  // The data extent the axes were last fitted to (NaN: not fitted).
+  double timeFrom_ = std::numeric_limits<double>::quiet_NaN();
+  double timeTo_ = std::numeric_limits<double>::quiet_NaN();
+  double rateTop_ = std::numeric_limits<double>::quiet_NaN();
 };
 
 } // namespace sluice::editor

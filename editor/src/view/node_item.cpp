@@ -12,15 +12,48 @@
 
 namespace sluice::editor {
 
+namespace {
+bool detailed(const QPainter* painter) {
+  return QStyleOptionGraphicsItem::levelOfDetailFromTransform(painter->worldTransform()) >=
+         style::detailLod;
+}
+} // namespace
+
+/// The live part of a node during a run: the body filled by activity, the
+/// rates and the busy / back-pressured / idle bar. Stacked behind the node
+/// (whose face then draws no fill) and cached on its own, so a metrics
+/// frame re-renders only this. Never hit: clicks, hovers and tooltips go
+/// to the node.
+class NodeItem::LiveFace : public QGraphicsItem {
+public:
+  explicit LiveFace(NodeItem* node) : QGraphicsItem(node), node_(node) {
+    setFlag(ItemStacksBehindParent);
+    setAcceptedMouseButtons(Qt::NoButton);
+    setCacheMode(DeviceCoordinateCache);
+    setVisible(false);
+  }
+  QRectF boundingRect() const override { return QRectF(0, 0, node_->width_, node_->height_); }
+  QPainterPath shape() const override { return QPainterPath(); }
+  void geometryChanged() { prepareGeometryChange(); }
+  void paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget*) override {
+    node_->paintLive(painter);
+  }
+
+private:
+  NodeItem* node_;
+};
+
 NodeItem::NodeItem(const PipelineModel& model, const QString& id) : model_(model) {
   setFlags(ItemIsMovable | ItemIsSelectable | ItemSendsGeometryChanges);
   setCacheMode(DeviceCoordinateCache);
   setZValue(1);
+  liveFace_ = new LiveFace(this);
   rebuild(id);
 }
 
 void NodeItem::rebuild(const QString& id) {
   prepareGeometryChange();
+  liveFace_->geometryChanged(); // it spans the body
   id_ = id;
   const core::node_spec* spec = model_.node(id);
   kind_ = spec ? QString::fromStdString(spec->kind) : QString();
@@ -54,6 +87,14 @@ void NodeItem::rebuild(const QString& id) {
     p->setPos(width_, style::headerHeight + (i + 0.5) * style::portRowHeight + 2);
     outputs_.push_back(p);
   }
+  // Elide once here, not on every render of the face.
+  title_ = title.elidedText(id, Qt::ElideMiddle, width_ - 20);
+  const qreal labelWidth = width_ / 2 - 13;
+  inLabels_.clear();
+  outLabels_.clear();
+  for (auto& p : ins) inLabels_.push_back(port.elidedText(p.name, Qt::ElideRight, labelWidth));
+  for (auto& p : outs) outLabels_.push_back(port.elidedText(p.name, Qt::ElideLeft, labelWidth));
+  liveFace_->update();
   updateToolTip();
   update();
 }
@@ -98,8 +139,16 @@ void NodeItem::setRuntimeError(const QString& message) {
 }
 
 void NodeItem::setLive(const NodeLive& live) {
+  // The face shows only whether the node is live (its fill moves to the
+  // live face) and the bottleneck border and badge: re-render it only
+  // when those change, and the live face otherwise.
+  const bool faceChanged = live.active != live_.active || live.bottleneck != live_.bottleneck;
   live_ = live;
-  update();
+  if (faceChanged) {
+    update();
+    liveFace_->setVisible(live_.active);
+  }
+  if (live_.active) liveFace_->update();
 }
 
 void NodeItem::updateToolTip() {
@@ -138,17 +187,32 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
   const bool selected = option->state & QStyle::State_Selected;
 
   // Body and border: selection blue, bottleneck thick dark red, problems red.
+  const bool hasProblems = !problems_.isEmpty() || !runtimeError_.isEmpty();
   QPen border(QColor(0x90, 0x90, 0x90), 1.2);
-  if (!problems_.isEmpty() || !runtimeError_.isEmpty())
-    border = QPen(QColor(0xd3, 0x2f, 0x2f), 1.8);
+  if (hasProblems) border = QPen(QColor(0xd3, 0x2f, 0x2f), 1.8);
   if (live_.bottleneck) border = QPen(QColor(0x8b, 0x00, 0x00), 3.5);
   if (selected) border = QPen(QColor(0x19, 0x76, 0xd2), 2.5);
   painter->setPen(border);
-  painter->setBrush(bodyColor());
+  // While live, the LiveFace behind this one fills the body by activity.
+  painter->setBrush(live_.active ? QBrush(Qt::NoBrush) : QBrush(bodyColor()));
   painter->drawRoundedRect(body, style::cornerRadius, style::cornerRadius);
 
-  // Header: category stripe, id (bold) and kind.
   QColor cat = style::categoryColor(category_);
+  if (!detailed(painter)) {
+    // Zoomed out, text is unreadable and costs most of a render (every
+    // zoom step re-renders every node): the body, its category stripe and
+    // the problem marker's disc.
+    painter->fillRect(QRectF(0.6, 0.6, width_ - 1.2, 6), cat);
+    if (hasProblems) {
+      painter->setPen(Qt::NoPen);
+      painter->setBrush(runtimeError_.isEmpty() ? QColor(0xe6, 0x51, 0x00)
+                                                : QColor(0xc6, 0x28, 0x28));
+      painter->drawEllipse(QPointF(width_ - 2, 2), 8, 8);
+    }
+    return;
+  }
+
+  // Header: category stripe, id (bold) and kind.
   painter->setPen(Qt::NoPen);
   painter->setBrush(cat);
   QPainterPath stripe;
@@ -157,9 +221,7 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
 
   painter->setPen(QColor(0x21, 0x21, 0x21));
   painter->setFont(style::titleFont());
-  QFontMetricsF tfm(style::titleFont());
-  painter->drawText(QRectF(10, 6, width_ - 20, 16), Qt::AlignLeft | Qt::AlignVCenter,
-                    tfm.elidedText(id_, Qt::ElideMiddle, width_ - 20));
+  painter->drawText(QRectF(10, 6, width_ - 20, 16), Qt::AlignLeft | Qt::AlignVCenter, title_);
   painter->setFont(style::kindFont());
   painter->setPen(cat.darker(115));
   painter->drawText(QRectF(10, 20, width_ - 20, 12), Qt::AlignLeft | Qt::AlignVCenter, kind_);
@@ -169,46 +231,27 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
 
   // Port labels next to their ports.
   painter->setFont(style::portFont());
-  const QFontMetricsF pfm(style::portFont());
   const qreal labelWidth = width_ / 2 - 13;
-  for (PortItem* p : inputs_) {
-    painter->setPen(style::dataPortColor());
-    painter->drawText(QRectF(11, p->y() - 8, labelWidth, 16), Qt::AlignLeft | Qt::AlignVCenter,
-                      pfm.elidedText(p->name(), Qt::ElideRight, labelWidth));
-  }
-  for (PortItem* p : outputs_) {
+  painter->setPen(style::dataPortColor());
+  for (std::size_t i = 0; i < inputs_.size(); ++i)
+    painter->drawText(QRectF(11, inputs_[i]->y() - 8, labelWidth, 16),
+                      Qt::AlignLeft | Qt::AlignVCenter, inLabels_[i]);
+  for (std::size_t i = 0; i < outputs_.size(); ++i) {
+    const PortItem* p = outputs_[i];
     QColor c = p->info().isErrors ? style::errorsPortColor()
                : p->info().isLate ? style::latePortColor()
                                   : style::dataPortColor();
     painter->setPen(c);
     painter->drawText(QRectF(width_ / 2 + 2, p->y() - 8, labelWidth, 16),
-                      Qt::AlignRight | Qt::AlignVCenter,
-                      pfm.elidedText(p->name(), Qt::ElideLeft, labelWidth));
+                      Qt::AlignRight | Qt::AlignVCenter, outLabels_[i]);
   }
 
-  // Live face: rates and a bar of busy / back-pressured / idle time.
-  const QRectF liveRow(8, height_ - style::liveRowHeight, width_ - 16, style::liveRowHeight - 4);
-  if (live_.active) {
-    painter->setFont(style::liveFont());
-    painter->setPen(QColor(0x21, 0x21, 0x21));
-    // Sources have no input and sinks no output worth a number.
-    const QString in = "in " + style::shortRate(live_.inPerSecond) + "/s";
-    const QString out = "out " + style::shortRate(live_.outPerSecond) + "/s";
-    const QString text = inputs_.empty() ? out : category_ == "sink" ? in : in + "   " + out;
-    painter->drawText(QRectF(liveRow.left(), liveRow.top() - 2, liveRow.width(), 13),
-                      Qt::AlignCenter, text);
-    const QRectF bar(liveRow.left(), liveRow.bottom() - 3, liveRow.width(), 4);
-    double total = std::max(1000.0, live_.busyMs + live_.backpressuredMs + live_.idleMs);
-    qreal x = bar.left();
-    auto segment = [&](double ms, QColor c) {
-      qreal w = bar.width() * ms / total;
-      painter->fillRect(QRectF(x, bar.top(), w, bar.height()), c);
-      x += w;
-    };
-    segment(live_.busyMs, QColor(0xd3, 0x2f, 0x2f));
-    segment(live_.backpressuredMs, QColor(0x61, 0x61, 0x61));
-    segment(live_.idleMs, QColor(0x42, 0x7c, 0xc8));
-  } else if (const core::node_spec* spec = model_.node(id_); spec && spec->parallelism > 1) {
+  // Not live: the parallelism where the live row goes (during a run the
+  // LiveFace draws that row).
+  if (const core::node_spec* spec = live_.active ? nullptr : model_.node(id_);
+      spec && spec->parallelism > 1) {
+    const QRectF liveRow(8, height_ - style::liveRowHeight, width_ - 16,
+                         style::liveRowHeight - 4);
     painter->setFont(style::kindFont());
     painter->setPen(QColor(0x75, 0x75, 0x75));
     painter->drawText(liveRow, Qt::AlignCenter, QString("× %1 instances").arg(spec->parallelism));
@@ -225,7 +268,7 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
   }
 
   // Problem marker: a red disc with "!" on the top-right corner.
-  if (!problems_.isEmpty() || !runtimeError_.isEmpty()) {
+  if (hasProblems) {
     QPointF c(width_ - 2, 2);
     painter->setPen(QPen(Qt::white, 1.5));
     painter->setBrush(runtimeError_.isEmpty() ? QColor(0xe6, 0x51, 0x00)
@@ -236,6 +279,40 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     painter->setFont(f);
     painter->drawText(QRectF(c.x() - 8, c.y() - 8, 16, 16), Qt::AlignCenter, "!");
   }
+}
+
+void NodeItem::paintLive(QPainter* painter) const {
+  painter->setRenderHint(QPainter::Antialiasing);
+  painter->setRenderHint(QPainter::TextAntialiasing);
+  // The body's fill, under the node's face (which draws its border).
+  painter->setPen(Qt::NoPen);
+  painter->setBrush(bodyColor());
+  painter->drawRoundedRect(QRectF(0, 0, width_, height_), style::cornerRadius,
+                           style::cornerRadius);
+
+  // Live row: rates and a bar of busy / back-pressured / idle time.
+  const QRectF liveRow(8, height_ - style::liveRowHeight, width_ - 16, style::liveRowHeight - 4);
+  if (detailed(painter)) { // zoomed out, the fill alone tells the activity
+    painter->setFont(style::liveFont());
+    painter->setPen(QColor(0x21, 0x21, 0x21));
+    // Sources have no input and sinks no output worth a number.
+    const QString in = "in " + style::shortRate(live_.inPerSecond) + "/s";
+    const QString out = "out " + style::shortRate(live_.outPerSecond) + "/s";
+    const QString text = inputs_.empty() ? out : category_ == "sink" ? in : in + "   " + out;
+    painter->drawText(QRectF(liveRow.left(), liveRow.top() - 2, liveRow.width(), 13),
+                      Qt::AlignCenter, text);
+  }
+  const QRectF bar(liveRow.left(), liveRow.bottom() - 3, liveRow.width(), 4);
+  double total = std::max(1000.0, live_.busyMs + live_.backpressuredMs + live_.idleMs);
+  qreal x = bar.left();
+  auto segment = [&](double ms, QColor c) {
+    qreal w = bar.width() * ms / total;
+    painter->fillRect(QRectF(x, bar.top(), w, bar.height()), c);
+    x += w;
+  };
+  segment(live_.busyMs, QColor(0xd3, 0x2f, 0x2f));
+  segment(live_.backpressuredMs, QColor(0x61, 0x61, 0x61));
+  segment(live_.idleMs, QColor(0x42, 0x7c, 0xc8));
 }
 
 QVariant NodeItem::itemChange(GraphicsItemChange change, const QVariant& value) {

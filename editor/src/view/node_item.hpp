@@ -28,7 +28,11 @@ struct NodeLive {
 /// One pipeline node: kind and id in the header, named ports (inputs left,
 /// outputs right), a problem marker, and during a run a live face (in/s,
 /// out/s, fill by activity with Flink's colours). Cached as a device
-/// pixmap: repainted only when its text or live values change.
+/// pixmap: repainted only when its text changes or a zoom step re-renders
+/// it. During a run the live part (body fill and the rates row) is a child
+/// item stacked behind the face with a cache of its own, so a metrics
+/// frame repaints only that and the face (titles, port labels) stays
+/// cached.
 class NodeItem : public QGraphicsItem {
 public:
   enum { Type = UserType + 1 };
@@ -67,7 +71,10 @@ protected:
   QVariant itemChange(GraphicsItemChange change, const QVariant& value) override;
 
 private:
+  class LiveFace;
+
   QColor bodyColor() const;
+  void paintLive(QPainter* painter) const; ///< the LiveFace's content
   void updateToolTip();
 
   const PipelineModel& model_;
@@ -76,6 +83,10 @@ private:
   QString category_;
   qreal width_ = 0;
   qreal height_ = 0;
+  QString title_;                  ///< id_, elided to the width (laid out in rebuild)
+  std::vector<QString> inLabels_;  ///< port names, elided, by inputs_ index
+  std::vector<QString> outLabels_; ///< by outputs_ index
+  LiveFace* liveFace_ = nullptr;   ///< child, shown while live_.active
   std::vector<PortItem*> inputs_;
   std::vector<PortItem*> outputs_;
   std::vector<EdgeItem*> edges_;

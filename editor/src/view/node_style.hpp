@@ -19,6 +19,12 @@ constexpr qreal smallPortRadius = 4; ///< errors / late: visibly secondary
 constexpr qreal portHitRadius = 8;   ///< generous, so ports are easy to grab
 constexpr qreal cornerRadius = 6;
 
+/// Below this zoom (QStyleOptionGraphicsItem::levelOfDetailFromTransform)
+/// text, ports and arrow heads are under a few pixels: items draw only
+/// their shapes (node bodies and stripes, thin edges), which keeps panning
+/// and zooming a 500-node pipeline at fit-to-view cheap.
+constexpr qreal detailLod = 0.35;
+
 /// Header stripe colour by registry category, so kinds read at a glance.
 QColor categoryColor(const QString& category);
 

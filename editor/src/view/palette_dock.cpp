@@ -75,7 +75,7 @@ PaletteDock::PaletteDock(const core::registry& registry, QWidget* parent)
   connect(search_, &QLineEdit::textChanged, this, &PaletteDock::filter);
   connect(tree_, &QTreeWidget::itemDoubleClicked, this, [this](QTreeWidgetItem* item) {
     const QString kind = item->data(0, kindRole).toString();
-    if (!kind.isEmpty()) emit operatorActivated(kind);
+    if (!kind.isEmpty()) Q_EMIT operatorActivated(kind);
   });
 }
 

@@ -18,6 +18,11 @@ PipelineScene::PipelineScene(PipelineModel& model, QObject* parent)
   // A BSP index keeps hit tests and exposure logarithmic with 500 nodes.
   setItemIndexMethod(BspTreeIndex);
   setBackgroundBrush(QColor(0xf3, 0xf4, 0xf6));
+  // Auto-layout leaves room for each node as drawn (ports make some tall).
+  model_.setNodeSizeProvider([this](const QString& id) {
+    const NodeItem* n = nodeItem(id);
+    return n ? n->boundingRect().size() : QSizeF();
+  });
   connect(&model_, &PipelineModel::documentReset, this, &PipelineScene::rebuild);
   connect(&model_, &PipelineModel::nodeAdded, this, &PipelineScene::addNodeItem);
   connect(&model_, &PipelineModel::nodeRemoved, this, &PipelineScene::removeNodeItem);
@@ -37,6 +42,7 @@ PipelineScene::PipelineScene(PipelineModel& model, QObject* parent)
 }
 
 PipelineScene::~PipelineScene() {
+  model_.setNodeSizeProvider({});
   // Deleting selected items emits selectionChanged: not to us any more.
   disconnect(this, &QGraphicsScene::selectionChanged, this, &PipelineScene::onSelectionChanged);
   cancelDraft();
@@ -141,7 +147,7 @@ void PipelineScene::renameNode(const QString& oldId, const QString& newId) {
   nodes_.insert(newId, item);
   if (currentNode_ == oldId) currentNode_ = newId;
   refreshNode(newId);
-  emit currentNodeChanged(currentNode_);
+  Q_EMIT currentNodeChanged(currentNode_);
 }
 
 void PipelineScene::updateProblems() {
@@ -162,9 +168,9 @@ void PipelineScene::onSelectionChanged() {
   // Also re-announce "no node" when an edge was shown and is deselected.
   if (current != currentNode_ || (current.isEmpty() && edges.size() != 1)) {
     currentNode_ = current;
-    emit currentNodeChanged(current);
+    Q_EMIT currentNodeChanged(current);
   }
-  if (edges.size() == 1) emit edgeSelected(edges.front());
+  if (edges.size() == 1) Q_EMIT edgeSelected(edges.front());
 }
 
 // --- selection and deletion -------------------------------------------------
@@ -267,7 +273,7 @@ void PipelineScene::mousePressEvent(QGraphicsSceneMouseEvent* event) {
       draft_->setPen(QPen(QColor(0x19, 0x76, 0xd2), 2, Qt::DashLine));
       draft_->setPath(EdgeItem::bezier(out->anchor(), event->scenePos()));
       addItem(draft_);
-      emit statusMessage("Connecting from " + out->endpoint() + ": release on an input port");
+      Q_EMIT statusMessage("Connecting from " + out->endpoint() + ": release on an input port");
       event->accept();
       return;
     }
@@ -296,7 +302,7 @@ void PipelineScene::mouseReleaseEvent(QGraphicsSceneMouseEvent* event) {
 
 void PipelineScene::mouseDoubleClickEvent(QGraphicsSceneMouseEvent* event) {
   if (event->button() == Qt::LeftButton && !itemAt(event->scenePos(), QTransform())) {
-    emit emptyCanvasDoubleClicked(event->scenePos());
+    Q_EMIT emptyCanvasDoubleClicked(event->scenePos());
     event->accept();
     return;
   }
@@ -336,7 +342,7 @@ void PipelineScene::updateDraft(QPointF scenePos, QPoint screenPos) {
   const QString text = ok ? "Connect " + draftFrom_->endpoint() + " → " + target->endpoint()
                           : "Cannot connect: " + draftProblem_;
   QToolTip::showText(screenPos, text);
-  emit statusMessage(text);
+  Q_EMIT statusMessage(text);
 }
 
 void PipelineScene::finishDraft(QPointF scenePos, QPoint screenPos) {
@@ -345,19 +351,19 @@ void PipelineScene::finishDraft(QPointF scenePos, QPoint screenPos) {
   const bool sameNode = target && target->node() == draftFrom_->node();
   cancelDraft();
   if (!target) {
-    emit statusMessage(QString());
+    Q_EMIT statusMessage(QString());
     return;
   }
   const QString reason = sameNode ? QStringLiteral("a node cannot feed itself")
                                   : model_.connect(from, target->endpoint());
   if (reason.isEmpty()) {
-    emit statusMessage("Connected " + from + " → " + target->endpoint());
+    Q_EMIT statusMessage("Connected " + from + " → " + target->endpoint());
     return;
   }
   const QString text = "Connection refused: " + reason;
   QToolTip::showText(screenPos, text);
-  emit statusMessage(text);
-  emit connectionRefused(reason);
+  Q_EMIT statusMessage(text);
+  Q_EMIT connectionRefused(reason);
 }
 
 void PipelineScene::cancelDraft() {

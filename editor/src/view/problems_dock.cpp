@@ -16,7 +16,7 @@ ProblemsDock::ProblemsDock(PipelineModel& model, QWidget* parent)
   connect(&model_, &PipelineModel::documentReset, this, &ProblemsDock::refresh);
   auto activate = [this](QListWidgetItem* item) {
     const QString id = item->data(Qt::UserRole).toString();
-    if (!id.isEmpty()) emit nodeActivated(id);
+    if (!id.isEmpty()) Q_EMIT nodeActivated(id);
   };
   connect(list_, &QListWidget::itemClicked, this, activate);
   connect(list_, &QListWidget::itemActivated, this, activate);

@@ -217,7 +217,12 @@ void PropertyPanel::addGeneralRows(QFormLayout* layout) {
     lines << QString::fromStdString(d.to_string()).toHtmlEscaped();
   problems_->setText(lines.join("<br>"));
   problems_->setVisible(!lines.isEmpty());
-  layout->addRow(problems_);
+  // Below the fields, not above them: fixing a problem while typing must
+  // not move the next field from under the mouse.
+  if (auto* outer = qobject_cast<QVBoxLayout*>(form->layout()))
+    outer->insertWidget(1, problems_);
+  else
+    layout->addRow(problems_);
 
   auto* id = new QLineEdit(nodeId_, form);
   id->setObjectName("node:id");

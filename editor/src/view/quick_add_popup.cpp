@@ -67,7 +67,7 @@ void QuickAddPopup::choose() {
   if (!item || item->isHidden()) return;
   const QString kind = item->data(Qt::UserRole).toString();
   hide();
-  emit chosen(kind);
+  Q_EMIT chosen(kind);
 }
 
 bool QuickAddPopup::eventFilter(QObject* watched, QEvent* event) {

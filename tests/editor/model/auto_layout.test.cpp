@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <QRectF>
 #include <QUndoStack>
 
 #include "model/auto_layout.hpp"
@@ -75,4 +76,73 @@ TEST_CASE("auto-layout of the model is one undo step and touches only the layout
   CHECK(json == old);
   model.undoStack()->undo();
   CHECK(dumpOf(model) == before);
+}
+
+namespace {
+bool overlaps(const QHash<QString, QPointF>& at, const editor::NodeSizes& sizes, const QString& a,
+              const QString& b) {
+  return QRectF(at[a], sizes.value(a)).intersects(QRectF(at[b], sizes.value(b)));
+}
+} // namespace
+
+TEST_CASE("the layered layout gives tall and wide nodes room so nothing overlaps", "[layout]") {
+  // A route with many outputs is much taller than a row, and a wide node
+  // is wider than a layer step: both push their neighbours away.
+  const QStringList nodes = {"src", "route", "other", "wide", "a", "b", "c", "sink"};
+  const std::vector<NodeEdge> edges = {{"src", "route"}, {"src", "other"}, {"src", "wide"},
+                                       {"route", "a"},   {"route", "b"},   {"route", "c"},
+                                       {"other", "sink"}, {"wide", "sink"}};
+  editor::NodeSizes sizes;
+  for (const QString& id : nodes) sizes.insert(id, QSizeF(180, 60));
+  sizes["route"] = QSizeF(180, 420);
+  sizes["wide"] = QSizeF(400, 60);
+
+  auto plain = editor::layeredLayout(nodes, edges);
+  bool plainOverlaps = false;
+  for (const QString& a : nodes)
+    for (const QString& b : nodes)
+      if (a < b && overlaps(plain, sizes, a, b)) plainOverlaps = true;
+  REQUIRE(plainOverlaps); // the fixed gaps are too small for these nodes
+
+  auto placed = editor::layeredLayout(nodes, edges, {}, sizes);
+  REQUIRE(placed.size() == nodes.size());
+  for (const QString& a : nodes)
+    for (const QString& b : nodes)
+      if (a < b) {
+        INFO(a.toStdString() << " and " << b.toStdString());
+        CHECK_FALSE(overlaps(placed, sizes, a, b));
+      }
+  // Still left to right, and the next layer starts right of the wide node.
+  CHECK(placed["src"].x() < placed["route"].x());
+  CHECK(placed["route"].x() < placed["a"].x());
+  CHECK(placed["a"].x() >= placed["wide"].x() + 400);
+}
+
+TEST_CASE("the layered layout without sizes keeps the plain layer and row steps", "[layout]") {
+  auto placed = editor::layeredLayout({"x", "y", "z"}, {{"x", "y"}, {"x", "z"}});
+  CHECK(placed["x"].x() == 0);
+  CHECK(placed["y"].x() == 240);
+  CHECK(std::abs(placed["y"].y() - placed["z"].y()) == 120);
+  CHECK(placed["x"].y() == 60); // centred on the taller layer
+}
+
+TEST_CASE("auto-layout of the model asks the size provider for each node", "[model]") {
+  std::string text = R"({"schemaVersion": 1, "nodes": [
+    {"id": "gen", "kind": "source.generator"}, {"id": "big", "kind": "sink.null"},
+    {"id": "small", "kind": "sink.null"}],
+    "edges": [{"from": "gen", "to": "big"}, {"from": "gen", "to": "small"}]})";
+  PipelineModel model(registry());
+  REQUIRE(model.loadText(QString::fromStdString(text)).isEmpty());
+  QStringList asked;
+  model.setNodeSizeProvider([&](const QString& id) {
+    asked << id;
+    return id == "big" ? QSizeF(200, 500) : QSizeF(200, 60);
+  });
+  model.autoLayout();
+  asked.sort();
+  CHECK(asked == QStringList{"big", "gen", "small"});
+  const QRectF big(model.position("big"), QSizeF(200, 500));
+  const QRectF small(model.position("small"), QSizeF(200, 60));
+  CHECK_FALSE(big.intersects(small));
+  model.setNodeSizeProvider({});
 }

@@ -58,7 +58,7 @@ TEST_CASE("clicking a problem selects its node and the panel shows it", "[view][
   w.model().setParam("high", "where", "nope > 1");
   QListWidget* list = w.problemsDock()->list();
   REQUIRE(list->count() > 0);
-  emit list->itemClicked(list->item(0));
+  Q_EMIT list->itemClicked(list->item(0));
   CHECK(w.scene()->selectedNodeIds() == QStringList{"high"});
   CHECK(w.propertyPanel()->nodeId() == "high");
 }

@@ -168,7 +168,7 @@ TEST_CASE("renaming in the id field renames the node", "[view][properties]") {
   auto* id = panel.form()->findChild<QLineEdit*>("node:id");
   REQUIRE(id);
   id->setText("big");
-  emit id->editingFinished();
+  Q_EMIT id->editingFinished();
   CHECK(model.node("big"));
   CHECK(panel.nodeId() == "big");
 }

@@ -85,3 +85,35 @@ TEST_CASE("rendering a missing file fails with exit code 2", "[view][render]") {
   CHECK(renderCommand(test::registry(), "/nonexistent/pipeline.json",
                       SLUICE_BINARY_DIR "/editor-renders/none.png") == 2);
 }
+
+TEST_CASE("auto-layout on a canvas makes room for a route with many outputs", "[view][layout]") {
+  // Eight routes make the route node several rows tall; with fixed row
+  // gaps its sibling in the same layer would sit on top of it.
+  nlohmann::json routes = nlohmann::json::array();
+  nlohmann::json nodes = {
+    {{"id", "gen"}, {"kind", "source.generator"}},
+    {{"id", "other"}, {"kind", "transform.filter"}, {"params", {{"where", "value > 1"}}}},
+    {{"id", "tail"}, {"kind", "sink.null"}}};
+  nlohmann::json edges = {{{"from", "gen"}, {"to", "split"}}, {{"from", "gen"}, {"to", "other"}},
+                          {{"from", "other"}, {"to", "tail"}}};
+  for (int i = 0; i < 8; ++i) {
+    const std::string port = "p" + std::to_string(i);
+    routes.push_back({{"port", port}, {"where", "value > " + std::to_string(i)}});
+    nodes.push_back({{"id", "out" + std::to_string(i)}, {"kind", "sink.null"}});
+    edges.push_back({{"from", "split." + port}, {"to", "out" + std::to_string(i)}});
+  }
+  nodes.push_back({{"id", "split"}, {"kind", "transform.route"}, {"params", {{"routes", routes}}}});
+  const nlohmann::json doc = {{"schemaVersion", 1}, {"name", "routes"}, {"description", ""},
+                              {"nodes", nodes}, {"edges", edges}};
+  PipelineModel model(test::registry());
+  REQUIRE(model.loadText(QString::fromStdString(doc.dump())).isEmpty());
+  PipelineScene scene(model);
+  REQUIRE(scene.nodeItem("split")->boundingRect().height() > 120); // taller than a row step
+  model.autoLayout();
+  const auto items = scene.nodeItems();
+  for (int i = 0; i < items.size(); ++i)
+    for (int j = i + 1; j < items.size(); ++j) {
+      INFO(items[i]->id().toStdString() + " / " + items[j]->id().toStdString());
+      CHECK_FALSE(overlap(items[i], items[j]));
+    }
+}
