@@ -6,6 +6,7 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/send.hpp>
 
+#include "sluice/exec/allocator_tuning.hpp"
 #include "sluice/exec/planner.hpp"
 #include "sluice/exec/protocol.hpp"
 #include "sluice/exec/run_shared.hpp"
@@ -49,6 +50,7 @@ struct pipeline_run::impl {
 pipeline_run::pipeline_run(core::checked_pipeline pipeline, run_options options)
   : impl_(std::make_unique<impl>()) {
   if (!pipeline.ok()) throw std::invalid_argument("pipeline_run needs a checked pipeline without errors");
+  tune_allocator_for_batches();
   auto& d = *impl_;
   d.pipeline = std::move(pipeline);
   configure(d.cfg, options);
