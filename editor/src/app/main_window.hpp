@@ -11,6 +11,7 @@ class registry;
 
 class QLabel;
 class QMenu;
+class QUrl;
 
 namespace sluice::editor {
 
@@ -43,6 +44,12 @@ public:
   /// message box unless `quiet`) when the file cannot be read.
   bool openFile(const QString& path, bool quiet = false);
 
+  /// Attaches to the headless run at `url` (File ▸ Attach, after asking
+  /// for the URL): asks about unsaved changes first, then draws the run's
+  /// pipeline and colours it with its live metrics. Failures (nothing
+  /// listening, not a Sluice run) go to the status bar and the log.
+  void attachTo(const QUrl& url);
+
   PipelineModel& model() const { return *model_; }
   PipelineScene* scene() const { return scene_; }
   PipelineView* view() const { return view_; }
@@ -52,6 +59,8 @@ public:
   LogDock* logDock() const { return log_; }
   MetricsDock* metricsDock() const { return metrics_; }
   RunController* runController() const { return run_; }
+  AttachController* attachController() const { return attach_; }
+  QMenu* recentMenu() const { return recentMenu_; }
   QAction* action(const QString& objectName) const;
 
 protected:
@@ -89,6 +98,8 @@ private:
   /// Asks Save/Discard/Cancel when there are unsaved changes; false = cancel.
   bool maybeSave();
   void addRecentFile(const QString& path);
+  /// From the recent menu: a file that is gone is said so and dropped.
+  void openRecent(const QString& path);
   void updateRecentMenu();
   void updateTitle();
   /// Lays out a document opened without a layout (not an undoable edit).

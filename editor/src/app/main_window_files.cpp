@@ -127,6 +127,23 @@ void MainWindow::addRecentFile(const QString& path) {
   updateRecentMenu();
 }
 
+void MainWindow::openRecent(const QString& path) {
+  if (!QFileInfo::exists(path)) {
+    QSettings settings("sluice", "sluice-editor");
+    QStringList files = settings.value(recentKey).toStringList();
+    files.removeAll(path);
+    settings.setValue(recentKey, files);
+    updateRecentMenu();
+    statusBar()->showMessage(tr("%1 no longer exists").arg(path), 10000);
+    QMessageBox::warning(this, tr("Cannot open pipeline"),
+                         tr("%1 no longer exists (moved or deleted?).\n"
+                            "It has been removed from the recent files.")
+                             .arg(QDir::toNativeSeparators(path)));
+    return;
+  }
+  if (maybeSave()) openFile(path);
+}
+
 void MainWindow::updateRecentMenu() {
   recentMenu_->clear();
   const QStringList files = QSettings("sluice", "sluice-editor").value(recentKey).toStringList();
@@ -134,9 +151,7 @@ void MainWindow::updateRecentMenu() {
     QAction* a = recentMenu_->addAction(QFileInfo(f).fileName());
     a->setToolTip(f);
     a->setStatusTip(f);
-    connect(a, &QAction::triggered, this, [this, f] {
-      if (maybeSave()) openFile(f);
-    });
+    connect(a, &QAction::triggered, this, [this, f] { openRecent(f); });
   }
   recentMenu_->setEnabled(!files.isEmpty());
 }

@@ -54,9 +54,8 @@ void MainWindow::stopPipeline() {
     log_->appendMessage(tr("Stopping: sources end, records in flight drain"));
     run_->stop();
   } else if (feed_ == attach_) {
-    attach_->detach();
     log_->appendMessage(tr("Detached from %1").arg(attach_->baseUrl().toString()));
-    onRunState(RunState::Stopped);
+    attach_->detach(); // Stopped: onRunState follows
   }
   updateRunActions();
 }
@@ -68,13 +67,18 @@ void MainWindow::attachToRun() {
                                             QLineEdit::Normal, "http://127.0.0.1:9464", &ok);
   takeFocusBack();
   if (!ok || url.trimmed().isEmpty()) return;
+  attachTo(QUrl::fromUserInput(url.trimmed()));
+}
+
+void MainWindow::attachTo(const QUrl& url) {
   if (!maybeSave()) return;
   if (run_->isActive()) run_->stop();
   watch(attach_);
   metrics_->raise();
   log_->clear();
-  log_->appendMessage(tr("Attaching to %1").arg(url.trimmed()));
-  attach_->attach(QUrl::fromUserInput(url.trimmed()));
+  log_->appendMessage(tr("Attaching to %1").arg(url.toString()));
+  statusBar()->showMessage(tr("Attaching to %1…").arg(url.toString()), 4000);
+  attach_->attach(url);
   updateRunActions();
 }
 
@@ -108,12 +112,16 @@ void MainWindow::watch(MetricsFeed* feed) {
     log_->appendError(node, message);
     log_->raise();
     if (!node.isEmpty()) scene_->setRuntimeError(node, message);
-    statusBar()->showMessage(tr("Run failed: %1").arg(message), 15000);
+    statusBar()->showMessage(
+        (feed_ == attach_ ? tr("Attach failed: %1") : tr("Run failed: %1")).arg(message), 15000);
   });
   connect(feed, &MetricsFeed::logMessage, this,
           [this](const QString& line) { log_->appendMessage(line); });
   if (feed == attach_) {
     connect(attach_, &AttachController::pipelineReceived, this, [this](const QString& json) {
+      // The run's pipeline is not the file that was open: Save must not
+      // overwrite that file with it.
+      if (!model_->filePath().isEmpty()) model_->newDocument();
       const QString error = model_->loadText(json);
       if (!error.isEmpty()) {
         log_->appendError({}, tr("The run's pipeline cannot be drawn: %1").arg(error));

@@ -112,4 +112,23 @@ bool EdgeSpecCommand::mergeWith(const QUndoCommand* other) {
 
 void EdgeSpecCommand::apply(bool forward) { impl().replaceEdge(index_, forward ? after_ : before_); }
 
+// --- PipelineInfoCommand -----------------------------------------------------
+
+PipelineInfoCommand::PipelineInfoCommand(PipelineModel* model, Field field, std::string before,
+                                         std::string after)
+  : ModelCommand(model, field == Field::Name ? QObject::tr("Set pipeline name")
+                                             : QObject::tr("Set pipeline description")),
+    field_(field), before_(std::move(before)), after_(std::move(after)) {}
+
+bool PipelineInfoCommand::mergeWith(const QUndoCommand* other) {
+  auto* o = static_cast<const PipelineInfoCommand*>(other);
+  if (o->field_ != field_) return false;
+  after_ = o->after_;
+  return true;
+}
+
+void PipelineInfoCommand::apply(bool forward) {
+  impl().setPipelineInfo(field_ == Field::Name, forward ? after_ : before_);
+}
+
 } // namespace sluice::editor

@@ -117,4 +117,20 @@ private:
   core::edge_spec before_, after_;
 };
 
+/// Replaces the pipeline's name or description; consecutive edits of the
+/// same field merge (typing).
+class PipelineInfoCommand : public ModelCommand {
+public:
+  enum class Field { Name, Description };
+  PipelineInfoCommand(PipelineModel* model, Field field, std::string before, std::string after);
+  int id() const override { return 4; }
+  bool mergeWith(const QUndoCommand* other) override;
+
+private:
+  void apply(bool forward) override;
+  bool changesMeaning() const override { return false; } // the validator ignores both
+  Field field_;
+  std::string before_, after_;
+};
+
 } // namespace sluice::editor

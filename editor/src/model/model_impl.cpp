@@ -72,6 +72,7 @@ void PipelineModel::Impl::replaceDocument(core::pipeline_document next, std::str
   undo->clear();
   undo->setClean();
   Q_EMIT q->documentReset();
+  Q_EMIT q->pipelineInfoChanged();
   Q_EMIT q->problemsChanged();
   Q_EMIT q->dirtyChanged(false);
 }
@@ -162,6 +163,11 @@ QPointF pointOf(const nlohmann::json& entry) {
     return it != entry.end() && it->is_number() ? it->get<double>() : 0.0;
   };
   return {coord("x"), coord("y")};
+}
+
+void PipelineModel::Impl::setPipelineInfo(bool name, std::string value) {
+  (name ? doc.name : doc.description) = std::move(value);
+  Q_EMIT q->pipelineInfoChanged();
 }
 
 } // namespace sluice::editor

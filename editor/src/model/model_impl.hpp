@@ -59,6 +59,8 @@ struct PipelineModel::Impl {
   /// Rewrites the id in the node, its edges and layout; edges touching it
   /// are reported removed before and added after nodeRenamed.
   void renameIds(const QString& from, const QString& to);
+  /// Sets doc.name (`name`) or doc.description and emits pipelineInfoChanged.
+  void setPipelineInfo(bool name, std::string value);
 };
 
 /// {"x": x, "y": y} with whole pixels, as hand-written files have them.

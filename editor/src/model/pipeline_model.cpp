@@ -2,6 +2,7 @@
 #include "model/pipeline_model.hpp"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QSaveFile>
 #include <QUndoStack>
 
@@ -81,6 +82,12 @@ QString PipelineModel::documentText() const {
 }
 
 QString PipelineModel::save(const QString& path) {
+  // An untitled pipeline saved for the first time without a name is named
+  // after its file ("orders.json" -> "orders"), as one undo step.
+  if (d->filePath.isEmpty() && d->doc.name.empty()) {
+    const QString base = QFileInfo(path).completeBaseName();
+    if (!base.isEmpty()) setPipelineName(base);
+  }
   auto text = textToSave(d->doc, d->loadedText, d->loadedDoc);
   QSaveFile file(path);
   if (!file.open(QIODevice::WriteOnly))

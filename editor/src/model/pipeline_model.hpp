@@ -123,6 +123,12 @@ public:
   void setOnError(const QString& id, const QString& policy); ///< "" = default
   /// Renames a node, rewriting edges and layout. Returns "" or why not.
   QString renameNode(const QString& id, const QString& newId);
+  /// The pipeline's own `name` and `description`. Consecutive edits of the
+  /// same one merge into one undo step (typing in a field).
+  void setPipelineName(const QString& name);
+  void setPipelineDescription(const QString& description);
+  QString pipelineName() const;
+  QString pipelineDescription() const;
 
   /// Why connecting `from` ("node.port") to `to` would be refused, or "" if
   /// it is accepted. Checked with the validator on a copy of the document:
@@ -171,6 +177,8 @@ signals:
   void edgeRemoved(const sluice::editor::EdgeKey& edge);
   void edgeChanged(const sluice::editor::EdgeKey& edge);
   void problemsChanged();
+  /// The pipeline's name or description changed (also after new/load).
+  void pipelineInfoChanged();
   void dirtyChanged(bool dirty);
   void filePathChanged(const QString& path);
 

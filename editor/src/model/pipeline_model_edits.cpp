@@ -120,6 +120,25 @@ void PipelineModel::setOnError(const QString& id, const QString& policy) {
            [&](core::node_spec& n) { n.on_error = policy.toStdString(); });
 }
 
+void PipelineModel::setPipelineName(const QString& name) {
+  std::string next = name.toStdString();
+  if (next == d->doc.name) return;
+  d->undo->push(
+      new PipelineInfoCommand(this, PipelineInfoCommand::Field::Name, d->doc.name, std::move(next)));
+}
+
+void PipelineModel::setPipelineDescription(const QString& description) {
+  std::string next = description.toStdString();
+  if (next == d->doc.description) return;
+  d->undo->push(new PipelineInfoCommand(this, PipelineInfoCommand::Field::Description,
+                                        d->doc.description, std::move(next)));
+}
+
+QString PipelineModel::pipelineName() const { return QString::fromStdString(d->doc.name); }
+QString PipelineModel::pipelineDescription() const {
+  return QString::fromStdString(d->doc.description);
+}
+
 QString PipelineModel::renameNode(const QString& id, const QString& newId) {
   if (d->indexOf(id) < 0) return tr("there is no node '%1'").arg(id);
   if (newId == id) return {};

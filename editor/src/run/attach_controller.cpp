@@ -78,7 +78,7 @@ void getJson(QNetworkAccessManager& network, QObject* context, const QUrl& url,
 } // namespace
 
 void AttachController::attach(const QUrl& base) {
-  detach();
+  stopPolling();
   d->base = base;
   d->history.clear();
   d->pipeline = nullptr;
@@ -129,6 +129,14 @@ void AttachController::attach(const QUrl& base) {
 }
 
 void AttachController::detach() {
+  stopPolling();
+  // Watching ends here (the run itself goes on): the window's Run and Stop
+  // follow the state, so it must not stay Running.
+  if (state() == RunState::Starting || state() == RunState::Running)
+    setState(RunState::Stopped);
+}
+
+void AttachController::stopPolling() {
   ++d->session;
   d->timer.stop();
   d->metricsInFlight = d->healthInFlight = false;

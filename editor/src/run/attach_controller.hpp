@@ -30,7 +30,8 @@ public:
   void setPollInterval(int ms); ///< 1000 unless set
   /// Starts watching the run at `base` ("http://127.0.0.1:9464").
   void attach(const QUrl& base);
-  /// Stops polling; the history stays.
+  /// Stops polling; the history stays. A Starting or Running state becomes
+  /// Stopped (the run goes on; this only stops watching it).
   void detach();
   QUrl baseUrl() const;
 
@@ -47,6 +48,7 @@ private:
   std::unique_ptr<Impl> d;
 
   void poll();
+  void stopPolling();
   void fail(const QString& message);
   void addFrame(const observe::metrics_frame& frame, bool announce);
 };

@@ -51,6 +51,18 @@ PropertyPanel::PropertyPanel(PipelineModel& model, QWidget* parent)
     problems_->setText(lines.join("<br>"));
     problems_->setVisible(!lines.isEmpty());
   });
+  // The pipeline form: its name and description, and how big it is.
+  connect(&model_, &PipelineModel::pipelineInfoChanged, this, [this] {
+    if (nodeId_.isEmpty() && !edge_ && !selfEdit_) rebuild();
+  });
+  for (auto signal : {&PipelineModel::nodeAdded, &PipelineModel::nodeRemoved})
+    connect(&model_, signal, this, [this] {
+      if (counts_) counts_->setText(countsText());
+    });
+  for (auto signal : {&PipelineModel::edgeAdded, &PipelineModel::edgeRemoved})
+    connect(&model_, signal, this, [this] {
+      if (counts_) counts_->setText(countsText());
+    });
   showNode({});
 }
 
@@ -81,6 +93,7 @@ QWidget* PropertyPanel::startForm(QFormLayout** layout) {
   auto* form = new QWidget;
   form_ = form;
   problems_ = nullptr;
+  counts_ = nullptr;
   // The form at the top, spare height below it (not spread between rows).
   auto* outer = new QVBoxLayout(form);
   *layout = new QFormLayout;
@@ -154,10 +167,8 @@ void PropertyPanel::rebuild() {
 
   const core::node_spec* spec = nodeId_.isEmpty() ? nullptr : model_.node(nodeId_);
   if (!spec) {
-    auto* hint = new QLabel(tr("Select one node to edit its properties."), form);
-    hint->setWordWrap(true);
-    hint->setStyleSheet("color: #757575;");
-    layout->addRow(hint);
+    nodeId_.clear();
+    buildPipelineForm(layout);
     scroll_->setWidget(form);
     return;
   }

@@ -17,7 +17,8 @@ namespace sluice::editor {
 
 /// The properties of the selected node, generated from its descriptor's
 /// property specs (property_editors.hpp), plus id (rename), parallelism and
-/// on_error. Every edit is a model call, hence undoable. The form is
+/// on_error; with nothing selected, the pipeline's name, description and
+/// size. Every edit is a model call, hence undoable. The form is
 /// rebuilt when the node changes from elsewhere (undo, paste), but not
 /// while the user types into it.
 class PropertyPanel : public QDockWidget {
@@ -26,7 +27,7 @@ class PropertyPanel : public QDockWidget {
 public:
   explicit PropertyPanel(PipelineModel& model, QWidget* parent = nullptr);
 
-  /// Shows `id`'s properties; "" shows a hint.
+  /// Shows `id`'s properties; "" shows the pipeline's (name, description).
   void showNode(const QString& id);
   /// Shows an edge's capacity and partition.
   void showEdge(const EdgeKey& edge);
@@ -40,6 +41,8 @@ private:
   void commitParam(const QString& name, const nlohmann::json& value);
   void addGeneralRows(QFormLayout* layout);
   void buildEdgeForm(QFormLayout* layout);
+  void buildPipelineForm(QFormLayout* layout); ///< property_panel_pipeline.cpp
+  QString countsText() const;
   QWidget* startForm(QFormLayout** layout);
 
   PipelineModel& model_;
@@ -48,6 +51,7 @@ private:
   QScrollArea* scroll_;
   QPointer<QWidget> form_;
   QLabel* problems_ = nullptr;
+  QPointer<QLabel> counts_; ///< nodes and edges, on the pipeline form
   bool selfEdit_ = false; ///< our own edit: do not rebuild under the user's cursor
 };
 
