@@ -66,18 +66,6 @@ const char* status_name(exec::run_status s) {
   return "running";
 }
 
-std::int64_t steady_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-           std::chrono::steady_clock::now().time_since_epoch())
-    .count();
-}
-
-std::int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
-
 /// `--top`: the live table for the run this process runs, from in-process
 /// frames (the endpoint's when there is one, else a sampler of its own).
 struct top_view {
@@ -95,7 +83,7 @@ struct top_view {
       frame = server->latest();
     } else {
       if (!sampler) sampler.emplace(run.pipeline());
-      frame = sampler->sample(run.snapshot(), steady_ns(), wall_ms());
+      frame = sampler->sample(run.snapshot(), observe::steady_now_ns(), observe::wall_now_ms());
     }
     header.status = status_name(run.status());
     auto [w, h] = term->size();

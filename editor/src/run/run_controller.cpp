@@ -19,18 +19,6 @@ struct RunSlot {
   bool stopRequested = false;
 };
 
-std::int64_t steadyNowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-           std::chrono::steady_clock::now().time_since_epoch())
-    .count();
-}
-
-std::int64_t wallNowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
-
 } // namespace
 
 struct RunController::Impl {
@@ -196,7 +184,8 @@ void RunController::abort() {
 
 void RunController::sampleNow() {
   if (!d->run || !d->sampler) return;
-  const auto& frame = d->sampler->sample(d->run->snapshot(), steadyNowNs(), wallNowMs());
+  const auto& frame =
+    d->sampler->sample(d->run->snapshot(), observe::steady_now_ns(), observe::wall_now_ms());
   Q_EMIT frameSampled(frame);
 }
 

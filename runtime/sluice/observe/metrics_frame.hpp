@@ -102,6 +102,11 @@ private:
 /// A node counts as back-pressured above this (Flink's "high": > 50 %).
 constexpr double backpressured_threshold_ms = 500;
 
+/// The clocks samples are taken with: steady-clock nanoseconds (for rates)
+/// and Unix time in milliseconds (for the frame's wall_ms).
+std::int64_t steady_now_ns();
+std::int64_t wall_now_ms();
+
 /// The bottleneck rule on its own, for tests and for frames read back.
 /// Back-pressured nodes: backpressured_ms_per_second above the threshold, or
 /// state back-pressured. Following edges down from each of them, the first

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <utility>
 
@@ -237,5 +238,17 @@ const metrics_frame& metrics_sampler::sample(const std::vector<core::instance_sn
 const metrics_frame& metrics_sampler::latest() const { return state_->latest; }
 
 const std::deque<metrics_frame>& metrics_sampler::history() const { return state_->history; }
+
+std::int64_t steady_now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+           std::chrono::steady_clock::now().time_since_epoch())
+    .count();
+}
+
+std::int64_t wall_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
 
 } // namespace sluice::observe

@@ -19,18 +19,6 @@ namespace {
 
 using nlohmann::json;
 
-std::int64_t steady_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-           std::chrono::steady_clock::now().time_since_epoch())
-    .count();
-}
-
-std::int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
-
 void json_reply(httplib::Response& res, int status, const json& body) {
   res.status = status;
   res.set_content(body.dump(), "application/json");
@@ -86,14 +74,14 @@ struct metrics_server::impl {
 
   const metrics_frame& sample_locked() {
     auto snap = source.snapshot ? source.snapshot() : std::vector<core::instance_snapshot>{};
-    last_ns = steady_ns();
-    return sampler.sample(snap, last_ns, wall_ms());
+    last_ns = steady_now_ns();
+    return sampler.sample(snap, last_ns, wall_now_ms());
   }
 
   metrics_frame fresh() {
     std::lock_guard<std::mutex> guard(mutex);
     auto max_age = std::chrono::duration_cast<std::chrono::nanoseconds>(options.max_age).count();
-    if (last_ns == 0 || steady_ns() - last_ns > max_age) return sample_locked();
+    if (last_ns == 0 || steady_now_ns() - last_ns > max_age) return sample_locked();
     return sampler.latest();
   }
 
