@@ -1,14 +1,18 @@
-# Sluice: `make run` sets up, builds and runs the quickstart pipeline;
-# `make test` sets up, builds and runs every test.
+# Sluice: `make run` sets up, builds the `sluice` command and runs the
+# quickstart pipeline; `make test` sets up, builds everything and runs every
+# test. CONTRIBUTING.md lists the other targets.
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= 2
 SANITIZE ?=
+WERROR ?= 0
 PIPELINE ?= pipelines/quickstart.json
+# `make test-asan` builds here, apart from the normal build.
+ASAN_BUILD_DIR ?= build-asan
 
-CMAKE_FLAGS = -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DSANITIZE=$(SANITIZE)
+CMAKE_FLAGS = -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DSANITIZE=$(SANITIZE) -DSLUICE_WERROR=$(WERROR)
 
-.PHONY: all setup configure build run editor test bench clean
+.PHONY: all setup configure build run editor test test-asan bench format format-check clean
 
 all: build
 
@@ -21,18 +25,35 @@ configure: setup
 build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
-run: build
+# Only what the quickstart needs: the `sluice` command and its libraries.
+run: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target sluice
 	$(BUILD_DIR)/bin/sluice run $(PIPELINE)
 
 # Opens the desktop editor on PIPELINE (needs a display; `xvfb-run make editor` without one).
-editor: build
+editor: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target sluice-editor
 	$(BUILD_DIR)/bin/sluice-editor $(PIPELINE)
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
+# The core, exec, observe and operator tests under ASan and UBSan (CTest label
+# `runtime`); any report fails the test.
+test-asan: setup
+	@cmake -S . -B $(ASAN_BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
+	  -DSANITIZE=address,undefined -DSLUICE_WERROR=$(WERROR) > /dev/null
+	@cmake --build $(ASAN_BUILD_DIR) -j $(JOBS) --target sluice_runtime_tests
+	cd $(ASAN_BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L runtime
+
 bench: build
 	@bash bench/run.sh $(BUILD_DIR)
 
+format: setup
+	@bash scripts/format.sh
+
+format-check: setup
+	@bash scripts/format.sh --check
+
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR)

@@ -16,6 +16,7 @@ packages=(
   catch2              # Catch2 v2 tests under CTest
   qt6-base-dev        # the editor: Qt 6 Widgets (and QtTest for its tests)
   qt6-charts-dev      # the editor's throughput plots
+  libqt6opengl6-dev   # Qt6Charts' CMake config requires Qt6OpenGL's
   libgl-dev           # Qt6Gui's CMake config looks for OpenGL headers
   fonts-dejavu-core   # text in offscreen renders and screenshots
   xvfb xauth          # xvfb-run: a real X display for the editor without a screen
@@ -23,6 +24,7 @@ packages=(
   libcpp-httplib-dev  # the HTTP metrics endpoint and `sluice top`'s client
   prometheus          # promtool: tests check the /metrics exposition
   tmux                # tests drive `sluice top` in a terminal
+  clang-format        # `make format` and CI's format check (.clang-format)
 )
 
 missing=()
@@ -35,8 +37,11 @@ if [ ${#missing[@]} -eq 0 ]; then
 fi
 
 echo "setup: installing ${missing[*]}"
+started=$(date +%s)
 sudo_cmd=()
 [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# scripts/fresh-machine-check.sh reads this line to tell apt time from build time.
+echo "setup: installed ${#missing[@]} packages in $(($(date +%s) - started)) s"

@@ -39,7 +39,7 @@ struct PortInfo {
   bool isLate = false;
 };
 
-/// The model of DESIGN.md §6: owns the pipeline document; the scene and the
+/// The model of docs/ARCHITECTURE.md §8: owns the pipeline document; the scene and the
 /// docks only listen to its signals and call its edit functions. Every edit
 /// goes through a QUndoCommand on undoStack(), so undo/redo covers moves,
 /// property changes, connections, paste and auto-layout alike.

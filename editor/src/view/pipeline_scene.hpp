@@ -19,7 +19,7 @@ class EdgeItem;
 class NodeItem;
 class PortItem;
 
-/// The node canvas. It only listens to the model (DESIGN.md §6: model owns,
+/// The node canvas. It only listens to the model (docs/ARCHITECTURE.md §8: model owns,
 /// view listens) and turns gestures into model edits: a drag from an output
 /// port to an input port becomes model.connect(), a finished move becomes
 /// one model.moveNodes(), Delete becomes removeNodes()/disconnect().

@@ -1,6 +1,6 @@
 #pragma once
 
-// The credit protocol between node instances (DESIGN.md §4), as plain CAF
+// The credit protocol between node instances (docs/ARCHITECTURE.md §4), as plain CAF
 // messages. Between an upstream instance U and a downstream instance D on
 // one edge there is one *channel*; D knows it as an input *slot*.
 //

@@ -44,7 +44,7 @@ TEST_CASE("a 500-node pipeline loads and checks completely", "[model][speed]") {
   CHECK(model.edges().size() == 400);
   INFO(problemText(model));
   CHECK(model.problems().empty());
-  // Measured, not asserted (DESIGN.md §7); shown with -s.
+  // Measured, not asserted (docs/ARCHITECTURE.md §9); shown with -s.
   std::printf("editor.model: 500-node load and check took %lld ms\n", static_cast<long long>(ms));
   clock.restart();
   model.setParam("hi_0", "where", "value > 11");

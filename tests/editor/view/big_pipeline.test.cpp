@@ -57,7 +57,7 @@ TEST_CASE("a 500-node pipeline opens, lays out and draws", "[view][big]") {
   view.render(&painter);
   painter.end();
   const qint64 painted = timer.elapsed();
-  // Reported, not asserted (DESIGN.md §7: no wall-clock asserts).
+  // Reported, not asserted (docs/ARCHITECTURE.md §9: no wall-clock asserts).
   WARN("500 nodes: load " << loaded << " ms, layout " << laidOut - loaded << " ms, scene "
                           << built - laidOut << " ms, first paint " << painted - built << " ms");
   CHECK(scene.nodeItems().size() == 500);

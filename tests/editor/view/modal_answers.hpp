@@ -63,8 +63,11 @@ public:
 private:
   void poll() {
     QWidget* w = QApplication::activeModalWidget();
-    if (!w || next_ >= steps_.size()) return;
-    if (w == last_ && w->isVisible()) return; // still closing
+    if (!w || !w->isVisible() || next_ >= steps_.size()) return;
+    // A dialog that was answered can stay the active modal widget for a few
+    // events while it closes (hidden, not yet deleted); the next step is for
+    // the next dialog. last_ turns null when the answered one is deleted.
+    if (w == last_) return;
     last_ = w;
     steps_[next_++](w);
   }

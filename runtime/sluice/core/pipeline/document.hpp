@@ -52,7 +52,7 @@ private:
   std::string where_;
 };
 
-/// A pipeline file, schema version 1 (DESIGN.md §5), kept as written: the
+/// A pipeline file, schema version 1 (docs/ARCHITECTURE.md §6), kept as written: the
 /// document knows nothing of operator kinds; `check` (validator.hpp) does.
 /// Saving is pretty-printed with a stable key order, so load + save of a
 /// saved file is byte-identical and files diff well in git.
