@@ -122,9 +122,8 @@ private:
     if (m <= 2) ++y;
     char buf[96];
     std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ",
-                  static_cast<long long>(y), static_cast<long long>(m),
-                  static_cast<long long>(d), static_cast<long long>(rem / 3600000),
-                  static_cast<long long>(rem / 60000 % 60),
+                  static_cast<long long>(y), static_cast<long long>(m), static_cast<long long>(d),
+                  static_cast<long long>(rem / 3600000), static_cast<long long>(rem / 60000 % 60),
                   static_cast<long long>(rem / 1000 % 60), static_cast<long long>(rem % 1000));
     line_ += buf;
   }

@@ -53,7 +53,7 @@ void q2(run_state& st, json_lines& out) {
 // q3: local item suggestion, an unbounded join of auctions in category 10
 // with their sellers from OR, ID or CA.
 void q3(run_state& st, json_lines& out) {
-  st.person_fields = 0x73; // id, name, city, state, date_time
+  st.person_fields = 0x73;   // id, name, city, state, date_time
   st.auction_fields = 0x1a1; // id, date_time, seller, category
   struct seller {
     std::string name, city, state;
@@ -87,7 +87,7 @@ void q3(run_state& st, json_lines& out) {
 // time, as bench/nexmark/q4.json windows it).
 void q4(run_state& st, json_lines& out) {
   st.auction_fields = 0x161; // id, date_time, expires, category
-  st.bid_fields = 0x25; // auction, price, date_time
+  st.bid_fields = 0x25;      // auction, price, date_time
   struct open_auction {
     std::int64_t id, date_time, expires, category, best;
   };
@@ -103,23 +103,23 @@ void q4(run_state& st, json_lines& out) {
     s.sum += static_cast<double>(a.best);
     ++s.n;
   };
-  st.each(nullptr,
-          [&](const nx::auction& a) {
-            open.push_back({a.id, a.date_time, a.expires, a.category, -1});
-          },
-          [&](const nx::bid& b) {
-            while (!open.empty() && open.front().expires < b.date_time) {
-              close(open.front());
-              open.pop_front();
-            }
-            if (open.empty()) return;
-            std::int64_t first = open.front().id;
-            if (b.auction < first || b.auction >= first + static_cast<std::int64_t>(open.size()))
-              return;
-            auto& a = open[static_cast<std::size_t>(b.auction - first)];
-            if (b.date_time >= a.date_time && b.date_time <= a.expires)
-              a.best = std::max(a.best, b.price);
-          });
+  st.each(
+    nullptr,
+    [&](const nx::auction& a) {
+      open.push_back({a.id, a.date_time, a.expires, a.category, -1});
+    },
+    [&](const nx::bid& b) {
+      while (!open.empty() && open.front().expires < b.date_time) {
+        close(open.front());
+        open.pop_front();
+      }
+      if (open.empty()) return;
+      std::int64_t first = open.front().id;
+      if (b.auction < first || b.auction >= first + static_cast<std::int64_t>(open.size())) return;
+      auto& a = open[static_cast<std::size_t>(b.auction - first)];
+      if (b.date_time >= a.date_time && b.date_time <= a.expires)
+        a.best = std::max(a.best, b.price);
+    });
   for (const auto& a : open) close(a);
   for (const auto& [k, s] : per_day_category)
     out.begin()
@@ -153,7 +153,12 @@ void q5(run_state& st, json_lines& out) {
     std::int64_t end = (last + 1) * slide;
     for (const auto& [a, n] : sum)
       if (n == best)
-        out.begin().i("auction", a).i("num", n).t("window_end", end).t("window_start", end - panes * slide).end();
+        out.begin()
+          .i("auction", a)
+          .i("num", n)
+          .t("window_end", end)
+          .t("window_start", end - panes * slide)
+          .end();
   };
   auto advance_to = [&](std::int64_t pane) {
     // close every window ending before `pane` starts
@@ -220,7 +225,7 @@ void q7(run_state& st, json_lines& out) {
 // q8: people who created an account and started an auction in the same
 // 10 s tumbling window.
 void q8(run_state& st, json_lines& out) {
-  st.person_fields = 0x43; // id, name, date_time
+  st.person_fields = 0x43;  // id, name, date_time
   st.auction_fields = 0xa0; // date_time, seller
   const std::int64_t size = 10 * sec;
   std::int64_t cur = 0;

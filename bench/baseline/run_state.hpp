@@ -26,12 +26,12 @@ struct run_state {
   std::uint32_t person_fields = ~0u, auction_fields = ~0u, bid_fields = ~0u;
   nx::generator gen;
   nx::emission_order order;
-  run_state(const nx::config& cfg, std::uint64_t events)
-    : gen(cfg), order(gen, events, 0, 1) {}
+  run_state(const nx::config& cfg, std::uint64_t events) : gen(cfg), order(gen, events, 0, 1) {}
 
   /// Calls on_person/on_auction/on_bid for the events of the stream, in
   /// emission order, generating only the kinds that are asked for.
-  template <class P, class A, class B> void each(P on_person, A on_auction, B on_bid) {
+  template <class P, class A, class B>
+  void each(P on_person, A on_auction, B on_bid) {
     nx::person p{};
     nx::auction a{};
     nx::bid b{};

@@ -91,7 +91,9 @@ json mapNode(int i) {
   return {{"set", {{"value", "value + 1"}, {"big", "value > 50"}}}, {"drop", json::array({"seq"})}};
 }
 json windowNode() {
-  return {{"size", "1s"}, {"timestamp", "ts"}, {"key", json::array({"key"})},
+  return {{"size", "1s"},
+          {"timestamp", "ts"},
+          {"key", json::array({"key"})},
           {"aggregates", json::array({{{"fn", "count"}, {"as", "n"}},
                                       {{"fn", "avg"}, {"field", "value"}, {"as", "mean"}}})}};
 }
@@ -107,8 +109,8 @@ json bigPipeline(int total) {
   while (d.count < total) {
     const int left = total - d.count;
     if (left < 2) break; // cannot happen: groups end on a whole branch
-    const std::string gen = d.add("gen_", "source.generator",
-                                  {{"count", 1000000}, {"keys", 100 + group}, {"rate", 0}});
+    const std::string gen =
+      d.add("gen_", "source.generator", {{"count", 1000000}, {"keys", 100 + group}, {"rate", 0}});
     for (int b = 0; b < 3 && total - d.count >= 1; ++b) {
       std::string shape = shapes[(group + b) % shapes.size()];
       // Cut the branch to what is left (its sink included); never leave
@@ -152,8 +154,8 @@ json bigPipeline(int total) {
 json livePipeline(int total, double ratePerSource) {
   Doc d;
   for (int g = 0; d.count + 5 <= total; ++g) {
-    const std::string gen = d.add("gen_", "source.generator",
-                                  {{"count", 0}, {"rate", ratePerSource}, {"keys", 50}});
+    const std::string gen =
+      d.add("gen_", "source.generator", {{"count", 0}, {"rate", ratePerSource}, {"keys", 50}});
     const std::string f = d.add("filter_", "transform.filter", filterNode(g));
     const std::string m = d.add("map_", "transform.map", mapNode(g));
     const std::string x = g % 2 ? d.add("filter_", "transform.filter", {{"where", "value < 99"}})
@@ -325,10 +327,13 @@ void benchOpen(const sluice::core::registry& registry, const QString& dir, int n
     const double worst = *std::max_element(v.begin(), v.end());
     const double best = *std::min_element(v.begin(), v.end());
     row(label, fmt("%.0f ms (%.0f runs %.0f-%.0f)", s.median, runs, best, worst), "< 1000 ms",
-        worst < 1000 ? "met" : s.median < 1000 ? "met (median)" : "MISSED");
+        worst < 1000      ? "met"
+        : s.median < 1000 ? "met (median)"
+                          : "MISSED");
   };
   std::ofstream((dir + "/empty.json").toStdString())
-      << R"({"schemaVersion": 1, "name": "empty", "nodes": [], "edges": []})" << "\n";
+    << R"({"schemaVersion": 1, "name": "empty", "nodes": [], "edges": []})"
+    << "\n";
   series(QString::fromStdString(bare), "File > Open, no layout (auto-layout)");
   series(laidOut, "File > Open, saved with layout");
   delete w;
@@ -368,12 +373,15 @@ FrameRun panAndZoom(PipelineView* view, PaintCounter& paints, int steps) {
   // off the ends of the scroll range.
   int dx = 24, dy = 9;
   for (int i = 0; i < steps / 2; ++i) {
-    r.pan.push_back(frame(view, paints, r.missedPaints, [&] {
-      if (h->value() + dx > h->maximum() || h->value() + dx < h->minimum()) dx = -dx;
-      if (v->value() + dy > v->maximum() || v->value() + dy < v->minimum()) dy = -dy;
-      h->setValue(h->value() + dx);
-      v->setValue(v->value() + dy);
-    }, &r.panCpu));
+    r.pan.push_back(frame(
+      view, paints, r.missedPaints,
+      [&] {
+        if (h->value() + dx > h->maximum() || h->value() + dx < h->minimum()) dx = -dx;
+        if (v->value() + dy > v->maximum() || v->value() + dy < v->minimum()) dy = -dy;
+        h->setValue(h->value() + dx);
+        v->setValue(v->value() + dy);
+      },
+      &r.panCpu));
   }
   // Zoom: one wheel notch a frame at the viewport's centre, 4 notches in,
   // 8 out, 8 in, ... (a triangle around the starting zoom).
@@ -382,17 +390,19 @@ FrameRun panAndZoom(PipelineView* view, PaintCounter& paints, int steps) {
   for (int i = 0; i < steps - steps / 2; ++i) {
     if (level + dir > 4 || level + dir < -4) dir = -dir;
     level += dir;
-    r.zoom.push_back(frame(view, paints, r.missedPaints, [&] {
-      QWheelEvent e(at, view->viewport()->mapToGlobal(at), QPoint(), QPoint(0, 120 * dir),
-                    Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
-      QCoreApplication::sendEvent(view->viewport(), &e);
-    }, &r.zoomCpu));
+    r.zoom.push_back(frame(
+      view, paints, r.missedPaints,
+      [&] {
+        QWheelEvent e(at, view->viewport()->mapToGlobal(at), QPoint(), QPoint(0, 120 * dir),
+                      Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+        QCoreApplication::sendEvent(view->viewport(), &e);
+      },
+      &r.zoomCpu));
   }
   return r;
 }
 
-void benchFrames(const sluice::core::registry& registry, const QString& dir, int nodes,
-                 int steps) {
+void benchFrames(const sluice::core::registry& registry, const QString& dir, int nodes, int steps) {
   const std::string path = (dir + "/frames.json").toStdString();
   if (!writeValid(bigPipeline(nodes), path)) return;
   MainWindow w(registry);
@@ -420,11 +430,12 @@ void benchFrames(const sluice::core::registry& registry, const QString& dir, int
       const std::vector<double>& wall;
       const std::vector<double>& cpu;
     };
-    for (const Series& x : {Series{"pan", r.pan, r.panCpu}, Series{"wheel zoom", r.zoom, r.zoomCpu}}) {
+    for (const Series& x :
+         {Series{"pan", r.pan, r.panCpu}, Series{"wheel zoom", r.zoom, r.zoomCpu}}) {
       const Stats s = stats(x.wall), c = stats(x.cpu);
       row("frame, " + std::string(x.name) + " " + where,
-          fmt("median %.1f  p95 %.1f  max %.1f ms", s.median, s.p95, s.max),
-          "p95 < 16.7 ms", s.p95 < 16.7 ? "met" : "MISSED");
+          fmt("median %.1f  p95 %.1f  max %.1f ms", s.median, s.p95, s.max), "p95 < 16.7 ms",
+          s.p95 < 16.7 ? "met" : "MISSED");
       std::printf("    GUI-thread CPU per frame: median %.1f  p95 %.1f ms (%s on CPU time, "
                   "without the load of other processes)\n",
                   c.median, c.p95, c.p95 < 16.7 ? "met" : "missed");
@@ -482,8 +493,7 @@ LiveResult liveRun(MainWindow& w, PaintCounter& paints, int intervalMs, int seco
   return r;
 }
 
-void benchLive(const sluice::core::registry& registry, const QString& dir, int nodes,
-               int seconds) {
+void benchLive(const sluice::core::registry& registry, const QString& dir, int nodes, int seconds) {
   const std::string path = (dir + "/live.json").toStdString();
   const double rate = 20000;
   if (!writeValid(livePipeline(nodes, rate), path)) return;
@@ -526,8 +536,7 @@ void benchLive(const sluice::core::registry& registry, const QString& dir, int n
 
 /// Drops the offscreen platform's chatter; everything else goes to stderr.
 void quietMessages(QtMsgType type, const QMessageLogContext&, const QString& text) {
-  if (type == QtDebugMsg || text.contains("propagateSizeHints") ||
-      text.contains("XDG_RUNTIME_DIR"))
+  if (type == QtDebugMsg || text.contains("propagateSizeHints") || text.contains("XDG_RUNTIME_DIR"))
     return;
   std::fprintf(stderr, "%s\n", qPrintable(text));
 }

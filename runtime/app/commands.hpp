@@ -15,8 +15,8 @@ struct run_args {
   bool quiet = false;
   int metrics_port = -1; ///< -1 = no endpoint, 0 = any free port
   std::string metrics_bind = "127.0.0.1";
-  double linger_s = 0;   ///< keep serving metrics this long after the run ended
-  bool top = false;      ///< the live table instead of the progress line
+  double linger_s = 0; ///< keep serving metrics this long after the run ended
+  bool top = false;    ///< the live table instead of the progress line
 };
 
 struct top_args {

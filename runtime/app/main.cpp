@@ -19,19 +19,21 @@ int main(int argc, char** argv) {
   run_args run;
   auto* run_cmd = app.add_subcommand("run", "Run a pipeline headless until its sources end");
   run_cmd->add_option("FILE", run.file, "pipeline file (JSON)")->required();
-  run_cmd->add_option("--duration", run.duration_s,
-                      "stop the sources after SECONDS, drain, and exit 0")
+  run_cmd
+    ->add_option("--duration", run.duration_s, "stop the sources after SECONDS, drain, and exit 0")
     ->check(CLI::PositiveNumber);
   run_cmd->add_flag("--quiet,-q", run.quiet, "print no progress line and no summary");
-  run_cmd->add_option("--metrics-port", run.metrics_port,
-                      "serve live metrics over HTTP on PORT (0 = any free port, printed): "
-                      "/metrics (Prometheus), /api/metrics, /api/metrics/history, "
-                      "/api/pipeline, /api/health")
+  run_cmd
+    ->add_option("--metrics-port", run.metrics_port,
+                 "serve live metrics over HTTP on PORT (0 = any free port, printed): "
+                 "/metrics (Prometheus), /api/metrics, /api/metrics/history, "
+                 "/api/pipeline, /api/health")
     ->check(CLI::Range(0, 65535));
   run_cmd->add_option("--metrics-bind", run.metrics_bind,
                       "address the metrics endpoint listens on (default 127.0.0.1)");
-  run_cmd->add_option("--linger", run.linger_s,
-                      "after the run ends, keep serving metrics for SECONDS (Ctrl-C ends sooner)")
+  run_cmd
+    ->add_option("--linger", run.linger_s,
+                 "after the run ends, keep serving metrics for SECONDS (Ctrl-C ends sooner)")
     ->check(CLI::NonNegativeNumber);
   run_cmd->add_flag("--top", run.top,
                     "show the live per-node table (as `sluice top`) instead of the progress "

@@ -125,7 +125,8 @@ int run_command(const run_args& args) {
                                  return observe::run_health{status_name(r->status()), r->failure()};
                                }};
     try {
-      server = std::make_unique<observe::metrics_server>(run->pipeline(), std::move(source), options);
+      server =
+        std::make_unique<observe::metrics_server>(run->pipeline(), std::move(source), options);
     } catch (const std::exception& e) {
       std::cerr << args.file << ": error: " << e.what() << "\n";
       run->abort();
@@ -151,7 +152,8 @@ int run_command(const run_args& args) {
   bool duration_reached = false;
   auto stop_gracefully = [&] {
     progress.clear();
-    if (top.term) top.header.message = "stopping: draining records in flight (Ctrl-C again to abort)";
+    if (top.term)
+      top.header.message = "stopping: draining records in flight (Ctrl-C again to abort)";
     else std::cerr << "stopping: draining records in flight (Ctrl-C again to abort)\n";
     run->stop();
   };
@@ -178,11 +180,14 @@ int run_command(const run_args& args) {
   auto status = run->status();
   if (server) server->sample_now(); // the final counters, for whoever still asks
   if (server && args.linger_s > 0 && interrupts.load() == 0) {
-    auto until = std::chrono::steady_clock::now() +
-                 std::chrono::milliseconds(static_cast<std::int64_t>(args.linger_s * 1000));
-    if (top.term) top.header.message = "the run has ended; serving its metrics until --linger expires (q quits)";
-    else if (!args.quiet) std::cerr << "run " << status_name(status) << "; serving metrics for "
-                                    << args.linger_s << " s more (Ctrl-C to exit)\n";
+    auto until = std::chrono::steady_clock::now()
+                 + std::chrono::milliseconds(static_cast<std::int64_t>(args.linger_s * 1000));
+    if (top.term)
+      top.header.message =
+        "the run has ended; serving its metrics until --linger expires (q quits)";
+    else if (!args.quiet)
+      std::cerr << "run " << status_name(status) << "; serving metrics for " << args.linger_s
+                << " s more (Ctrl-C to exit)\n";
     while (std::chrono::steady_clock::now() < until && interrupts.load() == handled_interrupts) {
       if (top.term) {
         int key = top.term->read_key(std::chrono::milliseconds(100));

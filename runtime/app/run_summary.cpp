@@ -42,7 +42,8 @@ std::string human_count(double v) {
   return buf;
 }
 
-std::string run_bottleneck(const core::checked_pipeline& p, const std::vector<node_totals>& totals) {
+std::string run_bottleneck(const core::checked_pipeline& p,
+                           const std::vector<node_totals>& totals) {
   std::vector<observe::node_rates> nodes;
   for (const auto& t : totals) {
     observe::node_rates n;
@@ -77,20 +78,18 @@ std::string format_summary(const std::vector<node_totals>& totals, double elapse
     auto moved = static_cast<double>(t.is_source ? t.out : t.in);
     double rate = elapsed_s > 0 ? moved / elapsed_s : 0;
     double alive = static_cast<double>(std::max<std::int64_t>(t.alive_ns, 1));
-    std::snprintf(line, sizeof line,
-                  "%-*s  %-*s  %12llu  %12llu  %10llu  %8llu  %11s  %5.1f%%  %5.1f%%\n",
-                  static_cast<int>(w), (t.node == bottleneck ? "*" + t.node : t.node).c_str(),
-                  static_cast<int>(kw), t.kind.c_str(),
-                  static_cast<unsigned long long>(t.in), static_cast<unsigned long long>(t.out),
-                  static_cast<unsigned long long>(t.filtered),
-                  static_cast<unsigned long long>(t.errors), human_count(rate).c_str(),
-                  100.0 * static_cast<double>(t.busy_ns) / alive,
-                  100.0 * static_cast<double>(t.backpressured_ns) / alive);
+    std::snprintf(
+      line, sizeof line, "%-*s  %-*s  %12llu  %12llu  %10llu  %8llu  %11s  %5.1f%%  %5.1f%%\n",
+      static_cast<int>(w), (t.node == bottleneck ? "*" + t.node : t.node).c_str(),
+      static_cast<int>(kw), t.kind.c_str(), static_cast<unsigned long long>(t.in),
+      static_cast<unsigned long long>(t.out), static_cast<unsigned long long>(t.filtered),
+      static_cast<unsigned long long>(t.errors), human_count(rate).c_str(),
+      100.0 * static_cast<double>(t.busy_ns) / alive,
+      100.0 * static_cast<double>(t.backpressured_ns) / alive);
     out += line;
   }
   if (!bottleneck.empty())
-    out += "* bottleneck: " + bottleneck +
-           " (busiest node below back-pressured ones)\n";
+    out += "* bottleneck: " + bottleneck + " (busiest node below back-pressured ones)\n";
   return out;
 }
 

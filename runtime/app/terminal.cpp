@@ -55,7 +55,7 @@ terminal::terminal() {
     registered = true;
     std::atexit(restore);
   }
-  struct sigaction sa{};
+  struct sigaction sa {};
   sa.sa_handler = on_winch;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGWINCH, &sa, nullptr);

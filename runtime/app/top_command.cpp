@@ -30,8 +30,8 @@ void refresh(observe::metrics_client& client, view_state& v) {
   auto health = client.health();
   if (!health) {
     v.header.status = v.ever_connected ? "gone" : "?";
-    v.header.message = (v.ever_connected ? "connection lost (" : "cannot reach the run (") +
-                       client.error() + "); retrying every second";
+    v.header.message = (v.ever_connected ? "connection lost (" : "cannot reach the run (")
+                       + client.error() + "); retrying every second";
     return;
   }
   v.ever_connected = true;
@@ -39,8 +39,7 @@ void refresh(observe::metrics_client& client, view_state& v) {
   v.header.message.clear();
   if (auto f = client.frame()) v.frame = std::move(*f);
   else v.header.message = client.error() + "; retrying every second";
-  if (health->status == "failed")
-    v.header.message = "the run failed: " + health->error;
+  if (health->status == "failed") v.header.message = "the run failed: " + health->error;
   else if (health->status != "running")
     v.header.message = "the run has " + health->status + " (still serving its last metrics)";
 }
@@ -79,8 +78,10 @@ int top_command(const top_args& args) {
       term.draw(observe::render_top(v.frame, v.header, w, h, true));
       redraw = false;
     }
-    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next - std::chrono::steady_clock::now());
-    int key = term.read_key(std::max(std::chrono::milliseconds(1), std::min(wait, std::chrono::milliseconds(1000))));
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+      next - std::chrono::steady_clock::now());
+    int key = term.read_key(
+      std::max(std::chrono::milliseconds(1), std::min(wait, std::chrono::milliseconds(1000))));
     if (key == 'q' || key == 'Q') break;
     if (key == 12) redraw = true; // Ctrl-L
   }

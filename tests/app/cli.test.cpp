@@ -84,7 +84,8 @@ TEST_CASE("sluice run writes the output and exits 0") {
   auto out = out_dir() + "/run.jsonl";
   auto file = write_file("run.json", R"J({"schemaVersion": 1, "nodes": [
       {"id": "gen", "kind": "source.generator", "params": {"count": 500}},
-      {"id": "out", "kind": "sink.file", "params": {"path": ")J" + out + R"J("}}],
+      {"id": "out", "kind": "sink.file", "params": {"path": ")J"
+                                       + out + R"J("}}],
     "edges": [{"from": "gen", "to": "out"}]})J");
   auto r = sluice("run " + file.string());
   INFO(r.output);

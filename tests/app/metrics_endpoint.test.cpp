@@ -71,15 +71,18 @@ struct served_run {
     std::vector<std::string> argv{SLUICE_BIN, "run", file, "--metrics-port", "0", "--quiet"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     child = std::make_unique<child_process>(
-      argv, (out_dir() / ("run-" + std::to_string(getpid()) + "-" + std::to_string(++n) + ".log")).string());
+      argv, (out_dir() / ("run-" + std::to_string(getpid()) + "-" + std::to_string(++n) + ".log"))
+              .string());
     std::regex url(R"(metrics: http://127\.0\.0\.1:(\d+)/metrics)");
-    bool found = eventually([&] {
-      std::smatch m;
-      auto text = child->output();
-      if (!std::regex_search(text, m, url)) return false;
-      port = std::stoi(m[1]);
-      return true;
-    }, 30s);
+    bool found = eventually(
+      [&] {
+        std::smatch m;
+        auto text = child->output();
+        if (!std::regex_search(text, m, url)) return false;
+        port = std::stoi(m[1]);
+        return true;
+      },
+      30s);
     INFO(child->output());
     REQUIRE(found);
   }
@@ -156,8 +159,10 @@ TEST_CASE("a run's Prometheus counters grow, add up, and show the throttle as th
   double dt = std::chrono::duration<double>(t2 - t1).count();
 
   // counters grow
-  CHECK(b[series("sluice_records_out_total", "gen")] > a[series("sluice_records_out_total", "gen")]);
-  CHECK(b[series("sluice_records_in_total", "slow")] > a[series("sluice_records_in_total", "slow")]);
+  CHECK(b[series("sluice_records_out_total", "gen")]
+        > a[series("sluice_records_out_total", "gen")]);
+  CHECK(b[series("sluice_records_in_total", "slow")]
+        > a[series("sluice_records_in_total", "slow")]);
   CHECK(b[series("sluice_records_in_total", "out")] > a[series("sluice_records_in_total", "out")]);
   for (const auto& [key, value] : b)
     if (key.find("_total{") != std::string::npos) CHECK(value >= a[key]);
@@ -168,16 +173,19 @@ TEST_CASE("a run's Prometheus counters grow, add up, and show the throttle as th
   };
   for (const auto* node : {"gen", "slow", "out"}) {
     INFO(node);
-    double split = grew("sluice_busy_seconds_total", node) + grew("sluice_idle_seconds_total", node) +
-                   grew("sluice_backpressured_seconds_total", node);
+    double split = grew("sluice_busy_seconds_total", node) + grew("sluice_idle_seconds_total", node)
+                   + grew("sluice_backpressured_seconds_total", node);
     CHECK(split == Approx(1.0).margin(0.3));
   }
   // the throttle paces its records: busy; the source waits for credit
   CHECK(grew("sluice_busy_seconds_total", "slow") > 0.5);
   CHECK(grew("sluice_backpressured_seconds_total", "gen") > 0.5);
   CHECK(grew("sluice_backpressured_seconds_total", "slow") < 0.5);
-  CHECK_THAT(second->body, Catch::Contains(R"(sluice_bottleneck_info{pipeline="throttled",node="slow"} 1)"));
-  CHECK_THAT(second->body, Catch::Contains(R"(sluice_edge_queue_fill_ratio{pipeline="throttled",from="gen",to="slow"})"));
+  CHECK_THAT(second->body,
+             Catch::Contains(R"(sluice_bottleneck_info{pipeline="throttled",node="slow"} 1)"));
+  CHECK_THAT(
+    second->body,
+    Catch::Contains(R"(sluice_edge_queue_fill_ratio{pipeline="throttled",from="gen",to="slow"})"));
   CHECK_THAT(second->body, Catch::Contains("process_resident_memory_bytes"));
   CHECK_THAT(second->body, Catch::Contains("process_cpu_seconds_total"));
 
@@ -203,13 +211,14 @@ TEST_CASE("a run's Prometheus counters grow, add up, and show the throttle as th
   CHECK((*gen)["backpressured_ms_per_second"].get<double>() > 500);
   CHECK((*gen)["state"] == "backpressured");
   for (const auto& n : frame["nodes"]) {
-    double sum = n["busy_ms_per_second"].get<double>() + n["idle_ms_per_second"].get<double>() +
-                 n["backpressured_ms_per_second"].get<double>();
+    double sum = n["busy_ms_per_second"].get<double>() + n["idle_ms_per_second"].get<double>()
+                 + n["backpressured_ms_per_second"].get<double>();
     CHECK(sum == Approx(1000).margin(1));
   }
 }
 
-TEST_CASE("every JSON endpoint of a run has its documented shape and bad requests get JSON errors") {
+TEST_CASE(
+  "every JSON endpoint of a run has its documented shape and bad requests get JSON errors") {
   served_run run(throttled_pipeline());
 
   auto pipe = run.get_json("/api/pipeline");
@@ -222,14 +231,15 @@ TEST_CASE("every JSON endpoint of a run has its documented shape and bad request
   CHECK(pipe["edges"][0]["schema"][0]["type"] == "int");
 
   auto frame = run.get_json("/api/metrics");
-  for (const auto* k : {"pipeline", "t_seconds", "wall_ms", "bottleneck", "nodes", "instances", "edges"})
+  for (const auto* k :
+       {"pipeline", "t_seconds", "wall_ms", "bottleneck", "nodes", "instances", "edges"})
     CHECK(frame.contains(k));
   REQUIRE(frame["nodes"].size() == 3);
   for (const auto& n : frame["nodes"])
-    for (const auto* k : {"node", "kind", "state", "records_in", "records_out", "errors",
-                          "records_in_per_second", "records_out_per_second", "busy_ms_per_second",
-                          "idle_ms_per_second", "backpressured_ms_per_second", "queue_fill",
-                          "watermark", "watermark_lag_seconds"})
+    for (const auto* k :
+         {"node", "kind", "state", "records_in", "records_out", "errors", "records_in_per_second",
+          "records_out_per_second", "busy_ms_per_second", "idle_ms_per_second",
+          "backpressured_ms_per_second", "queue_fill", "watermark", "watermark_lag_seconds"})
       CHECK(n.contains(k));
   REQUIRE(frame["instances"].size() == 3);
   CHECK(frame["instances"][0]["totals"].contains("busy_ns"));
@@ -314,7 +324,8 @@ TEST_CASE("the end-of-run summary marks the bottleneck") {
               {"id": "slow", "kind": "transform.throttle", "params": {"rate": 100000}},
               {"id": "out", "kind": "sink.null"}],
     "edges": [{"from": "gen", "to": "slow"}, {"from": "slow", "to": "out"}]})J");
-  child_process child({SLUICE_BIN, "run", file}, (out_dir() / (std::to_string(getpid()) + "-summary.log")).string());
+  child_process child({SLUICE_BIN, "run", file},
+                      (out_dir() / (std::to_string(getpid()) + "-summary.log")).string());
   REQUIRE(child.wait_exit(60s) == 0);
   INFO(child.output());
   CHECK_THAT(child.output(), Catch::Contains("* bottleneck: slow"));
@@ -343,14 +354,14 @@ TEST_CASE("sluice top shows a run's nodes in an 80x24 tmux pane and quits on q")
       std::filesystem::remove(sock);
     }
   } guard{tmux, sock};
-  run_command(tmux + "new-session -d -s top -x 80 -y 24 \"" + std::string(SLUICE_BIN) + " top " +
-              run.url() + "\"");
+  run_command(tmux + "new-session -d -s top -x 80 -y 24 \"" + std::string(SLUICE_BIN) + " top "
+              + run.url() + "\"");
   std::string screen;
   bool shown = eventually([&] {
     screen = run_command(tmux + "capture-pane -p -t top");
-    return screen.find("throttled") != std::string::npos &&
-           screen.find("*slow") != std::string::npos &&
-           screen.find("bottleneck: slow") != std::string::npos;
+    return screen.find("throttled") != std::string::npos
+           && screen.find("*slow") != std::string::npos
+           && screen.find("bottleneck: slow") != std::string::npos;
   });
   INFO(screen);
   REQUIRE(shown);
@@ -358,9 +369,11 @@ TEST_CASE("sluice top shows a run's nodes in an 80x24 tmux pane and quits on q")
   CHECK_THAT(screen, Catch::Contains("BUSY"));
   CHECK_THAT(screen, Catch::Contains("running"));
   run_command(tmux + "send-keys -t top q");
-  CHECK(eventually([&] {
-    return run_command(tmux + "has-session -t top; echo rc=$?").find("rc=0") == std::string::npos;
-  }, 20s));
+  CHECK(eventually(
+    [&] {
+      return run_command(tmux + "has-session -t top; echo rc=$?").find("rc=0") == std::string::npos;
+    },
+    20s));
 }
 
 TEST_CASE("sluice run --top shows its own run in tmux and q stops the run") {
@@ -379,17 +392,19 @@ TEST_CASE("sluice run --top shows its own run in tmux and q stops the run") {
       std::filesystem::remove(sock);
     }
   } guard{tmux, sock};
-  run_command(tmux + "new-session -d -s run -x 80 -y 24 \"" + std::string(SLUICE_BIN) + " run " +
-              throttled_pipeline() + " --top; echo \\$? > " + done.string() + "\"");
+  run_command(tmux + "new-session -d -s run -x 80 -y 24 \"" + std::string(SLUICE_BIN) + " run "
+              + throttled_pipeline() + " --top; echo \\$? > " + done.string() + "\"");
   std::string screen;
   bool shown = eventually([&] {
     screen = run_command(tmux + "capture-pane -p -t run");
-    return screen.find("*slow") != std::string::npos && screen.find("q stop the run") != std::string::npos;
+    return screen.find("*slow") != std::string::npos
+           && screen.find("q stop the run") != std::string::npos;
   });
   INFO(screen);
   REQUIRE(shown);
   run_command(tmux + "send-keys -t run q");
-  CHECK(eventually([&] { return std::filesystem::exists(done) && std::filesystem::file_size(done) > 0; }, 30s));
+  CHECK(eventually(
+    [&] { return std::filesystem::exists(done) && std::filesystem::file_size(done) > 0; }, 30s));
   std::ifstream in(done);
   int rc = -1;
   in >> rc;

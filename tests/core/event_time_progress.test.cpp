@@ -42,7 +42,8 @@ TEST_CASE("an ended or idle channel stops holding progress back; an idle one res
   CHECK(p.progress() == max_timestamp);
 }
 
-TEST_CASE("when every open channel is idle, progress follows the records seen, ended channels included") {
+TEST_CASE(
+  "when every open channel is idle, progress follows the records seen, ended channels included") {
   event_time_progress p({2}, 1, 0);
   p.observe(0, 0, 1000);
   p.observe(0, 1, 5);

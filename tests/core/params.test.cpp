@@ -71,7 +71,8 @@ TEST_CASE("ill-typed and out-of-range params say what was expected and what came
   CHECK(param == "count");
   CHECK_THAT(error_of(json{{"path", "p"}, {"count", -1}}), Catch::Contains("at least 0, got -1"));
   CHECK_THAT(error_of(json{{"path", "p"}, {"every", "soon"}}), Catch::Contains("not a duration"));
-  CHECK_THAT(error_of(json{{"path", "p"}, {"format", "xml"}}), Catch::Contains("one of jsonl, csv"));
+  CHECK_THAT(error_of(json{{"path", "p"}, {"format", "xml"}}),
+             Catch::Contains("one of jsonl, csv"));
   CHECK_THAT(error_of(json{{"path", "p"}, {"fields", json::array({1})}}),
              Catch::Contains("array of strings"));
 }

@@ -14,13 +14,17 @@ std::string filter_map_pipeline(const std::string& out_path, int parallelism,
     "nodes": [
       {"id": "gen", "kind": "source.generator", "params": {"count": 1000, "keys": 10}},
       {"id": "thirds", "kind": "transform.filter", "params": {"where": "seq % 3 = 0"},
-       "parallelism": )J" + par + R"J(},
+       "parallelism": )J"
+         + par + R"J(},
       {"id": "twice", "kind": "transform.map",
-       "params": {"set": {"v2": "value * 2"}, "drop": ["key"]}, "parallelism": )J" + par + R"J(},
-      {"id": "out", "kind": "sink.file", "params": {"path": ")J" + out_path + R"J("}}
+       "params": {"set": {"v2": "value * 2"}, "drop": ["key"]}, "parallelism": )J"
+         + par + R"J(},
+      {"id": "out", "kind": "sink.file", "params": {"path": ")J"
+         + out_path + R"J("}}
     ],
     "edges": [
-      {"from": "gen", "to": "thirds", "partition": ")J" + partition + R"J("},
+      {"from": "gen", "to": "thirds", "partition": ")J"
+         + partition + R"J("},
       {"from": "thirds", "to": "twice"},
       {"from": "twice", "to": "out"}
     ]})J";
@@ -61,7 +65,8 @@ TEST_CASE("every operator conserves records: in = out + filtered + errors") {
   for (const auto& s : snap) CHECK(s.finished);
 }
 
-TEST_CASE("the same pipeline at parallelism 1 and 4 with hash partitioning gives the same records") {
+TEST_CASE(
+  "the same pipeline at parallelism 1 and 4 with hash partitioning gives the same records") {
   auto dir = fresh_dir("e2e_parallel");
   run_to_end(filter_map_pipeline((dir / "p1.jsonl").string(), 1, "forward"));
   auto snap4 = run_to_end(filter_map_pipeline((dir / "p4.jsonl").string(), 4, "hash:key"));
@@ -122,7 +127,8 @@ TEST_CASE("stopping an unbounded source drains every record it produced to the s
       {"id": "keep", "kind": "transform.filter", "params": {"where": "true"}},
       {"id": "out", "kind": "sink.null"}],
     "edges": [{"from": "gen", "to": "keep"}, {"from": "keep", "to": "out"}]})J"));
-  while (counts_of(run.snapshot(), "out").in < 100000) REQUIRE(!run.wait_for(std::chrono::milliseconds(5)));
+  while (counts_of(run.snapshot(), "out").in < 100000)
+    REQUIRE(!run.wait_for(std::chrono::milliseconds(5)));
   run.stop();
   REQUIRE(run.wait_for(std::chrono::seconds(30)));
   CHECK(run.status() == exec::run_status::stopped);

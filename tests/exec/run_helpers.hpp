@@ -60,10 +60,9 @@ inline node_counts counts_of(const std::vector<core::instance_snapshot>& snap,
 }
 
 /// Runs to the end (at most a minute) and returns the final counters.
-inline std::vector<core::instance_snapshot> run_to_end(const std::string& json_text,
-                                                       exec::run_status expected
-                                                       = exec::run_status::finished,
-                                                       std::string* failure = nullptr) {
+inline std::vector<core::instance_snapshot>
+run_to_end(const std::string& json_text, exec::run_status expected = exec::run_status::finished,
+           std::string* failure = nullptr) {
   exec::pipeline_run run(checked(json_text));
   REQUIRE(run.wait_for(std::chrono::seconds(60)));
   INFO(run.failure());

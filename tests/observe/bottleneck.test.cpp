@@ -34,49 +34,54 @@ const char* const fork = R"J({"schemaVersion": 1, "nodes": [
 
 TEST_CASE("nothing back-pressured means no bottleneck") {
   auto p = test::checked(line4);
-  CHECK(observe::find_bottleneck(p, {node("gen", 100, 0), node("a", 900, 0), node("b", 800, 0),
-                                     node("out", 10, 0)}) == "");
+  CHECK(observe::find_bottleneck(
+          p, {node("gen", 100, 0), node("a", 900, 0), node("b", 800, 0), node("out", 10, 0)})
+        == "");
 }
 
-TEST_CASE("the bottleneck is the first node below a back-pressured source that is not back-pressured") {
+TEST_CASE(
+  "the bottleneck is the first node below a back-pressured source that is not back-pressured") {
   auto p = test::checked(line4);
-  CHECK(observe::find_bottleneck(p, {node("gen", 20, 970), node("a", 990, 0), node("b", 30, 0),
-                                     node("out", 10, 0)}) == "a");
+  CHECK(observe::find_bottleneck(
+          p, {node("gen", 20, 970), node("a", 990, 0), node("b", 30, 0), node("out", 10, 0)})
+        == "a");
 }
 
 TEST_CASE("back-pressure is followed through a chain of back-pressured nodes") {
   auto p = test::checked(line4);
-  CHECK(observe::find_bottleneck(p, {node("gen", 20, 970), node("a", 100, 880),
-                                     node("b", 990, 0), node("out", 10, 0)}) == "b");
+  CHECK(observe::find_bottleneck(
+          p, {node("gen", 20, 970), node("a", 100, 880), node("b", 990, 0), node("out", 10, 0)})
+        == "b");
 }
 
 TEST_CASE("a node whose state is back-pressured counts even under the threshold") {
   auto p = test::checked(line4);
   CHECK(observe::find_bottleneck(p, {node("gen", 100, 450, activity::backpressured),
-                                     node("a", 600, 0), node("b", 900, 0), node("out", 0, 0)}) ==
-        "a");
+                                     node("a", 600, 0), node("b", 900, 0), node("out", 0, 0)})
+        == "a");
 }
 
 TEST_CASE("among the nodes below back-pressure the busiest one is the bottleneck") {
   auto p = test::checked(fork);
-  CHECK(observe::find_bottleneck(p, {node("gen", 10, 980), node("fast", 200, 0),
-                                     node("slow", 995, 0), node("out1", 5, 0), node("out2", 5, 0),
-                                     node("other", 50, 0), node("side", 999, 0),
-                                     node("out3", 0, 0)}) == "slow");
+  CHECK(observe::find_bottleneck(
+          p, {node("gen", 10, 980), node("fast", 200, 0), node("slow", 995, 0), node("out1", 5, 0),
+              node("out2", 5, 0), node("other", 50, 0), node("side", 999, 0), node("out3", 0, 0)})
+        == "slow");
 }
 
 TEST_CASE("a busy node that nothing back-pressured feeds is not the bottleneck") {
   auto p = test::checked(fork);
-  CHECK(observe::find_bottleneck(p, {node("gen", 10, 10), node("fast", 200, 0),
-                                     node("slow", 300, 0), node("out1", 5, 0), node("out2", 5, 0),
-                                     node("other", 50, 0), node("side", 999, 0),
-                                     node("out3", 0, 0)}) == "");
+  CHECK(observe::find_bottleneck(
+          p, {node("gen", 10, 10), node("fast", 200, 0), node("slow", 300, 0), node("out1", 5, 0),
+              node("out2", 5, 0), node("other", 50, 0), node("side", 999, 0), node("out3", 0, 0)})
+        == "");
 }
 
 TEST_CASE("finished nodes are never the bottleneck") {
   auto p = test::checked(line4);
   CHECK(observe::find_bottleneck(p, {node("gen", 10, 900), node("a", 0, 0, activity::finished),
-                                     node("b", 0, 0), node("out", 0, 0)}) == "");
+                                     node("b", 0, 0), node("out", 0, 0)})
+        == "");
 }
 
 TEST_CASE("the sampler names the bottleneck in its frame") {

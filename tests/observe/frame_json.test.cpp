@@ -46,10 +46,11 @@ TEST_CASE("a frame read back from its JSON equals the frame") {
 
 TEST_CASE("the JSON of a frame has the documented keys") {
   auto j = observe::to_json(sample_frame());
-  for (const auto* k : {"pipeline", "t_seconds", "wall_ms", "bottleneck", "nodes", "instances", "edges"})
+  for (const auto* k :
+       {"pipeline", "t_seconds", "wall_ms", "bottleneck", "nodes", "instances", "edges"})
     CHECK(j.contains(k));
-  for (const auto* k : {"node", "kind", "parallelism", "state", "records_in", "records_out", "errors",
-                        "late_dropped", "records_in_per_second", "records_out_per_second",
+  for (const auto* k : {"node", "kind", "parallelism", "state", "records_in", "records_out",
+                        "errors", "late_dropped", "records_in_per_second", "records_out_per_second",
                         "busy_ms_per_second", "idle_ms_per_second", "backpressured_ms_per_second",
                         "queue_fill", "watermark", "watermark_lag_seconds"})
     CHECK(j["nodes"][0].contains(k));

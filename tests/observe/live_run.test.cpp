@@ -69,8 +69,8 @@ TEST_CASE("in a real run the throttle is busy, the source back-pressured and the
   CHECK(f.nodes[0].backpressured_ms_per_second > 500);
   CHECK(f.nodes[1].busy_ms_per_second > 500);
   for (const auto& i : f.instances)
-    CHECK(i.busy_ms_per_second + i.idle_ms_per_second + i.backpressured_ms_per_second ==
-          Approx(1000));
+    CHECK(i.busy_ms_per_second + i.idle_ms_per_second + i.backpressured_ms_per_second
+          == Approx(1000));
   CHECK(f.edges[0].capacity == 2 * 4096);
   CHECK(f.edges[0].fill > 0);
   CHECK(f.edges[0].fill <= 1);

@@ -19,8 +19,8 @@ TEST_CASE("the sampler turns two snapshots into rates whose time split adds up t
   REQUIRE(f.instances.size() == 3);
   for (const auto& i : f.instances) {
     INFO(i.node);
-    CHECK(i.busy_ms_per_second + i.idle_ms_per_second + i.backpressured_ms_per_second ==
-          Approx(1000));
+    CHECK(i.busy_ms_per_second + i.idle_ms_per_second + i.backpressured_ms_per_second
+          == Approx(1000));
   }
   const auto& gen = f.instances[0];
   CHECK(gen.records_out_per_second == Approx(1000)); // 2000 records in 2 s
@@ -57,9 +57,9 @@ TEST_CASE("totals never go down between samples even when a counter is read low 
   CHECK(t.busy_ns == 150 * ms);
   CHECK(t.idle_ns >= 0);
   CHECK(f.instances[0].backpressured_ms_per_second >= 0);
-  CHECK(f.instances[0].busy_ms_per_second + f.instances[0].idle_ms_per_second +
-          f.instances[0].backpressured_ms_per_second ==
-        Approx(1000));
+  CHECK(f.instances[0].busy_ms_per_second + f.instances[0].idle_ms_per_second
+          + f.instances[0].backpressured_ms_per_second
+        == Approx(1000));
 }
 
 TEST_CASE("a node sums its instances' records and averages their time split") {
@@ -69,9 +69,9 @@ TEST_CASE("a node sums its instances' records and averages their time split") {
       {"id": "out", "kind": "sink.null"}],
     "edges": [{"from": "gen", "to": "slow"}, {"from": "slow", "to": "out"}]})J");
   observe::metrics_sampler sampler(p);
-  const auto& f = sampler.sample({snap("slow", 0, 1000, 1000, 1000, 0, 1000),
-                                  snap("slow", 1, 3000, 3000, 0, 0, 1000)},
-                                 1000 * ms, 0);
+  const auto& f = sampler.sample(
+    {snap("slow", 0, 1000, 1000, 1000, 0, 1000), snap("slow", 1, 3000, 3000, 0, 0, 1000)},
+    1000 * ms, 0);
   REQUIRE(f.nodes.size() == 3);
   const auto& slow = f.nodes[1];
   CHECK(slow.parallelism == 2);

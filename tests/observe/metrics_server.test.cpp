@@ -27,7 +27,8 @@ struct fake_run {
               auto alive = static_cast<std::int64_t>(n);
               return std::vector<core::instance_snapshot>{
                 test::snap("gen", 0, 0, n, alive / 20, alive * 9 / 10, alive),
-                test::snap("slow", 0, n, n, alive, 0, alive), test::snap("out", 0, n, 0, 0, 0, alive)};
+                test::snap("slow", 0, n, n, alive, 0, alive),
+                test::snap("out", 0, n, 0, 0, 0, alive)};
             },
             [this] {
               std::lock_guard<std::mutex> g(mutex);

@@ -29,9 +29,9 @@ inline observe::node_rates node(const std::string& id, double busy, double bp,
 }
 
 /// One instance's cumulative counters, as a run would report them.
-inline core::instance_snapshot snap(const std::string& node, std::size_t instance,
-                                    std::uint64_t in, std::uint64_t out, std::int64_t busy_ms,
-                                    std::int64_t bp_ms, std::int64_t alive_ms) {
+inline core::instance_snapshot snap(const std::string& node, std::size_t instance, std::uint64_t in,
+                                    std::uint64_t out, std::int64_t busy_ms, std::int64_t bp_ms,
+                                    std::int64_t alive_ms) {
   core::instance_snapshot s;
   s.node = node;
   s.instance = instance;

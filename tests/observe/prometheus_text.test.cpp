@@ -20,9 +20,9 @@ std::string exposition() {
   auto slow = test::snap("slow", 0, 1000, 900, 990, 0, 1000);
   slow.watermark = 1700000000000000;
   slow.input_queues = {{0, 4096, 8192}};
-  const auto& f = sampler.sample({test::snap("gen", 0, 0, 1000, 50, 900, 1000), slow,
-                                  test::snap("out", 0, 900, 0, 5, 0, 1000)},
-                                 1000 * ms, 1700000001000);
+  const auto& f = sampler.sample(
+    {test::snap("gen", 0, 0, 1000, 50, 900, 1000), slow, test::snap("out", 0, 900, 0, 5, 0, 1000)},
+    1000 * ms, 1700000001000);
   return observe::prometheus_text(f, observe::read_process_stats());
 }
 
@@ -31,20 +31,25 @@ std::string exposition() {
 TEST_CASE("the Prometheus text has every family with its labels") {
   auto text = exposition();
   INFO(text);
-  for (const auto* family : {"sluice_records_in_total", "sluice_records_out_total",
-                             "sluice_records_error_total", "sluice_records_late_total",
-                             "sluice_busy_seconds_total", "sluice_idle_seconds_total",
-                             "sluice_backpressured_seconds_total", "sluice_edge_queue_fill_ratio",
-                             "sluice_watermark_lag_seconds", "process_resident_memory_bytes",
-                             "process_cpu_seconds_total"})
+  for (const auto* family :
+       {"sluice_records_in_total", "sluice_records_out_total", "sluice_records_error_total",
+        "sluice_records_late_total", "sluice_busy_seconds_total", "sluice_idle_seconds_total",
+        "sluice_backpressured_seconds_total", "sluice_edge_queue_fill_ratio",
+        "sluice_watermark_lag_seconds", "process_resident_memory_bytes",
+        "process_cpu_seconds_total"})
     CHECK_THAT(text, Catch::Contains(std::string("# TYPE ") + family));
   CHECK_THAT(text, Catch::Contains("# TYPE sluice_records_in_total counter"));
   CHECK_THAT(text, Catch::Contains("# TYPE sluice_edge_queue_fill_ratio gauge"));
   CHECK_THAT(text, Catch::Contains(
                      R"(sluice_records_in_total{pipeline="chain",node="slow",instance="0"} 1000)"));
-  CHECK_THAT(text, Catch::Contains(R"(sluice_edge_queue_fill_ratio{pipeline="chain",from="gen",to="slow"} 0.5)"));
-  CHECK_THAT(text, Catch::Contains(R"(sluice_busy_seconds_total{pipeline="chain",node="slow",instance="0"} 0.99)"));
-  CHECK_THAT(text, Catch::Contains(R"(sluice_watermark_lag_seconds{pipeline="chain",node="slow",instance="0"} 1)"));
+  CHECK_THAT(text, Catch::Contains(
+                     R"(sluice_edge_queue_fill_ratio{pipeline="chain",from="gen",to="slow"} 0.5)"));
+  CHECK_THAT(text,
+             Catch::Contains(
+               R"(sluice_busy_seconds_total{pipeline="chain",node="slow",instance="0"} 0.99)"));
+  CHECK_THAT(text,
+             Catch::Contains(
+               R"(sluice_watermark_lag_seconds{pipeline="chain",node="slow",instance="0"} 1)"));
   CHECK_THAT(text, Catch::Contains(R"(sluice_bottleneck_info{pipeline="chain",node="slow"} 1)"));
 }
 
@@ -57,7 +62,8 @@ TEST_CASE("process metrics come from /proc/self") {
 }
 
 TEST_CASE("promtool accepts the Prometheus text") {
-  if (access("/usr/bin/promtool", X_OK) != 0 && std::system("command -v promtool > /dev/null 2>&1") != 0) {
+  if (access("/usr/bin/promtool", X_OK) != 0
+      && std::system("command -v promtool > /dev/null 2>&1") != 0) {
     WARN("promtool not installed: skipped");
     return;
   }

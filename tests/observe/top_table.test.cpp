@@ -41,7 +41,7 @@ TEST_CASE("the top table marks the bottleneck row and shows the bars") {
   CHECK_THAT(all, Catch::Contains("bottleneck: slow"));
   CHECK_THAT(all, Catch::Contains("*slow"));
   CHECK_THAT(all, Catch::Contains("|######| 99%")); // slow is busy
-  CHECK_THAT(all, Catch::Contains("50.0k"));         // records per second
+  CHECK_THAT(all, Catch::Contains("50.0k"));        // records per second
 }
 
 TEST_CASE("a tiny terminal still gets a table without overflowing") {

@@ -151,15 +151,14 @@ public:
   temp_dir() {
     static std::atomic<int> counter{0};
     path_ = std::filesystem::temp_directory_path()
-            / ("sluice-ops-test-" + std::to_string(::getpid()) + "-"
-               + std::to_string(counter++));
+            / ("sluice-ops-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
     std::filesystem::create_directories(path_);
   }
   /// A fresh folder under `base` instead (e.g. the build folder).
   explicit temp_dir(const std::filesystem::path& base) {
     static std::atomic<int> counter{0};
-    path_ = base
-            / ("sluice-ops-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    path_ =
+      base / ("sluice-ops-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }

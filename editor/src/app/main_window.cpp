@@ -41,10 +41,8 @@ MainWindow::MainWindow(const core::registry& registry, QWidget* parent)
   statusBar()->addPermanentWidget(totalsLabel_);
   statusBar()->addPermanentWidget(runLabel_);
   connect(scene_, &PipelineScene::statusMessage, this, [this](const QString& text) {
-    if (text.isEmpty())
-      statusBar()->clearMessage();
-    else
-      statusBar()->showMessage(text, 8000);
+    if (text.isEmpty()) statusBar()->clearMessage();
+    else statusBar()->showMessage(text, 8000);
   });
   connect(scene_, &PipelineScene::currentNodeChanged, this, &MainWindow::onCurrentNodeChanged);
   connect(scene_, &PipelineScene::edgeSelected, properties_, &PropertyPanel::showEdge);
@@ -123,29 +121,28 @@ void MainWindow::createActions() {
   QAction* redoA = model_->undoStack()->createRedoAction(this, tr("&Redo"));
   redoA->setObjectName("redo");
   redoA->setShortcuts(
-      {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)});
+    {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)});
   edit->addAction(undoA);
   edit->addAction(redoA);
   edit->addSeparator();
   makeAction(
-      edit, "cut", tr("Cu&t"), {QKeySequence::Cut}, [this] { cut(); }, true);
+    edit, "cut", tr("Cu&t"), {QKeySequence::Cut}, [this] { cut(); }, true);
   makeAction(
-      edit, "copy", tr("&Copy"), {QKeySequence::Copy}, [this] { copy(); }, true);
+    edit, "copy", tr("&Copy"), {QKeySequence::Copy}, [this] { copy(); }, true);
   makeAction(
-      edit, "paste", tr("&Paste"), {QKeySequence::Paste}, [this] { paste(); }, true);
+    edit, "paste", tr("&Paste"), {QKeySequence::Paste}, [this] { paste(); }, true);
   makeAction(
-      edit, "duplicate", tr("D&uplicate"), {QKeySequence(Qt::CTRL | Qt::Key_D)},
-      [this] { duplicate(); }, true);
+    edit, "duplicate", tr("D&uplicate"), {QKeySequence(Qt::CTRL | Qt::Key_D)},
+    [this] { duplicate(); }, true);
   makeAction(
-      edit, "delete", tr("&Delete"), {QKeySequence::Delete, QKeySequence(Qt::Key_Backspace)},
-      [this] { deleteSelection(); }, true);
+    edit, "delete", tr("&Delete"), {QKeySequence::Delete, QKeySequence(Qt::Key_Backspace)},
+    [this] { deleteSelection(); }, true);
   edit->addSeparator();
   makeAction(
-      edit, "selectAll", tr("Select &All"), {QKeySequence::SelectAll}, [this] { selectAll(); },
-      true);
+    edit, "selectAll", tr("Select &All"), {QKeySequence::SelectAll}, [this] { selectAll(); }, true);
   makeAction(
-      edit, "quickAdd", tr("Add &Operator…"), {QKeySequence(Qt::CTRL | Qt::Key_Space)},
-      [this] { quickAdd(); }, true);
+    edit, "quickAdd", tr("Add &Operator…"), {QKeySequence(Qt::CTRL | Qt::Key_Space)},
+    [this] { quickAdd(); }, true);
 
   QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
   QAction* zoomInA = makeAction(viewMenu, "zoomIn", tr("Zoom &In"),
@@ -165,7 +162,7 @@ void MainWindow::createActions() {
 
   QMenu* runMenu = menuBar()->addMenu(tr("&Run"));
   QAction* runA =
-      makeAction(runMenu, "run", tr("&Run"), {QKeySequence(Qt::Key_F5)}, [this] { runPipeline(); });
+    makeAction(runMenu, "run", tr("&Run"), {QKeySequence(Qt::Key_F5)}, [this] { runPipeline(); });
   QAction* stopA = makeAction(runMenu, "stop", tr("&Stop"), {QKeySequence(Qt::SHIFT | Qt::Key_F5)},
                               [this] { stopPipeline(); });
   runMenu->addSeparator();
@@ -242,7 +239,7 @@ void MainWindow::duplicate() {
     topLeft = QPointF(std::min(topLeft.x(), p.x()), std::min(topLeft.y(), p.y()));
   }
   const QStringList copies =
-      model_->pasteFragment(model_->copyFragment(ids), topLeft + QPointF(40, 40));
+    model_->pasteFragment(model_->copyFragment(ids), topLeft + QPointF(40, 40));
   scene_->clearSelection();
   for (const QString& id : copies)
     if (NodeItem* n = scene_->nodeItem(id)) n->setSelected(true);

@@ -32,7 +32,7 @@ void MainWindow::newFile() {
 void MainWindow::open() {
   if (!maybeSave()) return;
   const QString dir =
-      model_->filePath().isEmpty() ? QString() : QFileInfo(model_->filePath()).path();
+    model_->filePath().isEmpty() ? QString() : QFileInfo(model_->filePath()).path();
   const QString path = QFileDialog::getOpenFileName(this, tr("Open pipeline"), dir, fileFilter);
   takeFocusBack();
   if (!path.isEmpty()) openFile(path);
@@ -43,8 +43,8 @@ bool MainWindow::openFile(const QString& path, bool quiet) {
   if (!error.isEmpty()) {
     if (!quiet)
       QMessageBox::warning(
-          this, tr("Cannot open pipeline"),
-          tr("%1 cannot be opened:\n%2").arg(QDir::toNativeSeparators(path), error));
+        this, tr("Cannot open pipeline"),
+        tr("%1 cannot be opened:\n%2").arg(QDir::toNativeSeparators(path), error));
     statusBar()->showMessage(tr("Cannot open %1: %2").arg(path, error), 10000);
     return false;
   }
@@ -75,8 +75,8 @@ bool MainWindow::saveAs() {
   QString suggested = model_->filePath();
   if (suggested.isEmpty()) {
     const QString name = QString::fromStdString(model_->document().name).trimmed();
-    suggested = QDir::current().filePath((name.isEmpty() ? QStringLiteral("pipeline") : name) +
-                                         QStringLiteral(".json"));
+    suggested = QDir::current().filePath((name.isEmpty() ? QStringLiteral("pipeline") : name)
+                                         + QStringLiteral(".json"));
   }
   QString path = QFileDialog::getSaveFileName(this, tr("Save pipeline"), suggested, fileFilter);
   takeFocusBack();
@@ -99,10 +99,10 @@ bool MainWindow::saveTo(const QString& path) {
 bool MainWindow::maybeSave() {
   if (!model_->isDirty()) return true;
   const QString name =
-      model_->filePath().isEmpty() ? tr("Untitled") : QFileInfo(model_->filePath()).fileName();
+    model_->filePath().isEmpty() ? tr("Untitled") : QFileInfo(model_->filePath()).fileName();
   const auto answer = QMessageBox::warning(
-      this, tr("Unsaved changes"), tr("%1 has unsaved changes. Save them?").arg(name),
-      QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    this, tr("Unsaved changes"), tr("%1 has unsaved changes. Save them?").arg(name),
+    QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
   if (answer == QMessageBox::Save) return save();
   return answer == QMessageBox::Discard;
 }
@@ -138,7 +138,7 @@ void MainWindow::openRecent(const QString& path) {
     QMessageBox::warning(this, tr("Cannot open pipeline"),
                          tr("%1 no longer exists (moved or deleted?).\n"
                             "It has been removed from the recent files.")
-                             .arg(QDir::toNativeSeparators(path)));
+                           .arg(QDir::toNativeSeparators(path)));
     return;
   }
   if (maybeSave()) openFile(path);

@@ -44,7 +44,7 @@ void MainWindow::runPipeline() {
   metrics_->raise(); // the chart is what one watches during a run
   log_->clear();
   log_->appendMessage(
-      tr("Starting %1").arg(model_->filePath().isEmpty() ? tr("Untitled") : model_->filePath()));
+    tr("Starting %1").arg(model_->filePath().isEmpty() ? tr("Untitled") : model_->filePath()));
   run_->start(model_->checked());
   updateRunActions();
 }
@@ -62,9 +62,9 @@ void MainWindow::stopPipeline() {
 
 void MainWindow::attachToRun() {
   bool ok = false;
-  const QString url = QInputDialog::getText(this, tr("Attach to run"),
-                                            tr("Metrics URL of a headless `sluice run`:"),
-                                            QLineEdit::Normal, "http://127.0.0.1:9464", &ok);
+  const QString url =
+    QInputDialog::getText(this, tr("Attach to run"), tr("Metrics URL of a headless `sluice run`:"),
+                          QLineEdit::Normal, "http://127.0.0.1:9464", &ok);
   takeFocusBack();
   if (!ok || url.trimmed().isEmpty()) return;
   attachTo(QUrl::fromUserInput(url.trimmed()));
@@ -102,7 +102,7 @@ void MainWindow::watch(MetricsFeed* feed) {
       }
     }
     QString text =
-        tr("in %1 rec/s · out %2 rec/s").arg(style::shortRate(in), style::shortRate(out));
+      tr("in %1 rec/s · out %2 rec/s").arg(style::shortRate(in), style::shortRate(out));
     if (!frame.bottleneck.empty())
       text += tr(" · bottleneck: %1").arg(QString::fromStdString(frame.bottleneck));
     totalsLabel_->setText(text);
@@ -113,7 +113,7 @@ void MainWindow::watch(MetricsFeed* feed) {
     log_->raise();
     if (!node.isEmpty()) scene_->setRuntimeError(node, message);
     statusBar()->showMessage(
-        (feed_ == attach_ ? tr("Attach failed: %1") : tr("Run failed: %1")).arg(message), 15000);
+      (feed_ == attach_ ? tr("Attach failed: %1") : tr("Run failed: %1")).arg(message), 15000);
   });
   connect(feed, &MetricsFeed::logMessage, this,
           [this](const QString& line) { log_->appendMessage(line); });
@@ -145,9 +145,10 @@ void MainWindow::onRunState(RunState state) {
 }
 
 void MainWindow::updateRunActions() {
-  const bool active = (feed_ == run_ && run_->isActive()) ||
-                      (feed_ == attach_ && (attach_->state() == RunState::Running ||
-                                            attach_->state() == RunState::Starting));
+  const bool active =
+    (feed_ == run_ && run_->isActive())
+    || (feed_ == attach_
+        && (attach_->state() == RunState::Running || attach_->state() == RunState::Starting));
   if (QAction* a = action("run")) a->setEnabled(!active);
   if (QAction* a = action("stop")) a->setEnabled(active);
 }

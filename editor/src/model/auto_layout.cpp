@@ -11,7 +11,7 @@ namespace {
 /// virtual ones; every arc goes from layer L to layer L + 1.
 struct Layered {
   std::vector<int> layerOf;
-  std::vector<std::vector<int>> layers; ///< node indexes per layer, in order
+  std::vector<std::vector<int>> layers;   ///< node indexes per layer, in order
   std::vector<std::vector<int>> up, down; ///< neighbours in the layer above / below
 };
 
@@ -68,7 +68,7 @@ Layered buildLayers(int n, const std::vector<std::pair<int, int>>& arcs) {
   };
   for (auto [a, b] : arcs) {
     int la = g.layerOf[a], lb = g.layerOf[b];
-    if (la == lb) continue; // a self loop or an arc inside a broken cycle
+    if (la == lb) continue;                          // a self loop or an arc inside a broken cycle
     if (la > lb) std::swap(a, b), std::swap(la, lb); // a cycle's closing edge, drawn backwards
     int prev = a;
     for (int l = la + 1; l < lb; ++l) {
@@ -99,7 +99,8 @@ long crossingsBetween(const Layered& g, const std::vector<int>& pos, int l) {
 
 long totalCrossings(const Layered& g, const std::vector<int>& pos) {
   long sum = 0;
-  for (int l = 0; l + 1 < static_cast<int>(g.layers.size()); ++l) sum += crossingsBetween(g, pos, l);
+  for (int l = 0; l + 1 < static_cast<int>(g.layers.size()); ++l)
+    sum += crossingsBetween(g, pos, l);
   return sum;
 }
 
@@ -215,8 +216,7 @@ int countCrossings(const std::vector<NodeEdge>& edges, const QHash<QString, QPoi
     for (std::size_t j = i + 1; j < edges.size(); ++j) {
       const auto& e = edges[i];
       const auto& f = edges[j];
-      if (e.first == f.first || e.first == f.second || e.second == f.first
-          || e.second == f.second)
+      if (e.first == f.first || e.first == f.second || e.second == f.first || e.second == f.second)
         continue;
       if (!positions.contains(e.first) || !positions.contains(e.second)
           || !positions.contains(f.first) || !positions.contains(f.second))

@@ -84,7 +84,8 @@ std::optional<ClipboardFragment> ClipboardFragment::parse(const QString& qtext, 
   if (!j.is_object() || !j.contains("nodes"))
     return fail(QStringLiteral("not a pipeline fragment: expected an object with \"nodes\""));
   // A fragment is a pipeline file without the file's header; read it as one.
-  if (!j.contains("schemaVersion")) j["schemaVersion"] = core::pipeline_document::current_schema_version;
+  if (!j.contains("schemaVersion"))
+    j["schemaVersion"] = core::pipeline_document::current_schema_version;
   core::pipeline_document doc;
   try {
     doc = core::pipeline_document::from_json(j);

@@ -21,8 +21,8 @@ void ModelCommand::undo() {
 
 StructureCommand::StructureCommand(PipelineModel* model, const QString& text, bool adding,
                                    std::vector<NodeItem> nodes, std::vector<EdgeItem> edges)
-  : ModelCommand(model, text), adding_(adding), nodes_(std::move(nodes)),
-    edges_(std::move(edges)) {}
+  : ModelCommand(model, text), adding_(adding), nodes_(std::move(nodes)), edges_(std::move(edges)) {
+}
 
 void StructureCommand::apply(bool forward) {
   if (forward == adding_) insert();
@@ -87,8 +87,8 @@ void MoveCommand::apply(bool forward) {
 // --- RenameCommand -----------------------------------------------------------
 
 RenameCommand::RenameCommand(PipelineModel* model, QString from, QString to)
-  : ModelCommand(model, PipelineModel::tr("Rename %1 to %2").arg(from, to)),
-    from_(std::move(from)), to_(std::move(to)) {}
+  : ModelCommand(model, PipelineModel::tr("Rename %1 to %2").arg(from, to)), from_(std::move(from)),
+    to_(std::move(to)) {}
 
 void RenameCommand::apply(bool forward) {
   if (forward) impl().renameIds(from_, to_);
@@ -99,8 +99,8 @@ void RenameCommand::apply(bool forward) {
 
 EdgeSpecCommand::EdgeSpecCommand(PipelineModel* model, const QString& text, int index,
                                  core::edge_spec before, core::edge_spec after)
-  : ModelCommand(model, text), index_(index), before_(std::move(before)),
-    after_(std::move(after)) {}
+  : ModelCommand(model, text), index_(index), before_(std::move(before)), after_(std::move(after)) {
+}
 
 bool EdgeSpecCommand::mergeWith(const QUndoCommand* other) {
   auto* o = static_cast<const EdgeSpecCommand*>(other);
@@ -110,7 +110,9 @@ bool EdgeSpecCommand::mergeWith(const QUndoCommand* other) {
   return true;
 }
 
-void EdgeSpecCommand::apply(bool forward) { impl().replaceEdge(index_, forward ? after_ : before_); }
+void EdgeSpecCommand::apply(bool forward) {
+  impl().replaceEdge(index_, forward ? after_ : before_);
+}
 
 // --- PipelineInfoCommand -----------------------------------------------------
 

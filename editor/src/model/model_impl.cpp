@@ -53,7 +53,8 @@ void PipelineModel::Impl::placeUnpositioned() {
   QPointF offset(0, bottom > -1e300 ? bottom + 160 : 0);
   auto placed = layeredLayout(ids, arcs);
   for (auto it = placed.begin(); it != placed.end(); ++it)
-    if (layoutOf(it.key().toStdString()).is_null()) autoPositions.insert(it.key(), it.value() + offset);
+    if (layoutOf(it.key().toStdString()).is_null())
+      autoPositions.insert(it.key(), it.value() + offset);
 }
 
 void PipelineModel::Impl::recheck() {
@@ -77,7 +78,8 @@ void PipelineModel::Impl::replaceDocument(core::pipeline_document next, std::str
   Q_EMIT q->dirtyChanged(false);
 }
 
-void PipelineModel::Impl::insertNode(int index, core::node_spec node, const nlohmann::json& layout) {
+void PipelineModel::Impl::insertNode(int index, core::node_spec node,
+                                     const nlohmann::json& layout) {
   auto id = QString::fromStdString(node.id);
   if (!layout.is_null()) {
     if (!doc.layout.is_object()) doc.layout = nlohmann::json::object();

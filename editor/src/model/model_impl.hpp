@@ -30,8 +30,8 @@ struct PipelineModel::Impl {
   /// document is opened, never written unless the user moves them.
   QHash<QString, QPointF> autoPositions;
   PipelineModel::NodeSizeProvider nodeSize; ///< for autoLayout; may be empty
-  bool moveOpen = false;         ///< the last command is a move that may still grow
-  QElapsedTimer sinceMove;       ///< since that move; a pause ends a drag too
+  bool moveOpen = false;                    ///< the last command is a move that may still grow
+  QElapsedTimer sinceMove;                  ///< since that move; a pause ends a drag too
 
   // --- reading -------------------------------------------------------------
   int indexOf(const QString& id) const { return nodeIndex.value(id, -1); }

@@ -168,7 +168,7 @@ signals:
   /// added after them, so an edge never names a missing node.
   void nodeAdded(const QString& id);
   void nodeRemoved(const QString& id);
-  void nodeChanged(const QString& id); ///< params, parallelism, on_error, ports
+  void nodeChanged(const QString& id);            ///< params, parallelism, on_error, ports
   void nodeMoved(const QString& id, QPointF pos); ///< pos as position() gives it
   /// The edges touching the node are reported removed (old names) before
   /// and added (new names) after this signal.

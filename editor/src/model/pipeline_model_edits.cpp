@@ -124,7 +124,7 @@ void PipelineModel::setPipelineName(const QString& name) {
   std::string next = name.toStdString();
   if (next == d->doc.name) return;
   d->undo->push(
-      new PipelineInfoCommand(this, PipelineInfoCommand::Field::Name, d->doc.name, std::move(next)));
+    new PipelineInfoCommand(this, PipelineInfoCommand::Field::Name, d->doc.name, std::move(next)));
 }
 
 void PipelineModel::setPipelineDescription(const QString& description) {
@@ -162,7 +162,8 @@ QString PipelineModel::connect(const QString& from, const QString& to) {
   if (!problem.isEmpty()) return problem;
   StructureCommand::EdgeItem item{static_cast<int>(d->doc.edges.size()),
                                   shorthandEdge(d->doc, d->registry, from, to)};
-  auto text = tr("Connect %1 to %2").arg(qs(item.spec.from.to_string()), qs(item.spec.to.to_string()));
+  auto text =
+    tr("Connect %1 to %2").arg(qs(item.spec.from.to_string()), qs(item.spec.to.to_string()));
   d->undo->push(new StructureCommand(this, text, true, {}, {item}));
   return {};
 }

@@ -48,7 +48,7 @@ std::size_t skipSpace(const std::string& t, std::size_t i) {
 
 /// [begin, end) of the value of top-level key `key` in the object `t`.
 std::optional<std::pair<std::size_t, std::size_t>> topLevelValue(const std::string& t,
-                                                                  const std::string& key) {
+                                                                 const std::string& key) {
   std::size_t i = skipSpace(t, 0);
   if (i >= t.size() || t[i] != '{') return std::nullopt;
   i = skipSpace(t, i + 1);

@@ -68,7 +68,8 @@ void getJson(QNetworkAccessManager& network, QObject* context, const QUrl& url,
     try {
       j = nlohmann::json::parse(body.constData(), body.constData() + body.size());
     } catch (const std::exception& e) {
-      failed(QObject::tr("%1 did not answer JSON: %2").arg(url.toString(), QString::fromUtf8(e.what())));
+      failed(
+        QObject::tr("%1 did not answer JSON: %2").arg(url.toString(), QString::fromUtf8(e.what())));
       return;
     }
     done(j);
@@ -88,52 +89,53 @@ void AttachController::attach(const QUrl& base) {
   auto failed = [this, stale](const QString& m) {
     if (!stale()) fail(m);
   };
-  getJson(d->network, this, d->url(QStringLiteral("/api/pipeline")),
-          [this, stale, failed](const nlohmann::json& j) {
-            if (stale()) return;
-            if (!j.is_object() || !j.contains("document") || !j["document"].is_object()) {
-              fail(tr("%1 is not a Sluice run: /api/pipeline has no \"document\"")
-                     .arg(d->base.toString()));
-              return;
+  getJson(
+    d->network, this, d->url(QStringLiteral("/api/pipeline")),
+    [this, stale, failed](const nlohmann::json& j) {
+      if (stale()) return;
+      if (!j.is_object() || !j.contains("document") || !j["document"].is_object()) {
+        fail(
+          tr("%1 is not a Sluice run: /api/pipeline has no \"document\"").arg(d->base.toString()));
+        return;
+      }
+      d->pipeline = j;
+      // In the file's own layout (the reply's key order is lost in parsing).
+      std::string text;
+      try {
+        text = core::pipeline_document::from_json(j["document"]).dump();
+      } catch (const std::exception&) {
+        text = j["document"].dump(2) + "\n"; // the model will say what is wrong
+      }
+      Q_EMIT pipelineReceived(QString::fromStdString(text));
+      getJson(
+        d->network, this, d->url(QStringLiteral("/api/metrics/history")),
+        [this, stale](const nlohmann::json& frames) {
+          if (stale()) return;
+          if (frames.is_array()) {
+            for (const auto& f : frames) {
+              try {
+                addFrame(observe::frame_from_json(f), false);
+              } catch (const std::exception& e) {
+                Q_EMIT logMessage(
+                  tr("skipped a history frame: %1").arg(QString::fromUtf8(e.what())));
+              }
             }
-            d->pipeline = j;
-            // In the file's own layout (the reply's key order is lost in parsing).
-            std::string text;
-            try {
-              text = core::pipeline_document::from_json(j["document"]).dump();
-            } catch (const std::exception&) {
-              text = j["document"].dump(2) + "\n"; // the model will say what is wrong
-            }
-            Q_EMIT pipelineReceived(QString::fromStdString(text));
-            getJson(d->network, this, d->url(QStringLiteral("/api/metrics/history")),
-                    [this, stale](const nlohmann::json& frames) {
-                      if (stale()) return;
-                      if (frames.is_array()) {
-                        for (const auto& f : frames) {
-                          try {
-                            addFrame(observe::frame_from_json(f), false);
-                          } catch (const std::exception& e) {
-                            Q_EMIT logMessage(tr("skipped a history frame: %1")
-                                              .arg(QString::fromUtf8(e.what())));
-                          }
-                        }
-                      }
-                      setState(RunState::Running);
-                      if (!d->history.empty()) Q_EMIT frameSampled(d->history.back());
-                      poll();
-                      d->timer.start();
-                    },
-                    failed);
-          },
-          failed);
+          }
+          setState(RunState::Running);
+          if (!d->history.empty()) Q_EMIT frameSampled(d->history.back());
+          poll();
+          d->timer.start();
+        },
+        failed);
+    },
+    failed);
 }
 
 void AttachController::detach() {
   stopPolling();
   // Watching ends here (the run itself goes on): the window's Run and Stop
   // follow the state, so it must not stay Running.
-  if (state() == RunState::Starting || state() == RunState::Running)
-    setState(RunState::Stopped);
+  if (state() == RunState::Starting || state() == RunState::Running) setState(RunState::Stopped);
 }
 
 void AttachController::stopPolling() {
@@ -167,38 +169,40 @@ void AttachController::poll() {
   };
   if (!d->metricsInFlight) {
     d->metricsInFlight = true;
-    getJson(d->network, this, d->url(QStringLiteral("/api/metrics")),
-            [this, stale](const nlohmann::json& j) {
-              if (stale()) return;
-              d->metricsInFlight = false;
-              try {
-                addFrame(observe::frame_from_json(j), true);
-              } catch (const std::exception& e) {
-                fail(tr("%1/api/metrics: not a metrics frame: %2")
-                       .arg(d->base.toString(), QString::fromUtf8(e.what())));
-              }
-            },
-            failed);
+    getJson(
+      d->network, this, d->url(QStringLiteral("/api/metrics")),
+      [this, stale](const nlohmann::json& j) {
+        if (stale()) return;
+        d->metricsInFlight = false;
+        try {
+          addFrame(observe::frame_from_json(j), true);
+        } catch (const std::exception& e) {
+          fail(tr("%1/api/metrics: not a metrics frame: %2")
+                 .arg(d->base.toString(), QString::fromUtf8(e.what())));
+        }
+      },
+      failed);
   }
   if (!d->healthInFlight) {
     d->healthInFlight = true;
-    getJson(d->network, this, d->url(QStringLiteral("/api/health")),
-            [this, stale](const nlohmann::json& j) {
-              if (stale()) return;
-              d->healthInFlight = false;
-              auto status = j.is_object() ? j.value("status", std::string()) : std::string();
-              if (status == "running" || status.empty()) return;
-              d->timer.stop();
-              ++d->session;
-              if (status == "failed") {
-                auto error = QString::fromStdString(j.value("error", std::string()));
-                Q_EMIT runError(failingNode(error), error);
-                setState(RunState::Failed);
-              } else {
-                setState(status == "finished" ? RunState::Finished : RunState::Stopped);
-              }
-            },
-            failed);
+    getJson(
+      d->network, this, d->url(QStringLiteral("/api/health")),
+      [this, stale](const nlohmann::json& j) {
+        if (stale()) return;
+        d->healthInFlight = false;
+        auto status = j.is_object() ? j.value("status", std::string()) : std::string();
+        if (status == "running" || status.empty()) return;
+        d->timer.stop();
+        ++d->session;
+        if (status == "failed") {
+          auto error = QString::fromStdString(j.value("error", std::string()));
+          Q_EMIT runError(failingNode(error), error);
+          setState(RunState::Failed);
+        } else {
+          setState(status == "finished" ? RunState::Finished : RunState::Stopped);
+        }
+      },
+      failed);
   }
 }
 

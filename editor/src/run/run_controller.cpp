@@ -81,9 +81,9 @@ bool RunController::start(const core::checked_pipeline& pipeline) {
   if (!pipeline.ok()) {
     auto first = QString::fromStdString(pipeline.errors.front().to_string());
     Q_EMIT runError(QString::fromStdString(pipeline.errors.front().node),
-                  tr("the pipeline has %n problem(s); the first: %1", nullptr,
-                     static_cast<int>(pipeline.errors.size()))
-                    .arg(first));
+                    tr("the pipeline has %n problem(s); the first: %1", nullptr,
+                       static_cast<int>(pipeline.errors.size()))
+                      .arg(first));
     return false;
   }
   d->joinThreads(); // the previous run's threads are done or about to be
@@ -105,7 +105,8 @@ bool RunController::start(const core::checked_pipeline& pipeline) {
       run = std::make_shared<exec::pipeline_run>(std::move(pipeline), std::move(options));
     } catch (const std::exception& e) {
       QMetaObject::invokeMethod(
-        this, [this, generation, msg = QString::fromUtf8(e.what())] { onStartFailed(generation, msg); },
+        this,
+        [this, generation, msg = QString::fromUtf8(e.what())] { onStartFailed(generation, msg); },
         Qt::QueuedConnection);
       return;
     }
@@ -121,8 +122,8 @@ bool RunController::start(const core::checked_pipeline& pipeline) {
       std::lock_guard<std::mutex> lock(slot->mutex);
       slot->run.reset();
     }
-    QMetaObject::invokeMethod(this, [this, generation] { onEnded(generation); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+      this, [this, generation] { onEnded(generation); }, Qt::QueuedConnection);
   });
   return true;
 }

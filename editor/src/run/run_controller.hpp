@@ -2,8 +2,8 @@
 
 #include <memory>
 
-#include "run/metrics_feed.hpp"
 #include "model/core_headers.hpp"
+#include "run/metrics_feed.hpp"
 
 namespace sluice::editor {
 

@@ -45,9 +45,10 @@ void EdgeItem::updatePath() {
   // The middle of the cubic (where the fill bar sits), from its control
   // points: pointAtPercent() would walk the curve's length on every paint.
   const QPointF mid = p.elementCount() == 4
-                          ? (QPointF(p.elementAt(0)) + 3 * QPointF(p.elementAt(1)) +
-                             3 * QPointF(p.elementAt(2)) + QPointF(p.elementAt(3))) / 8
-                          : p.pointAtPercent(0.5);
+                        ? (QPointF(p.elementAt(0)) + 3 * QPointF(p.elementAt(1))
+                           + 3 * QPointF(p.elementAt(2)) + QPointF(p.elementAt(3)))
+                            / 8
+                        : p.pointAtPercent(0.5);
   if (fill_ >= 0) prepareGeometryChange(); // the bar moves with the middle
   mid_ = mid;
   setPath(p);
@@ -74,8 +75,8 @@ void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
   // aliased line reads the same and costs much less, and the arrow head
   // is too small to see.
   const bool detailed =
-      QStyleOptionGraphicsItem::levelOfDetailFromTransform(painter->worldTransform()) >=
-      style::detailLod;
+    QStyleOptionGraphicsItem::levelOfDetailFromTransform(painter->worldTransform())
+    >= style::detailLod;
   painter->setRenderHint(QPainter::Antialiasing, detailed);
   const bool selected = option->state & QStyle::State_Selected;
   QColor c = from_->info().isErrors ? style::errorsPortColor()
@@ -121,8 +122,8 @@ void EdgeItem::hoverEnterEvent(QGraphicsSceneHoverEvent*) {
   // Asked lazily: the schema depends on the whole document.
   QString schema = model_.edgeSchemaText(key_);
   QString tip =
-      key_.from + " → " + key_.to + "\n" +
-      (schema.isEmpty() ? QStringLiteral("schema unknown") : QString(schema).replace(", ", "\n"));
+    key_.from + " → " + key_.to + "\n"
+    + (schema.isEmpty() ? QStringLiteral("schema unknown") : QString(schema).replace(", ", "\n"));
   if (fill_ >= 0) tip += QString("\nqueue %1 % full").arg(int(fill_ * 100 + 0.5));
   setToolTip(tip);
   hovered_ = true;

@@ -17,15 +17,15 @@ LogDock::LogDock(QWidget* parent) : QDockWidget(tr("Log"), parent) {
 }
 
 void LogDock::append(const QString& html) {
-  text_->appendHtml("<span style='color:#757575'>" + QTime::currentTime().toString("HH:mm:ss") +
-                    "</span> " + html);
+  text_->appendHtml("<span style='color:#757575'>" + QTime::currentTime().toString("HH:mm:ss")
+                    + "</span> " + html);
 }
 
 void LogDock::appendMessage(const QString& text) { append(text.toHtmlEscaped()); }
 
 void LogDock::appendError(const QString& node, const QString& message) {
-  append("<span style='color:#c62828'><b>" + (node.isEmpty() ? tr("error") : node.toHtmlEscaped()) +
-         ":</b> " + message.toHtmlEscaped() + "</span>");
+  append("<span style='color:#c62828'><b>" + (node.isEmpty() ? tr("error") : node.toHtmlEscaped())
+         + ":</b> " + message.toHtmlEscaped() + "</span>");
 }
 
 void LogDock::clear() { text_->clear(); }

@@ -14,8 +14,8 @@ namespace sluice::editor {
 
 namespace {
 bool detailed(const QPainter* painter) {
-  return QStyleOptionGraphicsItem::levelOfDetailFromTransform(painter->worldTransform()) >=
-         style::detailLod;
+  return QStyleOptionGraphicsItem::levelOfDetailFromTransform(painter->worldTransform())
+         >= style::detailLod;
 }
 } // namespace
 
@@ -163,20 +163,17 @@ void NodeItem::updateToolTip() {
 QColor NodeItem::bodyColor() const {
   if (!live_.active) return QColor(0xfa, 0xfa, 0xfa);
   switch (live_.state) {
-  case 1: { // busy: from idle blue to busy red by how busy
-    double t = std::clamp(live_.busyMs / 1000.0, 0.0, 1.0);
-    QColor a = style::idleColor(), b = style::busyColor();
-    t = 0.35 + 0.65 * t;
-    return QColor::fromRgbF(a.redF() + (b.redF() - a.redF()) * t,
-                            a.greenF() + (b.greenF() - a.greenF()) * t,
-                            a.blueF() + (b.blueF() - a.blueF()) * t);
-  }
-  case 2:
-    return style::backpressuredColor();
-  case 3:
-    return style::finishedColor();
-  default:
-    return style::idleColor();
+    case 1: { // busy: from idle blue to busy red by how busy
+      double t = std::clamp(live_.busyMs / 1000.0, 0.0, 1.0);
+      QColor a = style::idleColor(), b = style::busyColor();
+      t = 0.35 + 0.65 * t;
+      return QColor::fromRgbF(a.redF() + (b.redF() - a.redF()) * t,
+                              a.greenF() + (b.greenF() - a.greenF()) * t,
+                              a.blueF() + (b.blueF() - a.blueF()) * t);
+    }
+    case 2: return style::backpressuredColor();
+    case 3: return style::finishedColor();
+    default: return style::idleColor();
   }
 }
 
@@ -250,8 +247,7 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
   // LiveFace draws that row).
   if (const core::node_spec* spec = live_.active ? nullptr : model_.node(id_);
       spec && spec->parallelism > 1) {
-    const QRectF liveRow(8, height_ - style::liveRowHeight, width_ - 16,
-                         style::liveRowHeight - 4);
+    const QRectF liveRow(8, height_ - style::liveRowHeight, width_ - 16, style::liveRowHeight - 4);
     painter->setFont(style::kindFont());
     painter->setPen(QColor(0x75, 0x75, 0x75));
     painter->drawText(liveRow, Qt::AlignCenter, QString("× %1 instances").arg(spec->parallelism));
@@ -287,8 +283,7 @@ void NodeItem::paintLive(QPainter* painter) const {
   // The body's fill, under the node's face (which draws its border).
   painter->setPen(Qt::NoPen);
   painter->setBrush(bodyColor());
-  painter->drawRoundedRect(QRectF(0, 0, width_, height_), style::cornerRadius,
-                           style::cornerRadius);
+  painter->drawRoundedRect(QRectF(0, 0, width_, height_), style::cornerRadius, style::cornerRadius);
 
   // Live row: rates and a bar of busy / back-pressured / idle time.
   const QRectF liveRow(8, height_ - style::liveRowHeight, width_ - 16, style::liveRowHeight - 4);

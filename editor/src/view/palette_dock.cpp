@@ -104,9 +104,9 @@ void PaletteDock::filter(const QString& text) {
     bool any = false;
     for (int i = 0; i < cat->childCount(); ++i) {
       QTreeWidgetItem* item = cat->child(i);
-      bool match = text.isEmpty() ||
-                   item->data(0, kindRole).toString().contains(text, Qt::CaseInsensitive) ||
-                   item->data(0, summaryRole).toString().contains(text, Qt::CaseInsensitive);
+      bool match = text.isEmpty()
+                   || item->data(0, kindRole).toString().contains(text, Qt::CaseInsensitive)
+                   || item->data(0, summaryRole).toString().contains(text, Qt::CaseInsensitive);
       item->setHidden(!match);
       any = any || match;
     }

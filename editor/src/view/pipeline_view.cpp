@@ -137,8 +137,8 @@ void PipelineView::mouseReleaseEvent(QMouseEvent* event) {
 }
 
 void PipelineView::keyPressEvent(QKeyEvent* event) {
-  if (event->key() == Qt::Key_Space && !event->isAutoRepeat() &&
-      event->modifiers() == Qt::NoModifier) {
+  if (event->key() == Qt::Key_Space && !event->isAutoRepeat()
+      && event->modifiers() == Qt::NoModifier) {
     setDragMode(QGraphicsView::ScrollHandDrag); // space-drag pans
     event->accept();
     return;
@@ -167,17 +167,13 @@ void PipelineView::keyReleaseEvent(QKeyEvent* event) {
 }
 
 void PipelineView::dragEnterEvent(QDragEnterEvent* event) {
-  if (!operatorKindFrom(event->mimeData()).isEmpty())
-    event->acceptProposedAction();
-  else
-    QGraphicsView::dragEnterEvent(event);
+  if (!operatorKindFrom(event->mimeData()).isEmpty()) event->acceptProposedAction();
+  else QGraphicsView::dragEnterEvent(event);
 }
 
 void PipelineView::dragMoveEvent(QDragMoveEvent* event) {
-  if (!operatorKindFrom(event->mimeData()).isEmpty())
-    event->acceptProposedAction();
-  else
-    QGraphicsView::dragMoveEvent(event);
+  if (!operatorKindFrom(event->mimeData()).isEmpty()) event->acceptProposedAction();
+  else QGraphicsView::dragMoveEvent(event);
 }
 
 void PipelineView::dropEvent(QDropEvent* event) {

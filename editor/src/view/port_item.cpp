@@ -37,9 +37,9 @@ QPainterPath PortItem::shape() const {
 void PortItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget*) {
   // Zoomed out a port is under a pixel or two: 1500 antialiased ellipses a
   // frame for nothing. A hovered or highlighted port still shows.
-  if (!hovered_ && highlight_ == 0 &&
-      QStyleOptionGraphicsItem::levelOfDetailFromTransform(painter->worldTransform()) <
-          style::detailLod)
+  if (!hovered_ && highlight_ == 0
+      && QStyleOptionGraphicsItem::levelOfDetailFromTransform(painter->worldTransform())
+           < style::detailLod)
     return;
   QColor fill = info_.isErrors ? style::errorsPortColor()
                 : info_.isLate ? style::latePortColor()

@@ -16,8 +16,8 @@ bool namesFields(const QString& param) {
   static const QStringList exact{"key", "keys_field", "timestamp", "field",    "fields",
                                  "by",  "drop",       "split",     "group_by", "partition_by"};
   if (param == "keys") return false; // source.generator: a count, not a field
-  return exact.contains(param) || param.endsWith("_timestamp") || param.endsWith("_field") ||
-         param.endsWith("_fields");
+  return exact.contains(param) || param.endsWith("_timestamp") || param.endsWith("_field")
+         || param.endsWith("_fields");
 }
 
 void markInvalid(QWidget* w, bool invalid, const QString& why) {

@@ -136,8 +136,8 @@ QWidget* pathEditor(const core::property_spec& spec, const json& value, const Pr
   QObject::connect(edit, &QLineEdit::textEdited, edit, commit);
   QObject::connect(browse, &QToolButton::clicked, box, [edit, commit, box] {
     const QString f =
-        QFileDialog::getSaveFileName(box, QObject::tr("Choose a file"), edit->text(), QString(),
-                                     nullptr, QFileDialog::DontConfirmOverwrite);
+      QFileDialog::getSaveFileName(box, QObject::tr("Choose a file"), edit->text(), QString(),
+                                   nullptr, QFileDialog::DontConfirmOverwrite);
     if (f.isEmpty()) return;
     edit->setText(f);
     commit(f);
@@ -174,7 +174,7 @@ QWidget* stringListEditor(const core::property_spec& spec, const json& value,
       items << (v.is_string() ? QString::fromStdString(v.get<std::string>())
                               : QString::fromStdString(v.dump()));
   const QStringList offered =
-      namesFields(QString::fromStdString(spec.name)) ? ctx.inputFields : QStringList();
+    namesFields(QString::fromStdString(spec.name)) ? ctx.inputFields : QStringList();
   auto* edit = new FieldListEdit(offered, items, parent);
   const bool emptyIsNull = spec.default_value.is_null() && !spec.required;
   QObject::connect(edit, &FieldListEdit::valuesChanged, edit,
@@ -232,58 +232,42 @@ QWidget* createPropertyEditor(const core::property_spec& spec, const json& value
                               const PropertyContext& ctx, QWidget* parent) {
   QWidget* w = nullptr;
   switch (spec.type) {
-  case core::param_type::boolean: {
-    auto* box = new QCheckBox(parent);
-    const json& shown = value.is_null() ? spec.default_value : value;
-    box->setChecked(shown.is_boolean() && shown.get<bool>());
-    QObject::connect(box, &QCheckBox::toggled, box, [ctx](bool on) { ctx.commit(json(on)); });
-    w = box;
-    break;
-  }
-  case core::param_type::integer:
-    w = integerEditor(spec, value, ctx, parent);
-    break;
-  case core::param_type::number:
-    w = numberEditor(spec, value, ctx, parent);
-    break;
-  case core::param_type::choice:
-    w = choiceEditor(spec, value, ctx, parent);
-    break;
-  case core::param_type::duration:
-    w = checkedTextEditor(
+    case core::param_type::boolean: {
+      auto* box = new QCheckBox(parent);
+      const json& shown = value.is_null() ? spec.default_value : value;
+      box->setChecked(shown.is_boolean() && shown.get<bool>());
+      QObject::connect(box, &QCheckBox::toggled, box, [ctx](bool on) { ctx.commit(json(on)); });
+      w = box;
+      break;
+    }
+    case core::param_type::integer: w = integerEditor(spec, value, ctx, parent); break;
+    case core::param_type::number: w = numberEditor(spec, value, ctx, parent); break;
+    case core::param_type::choice: w = choiceEditor(spec, value, ctx, parent); break;
+    case core::param_type::duration:
+      w = checkedTextEditor(
         spec, value, ctx, parent,
         [](const QString& t) { return core::parse_duration(t.toStdString()).has_value(); },
         QObject::tr("a duration: 250us, 500ms, 10s, 5m, 2h, 1d"));
-    break;
-  case core::param_type::timestamp:
-    w = checkedTextEditor(
+      break;
+    case core::param_type::timestamp:
+      w = checkedTextEditor(
         spec, value, ctx, parent,
         [](const QString& t) { return core::parse_iso8601(t.toStdString()).has_value(); },
         QObject::tr("an ISO-8601 time: 2026-01-01T00:00:00Z"));
-    break;
-  case core::param_type::expression:
-    w = expressionEditor(spec, value, ctx, parent);
-    break;
-  case core::param_type::expression_map: {
-    auto* edit = new ExpressionMapEdit(value, ctx.inputSchema, parent);
-    QObject::connect(edit, &ExpressionMapEdit::valueChanged, edit,
-                     [ctx, edit] { ctx.commit(edit->value()); });
-    w = edit;
-    break;
-  }
-  case core::param_type::string_list:
-    w = stringListEditor(spec, value, ctx, parent);
-    break;
-  case core::param_type::path:
-    w = pathEditor(spec, value, ctx, parent);
-    break;
-  case core::param_type::json:
-    w = jsonEditor(spec, value, ctx, parent);
-    break;
-  case core::param_type::string:
-  default:
-    w = stringEditor(spec, value, ctx, parent);
-    break;
+      break;
+    case core::param_type::expression: w = expressionEditor(spec, value, ctx, parent); break;
+    case core::param_type::expression_map: {
+      auto* edit = new ExpressionMapEdit(value, ctx.inputSchema, parent);
+      QObject::connect(edit, &ExpressionMapEdit::valueChanged, edit,
+                       [ctx, edit] { ctx.commit(edit->value()); });
+      w = edit;
+      break;
+    }
+    case core::param_type::string_list: w = stringListEditor(spec, value, ctx, parent); break;
+    case core::param_type::path: w = pathEditor(spec, value, ctx, parent); break;
+    case core::param_type::json: w = jsonEditor(spec, value, ctx, parent); break;
+    case core::param_type::string:
+    default: w = stringEditor(spec, value, ctx, parent); break;
   }
   w->setObjectName("param:" + QString::fromStdString(spec.name));
   const QString help = QString::fromStdString(spec.help);

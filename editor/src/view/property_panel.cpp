@@ -109,15 +109,15 @@ void PropertyPanel::buildEdgeForm(QFormLayout* layout) {
   const EdgeKey key = *edge_;
   const core::edge_spec* spec = nullptr;
   for (const core::edge_spec& e : model_.document().edges)
-    if (QString::fromStdString(e.from.to_string()) == key.from &&
-        QString::fromStdString(e.to.to_string()) == key.to)
+    if (QString::fromStdString(e.from.to_string()) == key.from
+        && QString::fromStdString(e.to.to_string()) == key.to)
       spec = &e;
   if (!spec) {
     layout->addRow(new QLabel(tr("Select one node to edit its properties."), form));
     return;
   }
   auto* title =
-      new QLabel("<b>" + key.from.toHtmlEscaped() + " → " + key.to.toHtmlEscaped() + "</b>", form);
+    new QLabel("<b>" + key.from.toHtmlEscaped() + " → " + key.to.toHtmlEscaped() + "</b>", form);
   layout->addRow(title);
   const QString schema = model_.edgeSchemaText(key);
   auto* fields = new QLabel(schema.isEmpty() ? tr("schema unknown") : schema, form);
@@ -194,9 +194,9 @@ void PropertyPanel::rebuild() {
     auto* label = new QLabel(name + (p.required ? " *" : ""), form);
     label->setToolTip(QString::fromStdString(p.help));
     // Tables and text areas get the full width, under their label.
-    const bool wide = p.type == core::param_type::expression ||
-                      p.type == core::param_type::expression_map ||
-                      p.type == core::param_type::json;
+    const bool wide = p.type == core::param_type::expression
+                      || p.type == core::param_type::expression_map
+                      || p.type == core::param_type::json;
     if (wide) {
       layout->addRow(label);
       layout->addRow(editor);
@@ -214,10 +214,10 @@ void PropertyPanel::addGeneralRows(QFormLayout* layout) {
 
   auto* title = new QLabel(form);
   title->setWordWrap(true);
-  title->setText("<b>" + QString::fromStdString(spec->kind).toHtmlEscaped() + "</b>" +
-                 (desc ? "<br><span style='color:#616161'>" +
-                             QString::fromStdString(desc->summary).toHtmlEscaped() + "</span>"
-                       : QString()));
+  title->setText("<b>" + QString::fromStdString(spec->kind).toHtmlEscaped() + "</b>"
+                 + (desc ? "<br><span style='color:#616161'>"
+                             + QString::fromStdString(desc->summary).toHtmlEscaped() + "</span>"
+                         : QString()));
   layout->addRow(title);
 
   problems_ = new QLabel(form);
@@ -230,10 +230,8 @@ void PropertyPanel::addGeneralRows(QFormLayout* layout) {
   problems_->setVisible(!lines.isEmpty());
   // Below the fields, not above them: fixing a problem while typing must
   // not move the next field from under the mouse.
-  if (auto* outer = qobject_cast<QVBoxLayout*>(form->layout()))
-    outer->insertWidget(1, problems_);
-  else
-    layout->addRow(problems_);
+  if (auto* outer = qobject_cast<QVBoxLayout*>(form->layout())) outer->insertWidget(1, problems_);
+  else layout->addRow(problems_);
 
   auto* id = new QLineEdit(nodeId_, form);
   id->setObjectName("node:id");

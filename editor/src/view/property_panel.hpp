@@ -52,7 +52,7 @@ private:
   QPointer<QWidget> form_;
   QLabel* problems_ = nullptr;
   QPointer<QLabel> counts_; ///< nodes and edges, on the pipeline form
-  bool selfEdit_ = false; ///< our own edit: do not rebuild under the user's cursor
+  bool selfEdit_ = false;   ///< our own edit: do not rebuild under the user's cursor
 };
 
 } // namespace sluice::editor

@@ -13,8 +13,8 @@ namespace sluice::editor {
 QString PropertyPanel::countsText() const {
   const int nodes = static_cast<int>(model_.document().nodes.size());
   const int edges = static_cast<int>(model_.document().edges.size());
-  return (nodes == 1 ? tr("1 node") : tr("%1 nodes").arg(nodes)) + QStringLiteral(", ") +
-         (edges == 1 ? tr("1 edge") : tr("%1 edges").arg(edges));
+  return (nodes == 1 ? tr("1 node") : tr("%1 nodes").arg(nodes)) + QStringLiteral(", ")
+         + (edges == 1 ? tr("1 edge") : tr("%1 edges").arg(edges));
 }
 
 void PropertyPanel::buildPipelineForm(QFormLayout* layout) {

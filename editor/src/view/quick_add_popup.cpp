@@ -22,8 +22,8 @@ QuickAddPopup::QuickAddPopup(const core::registry& registry, QWidget* parent)
   layout->addWidget(search_);
   layout->addWidget(list_);
   for (const core::descriptor& d : registry.all()) {
-    auto* item = new QListWidgetItem(QString::fromStdString(d.kind) + "  —  " +
-                                     QString::fromStdString(d.summary));
+    auto* item = new QListWidgetItem(QString::fromStdString(d.kind) + "  —  "
+                                     + QString::fromStdString(d.summary));
     item->setData(Qt::UserRole, QString::fromStdString(d.kind));
     item->setToolTip(QString::fromStdString(d.summary));
     list_->addItem(item);

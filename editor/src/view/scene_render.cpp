@@ -18,8 +18,8 @@ QImage renderScene(PipelineScene& scene, qreal scale) {
   QImage image(size, QImage::Format_ARGB32_Premultiplied);
   image.fill(Qt::white);
   QPainter painter(&image);
-  painter.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing |
-                         QPainter::SmoothPixmapTransform);
+  painter.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing
+                         | QPainter::SmoothPixmapTransform);
   const QBrush background = scene.backgroundBrush();
   scene.setBackgroundBrush(Qt::white);
   const QList<QGraphicsItem*> selected = scene.selectedItems();

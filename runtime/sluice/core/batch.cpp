@@ -5,7 +5,8 @@ namespace sluice::core {
 batch_ptr batch::slice(std::size_t begin, std::size_t end) const {
   std::vector<column_ptr> cols;
   cols.reserve(columns_.size());
-  for (const auto& c : columns_) cols.push_back(std::make_shared<const column>(core::slice(*c, begin, end)));
+  for (const auto& c : columns_)
+    cols.push_back(std::make_shared<const column>(core::slice(*c, begin, end)));
   return std::make_shared<const batch>(schema_, std::move(cols), end - begin);
 }
 

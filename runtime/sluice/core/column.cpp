@@ -98,11 +98,15 @@ column slice(const column& src, std::size_t begin, std::size_t end) {
   column out(src.type());
   switch (src.type()) {
     case value_type::int64:
-    case value_type::timestamp: out.ints.assign(src.ints.begin() + begin, src.ints.begin() + end); break;
+    case value_type::timestamp:
+      out.ints.assign(src.ints.begin() + begin, src.ints.begin() + end);
+      break;
     case value_type::float64:
       out.doubles.assign(src.doubles.begin() + begin, src.doubles.begin() + end);
       break;
-    case value_type::boolean: out.bools.assign(src.bools.begin() + begin, src.bools.begin() + end); break;
+    case value_type::boolean:
+      out.bools.assign(src.bools.begin() + begin, src.bools.begin() + end);
+      break;
     case value_type::string: {
       auto b = src.offsets[begin], e = src.offsets[end];
       out.bytes.assign(src.bytes, b, e - b);
@@ -121,7 +125,9 @@ void append_all(column& a, const column& b) {
   switch (a.type()) {
     case value_type::int64:
     case value_type::timestamp: a.ints.insert(a.ints.end(), b.ints.begin(), b.ints.end()); break;
-    case value_type::float64: a.doubles.insert(a.doubles.end(), b.doubles.begin(), b.doubles.end()); break;
+    case value_type::float64:
+      a.doubles.insert(a.doubles.end(), b.doubles.begin(), b.doubles.end());
+      break;
     case value_type::boolean: a.bools.insert(a.bools.end(), b.bools.begin(), b.bools.end()); break;
     case value_type::string: {
       auto base = static_cast<std::uint32_t>(a.bytes.size());

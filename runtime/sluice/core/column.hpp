@@ -35,9 +35,18 @@ public:
   void reserve(std::size_t rows, std::size_t string_bytes = 0);
 
   /// Appends; for strings use append_string. Marks the row valid.
-  void append_int(std::int64_t v) { ints.push_back(v); mark_valid(); }
-  void append_double(double v) { doubles.push_back(v); mark_valid(); }
-  void append_bool(bool v) { bools.push_back(v ? 1 : 0); mark_valid(); }
+  void append_int(std::int64_t v) {
+    ints.push_back(v);
+    mark_valid();
+  }
+  void append_double(double v) {
+    doubles.push_back(v);
+    mark_valid();
+  }
+  void append_bool(bool v) {
+    bools.push_back(v ? 1 : 0);
+    mark_valid();
+  }
   void append_string(std::string_view s) {
     bytes.append(s.data(), s.size());
     offsets.push_back(static_cast<std::uint32_t>(bytes.size()));

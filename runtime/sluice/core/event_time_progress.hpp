@@ -12,9 +12,9 @@ namespace sluice::core {
 /// seen; progress is the minimum, over channels that have not ended and are
 /// not idle, of that maximum minus `max_out_of_order`. A channel that has
 /// sent nothing yet holds progress back. When every open channel is idle,
-/// the maximum seen on any channel (ended ones included) counts instead. Because it depends only on the
-/// records seen on each channel, the same input gives the same progress
-/// whatever the batch sizes or capacities.
+/// the maximum seen on any channel (ended ones included) counts instead. Because it depends only on
+/// the records seen on each channel, the same input gives the same progress whatever the batch
+/// sizes or capacities.
 ///
 /// Channels are numbered per port as in operator_context::input_channels;
 /// with that list empty (an operator driven by hand), every port has one.

@@ -35,9 +35,11 @@ instance_snapshot snapshot_of(const std::string& node, std::size_t instance,
   s.idle_ns = std::max<std::int64_t>(s.alive_ns - s.busy_ns - s.backpressured_ns, 0);
   s.watermark = m.watermark.load(r);
   auto cap = m.queue_capacity.load(r);
-  s.queue_fill = cap == 0 ? 0.0 : static_cast<double>(m.queued_records.load(r)) / static_cast<double>(cap);
+  s.queue_fill =
+    cap == 0 ? 0.0 : static_cast<double>(m.queued_records.load(r)) / static_cast<double>(cap);
   s.input_queues.reserve(m.input_queues.size());
-  for (const auto& q : m.input_queues) s.input_queues.push_back({q.edge, q.queued.load(r), q.capacity});
+  for (const auto& q : m.input_queues)
+    s.input_queues.push_back({q.edge, q.queued.load(r), q.capacity});
   return s;
 }
 

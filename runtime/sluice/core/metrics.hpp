@@ -14,8 +14,8 @@ namespace sluice::core {
 /// instance on one edge). The planner adds one per channel before the run
 /// starts; only `queued` changes afterwards.
 struct input_queue_metrics {
-  std::size_t edge = 0;          ///< index into checked_pipeline::edges
-  std::uint64_t capacity = 0;    ///< the edge's capacity (records in flight at most)
+  std::size_t edge = 0;       ///< index into checked_pipeline::edges
+  std::uint64_t capacity = 0; ///< the edge's capacity (records in flight at most)
   std::atomic<std::uint64_t> queued{0};
 };
 
@@ -52,8 +52,8 @@ struct instance_metrics {
   std::atomic<std::int64_t> started_ns{0};  ///< steady clock at start
   std::atomic<std::int64_t> finished_ns{0}; ///< steady clock at end, 0 while running
   std::atomic<std::int64_t> watermark{min_timestamp};
-  std::atomic<std::uint64_t> queued_records{0};  ///< records waiting in input queues
-  std::atomic<std::uint64_t> queue_capacity{0};  ///< sum of input edge capacities
+  std::atomic<std::uint64_t> queued_records{0}; ///< records waiting in input queues
+  std::atomic<std::uint64_t> queue_capacity{0}; ///< sum of input edge capacities
   /// One per input channel, in slot order; filled before the run starts.
   std::deque<input_queue_metrics> input_queues;
 };

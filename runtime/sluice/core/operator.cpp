@@ -3,9 +3,8 @@
 namespace sluice::core {
 
 schema_ptr error_schema() {
-  static const schema_ptr s = make_schema({{"node", value_type::string},
-                                           {"reason", value_type::string},
-                                           {"record", value_type::string}});
+  static const schema_ptr s = make_schema(
+    {{"node", value_type::string}, {"reason", value_type::string}, {"record", value_type::string}});
   return s;
 }
 

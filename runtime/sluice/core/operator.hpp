@@ -67,7 +67,7 @@ struct poll_result {
 /// What a factory knows about the instance it builds.
 struct operator_context {
   std::string node_id;
-  std::size_t instance = 0;    ///< 0 .. parallelism-1
+  std::size_t instance = 0; ///< 0 .. parallelism-1
   std::size_t parallelism = 1;
   /// One schema per input port of the descriptor; null for an unconnected port.
   std::vector<schema_ptr> inputs;

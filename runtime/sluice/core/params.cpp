@@ -24,9 +24,11 @@ std::string number_text(double v) {
 
 void check_range(const property_spec& spec, double v) {
   if (spec.min && v < *spec.min)
-    throw param_error(spec.name, "must be at least " + number_text(*spec.min) + ", got " + number_text(v));
+    throw param_error(spec.name,
+                      "must be at least " + number_text(*spec.min) + ", got " + number_text(v));
   if (spec.max && v > *spec.max)
-    throw param_error(spec.name, "must be at most " + number_text(*spec.max) + ", got " + number_text(v));
+    throw param_error(spec.name,
+                      "must be at most " + number_text(*spec.max) + ", got " + number_text(v));
 }
 
 void check_value(const property_spec& spec, const nlohmann::json& v) {
@@ -62,16 +64,18 @@ void check_value(const property_spec& spec, const nlohmann::json& v) {
       expect(v.is_string(), "a duration string such as \"10s\" or \"500ms\"");
       auto d = parse_duration(v.get<std::string>());
       if (!d)
-        throw param_error(spec.name, "\"" + v.get<std::string>()
-                                       + "\" is not a duration (use e.g. \"250ms\", \"10s\", \"5m\")");
+        throw param_error(spec.name,
+                          "\"" + v.get<std::string>()
+                            + "\" is not a duration (use e.g. \"250ms\", \"10s\", \"5m\")");
       check_range(spec, static_cast<double>(*d) / 1e6);
       break;
     }
     case param_type::timestamp:
       expect(v.is_string(), "an ISO-8601 timestamp string");
       if (!parse_iso8601(v.get<std::string>()))
-        throw param_error(spec.name, "\"" + v.get<std::string>()
-                                       + "\" is not an ISO-8601 timestamp (e.g. \"2026-01-01T00:00:00Z\")");
+        throw param_error(spec.name,
+                          "\"" + v.get<std::string>()
+                            + "\" is not an ISO-8601 timestamp (e.g. \"2026-01-01T00:00:00Z\")");
       break;
     case param_type::expression_map:
       expect(v.is_object(), "an object of field name to expression");
@@ -125,7 +129,9 @@ const nlohmann::json& params::json(const std::string& name) const {
   return it == values_.end() ? null_value : *it;
 }
 
-std::int64_t params::integer(const std::string& name) const { return json(name).get<std::int64_t>(); }
+std::int64_t params::integer(const std::string& name) const {
+  return json(name).get<std::int64_t>();
+}
 double params::number(const std::string& name) const { return json(name).get<double>(); }
 bool params::boolean(const std::string& name) const { return json(name).get<bool>(); }
 std::string params::string(const std::string& name) const {

@@ -25,8 +25,8 @@ nlohmann::json registry::catalog() const {
   for (const auto& d : descriptors_) {
     auto props = nlohmann::json::array();
     for (const auto& p : d.properties) {
-      nlohmann::json j{{"name", p.name}, {"type", name_of(p.type)}, {"help", p.help},
-                       {"required", p.required}};
+      nlohmann::json j{
+        {"name", p.name}, {"type", name_of(p.type)}, {"help", p.help}, {"required", p.required}};
       if (!p.default_value.is_null()) j["default"] = p.default_value;
       if (p.min) j["min"] = *p.min;
       if (p.max) j["max"] = *p.max;
@@ -34,8 +34,8 @@ nlohmann::json registry::catalog() const {
       props.push_back(std::move(j));
     }
     auto outputs = ports(d.outputs);
-    outputs.push_back({{"name", errors_port},
-                       {"help", "records this node could not handle, with the reason"}});
+    outputs.push_back(
+      {{"name", errors_port}, {"help", "records this node could not handle, with the reason"}});
     out.push_back({{"kind", d.kind},
                    {"category", d.category},
                    {"summary", d.summary},

@@ -22,8 +22,6 @@ std::string_view name_of(value_type t);
 std::optional<value_type> parse_value_type(std::string_view name);
 
 /// True for int64 and float64.
-inline bool is_numeric(value_type t) {
-  return t == value_type::int64 || t == value_type::float64;
-}
+inline bool is_numeric(value_type t) { return t == value_type::int64 || t == value_type::float64; }
 
 } // namespace sluice::core

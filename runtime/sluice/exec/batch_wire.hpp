@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include <caf/error.hpp>
 #include <caf/meta/load_callback.hpp>
 #include <caf/meta/type_name.hpp>
-#include <caf/error.hpp>
 #include <caf/none.hpp>
 
 #include "sluice/core/batch.hpp"

@@ -50,8 +50,9 @@ void instance_emitter::error(const core::batch& b, std::size_t row, const std::s
     return;
   }
   if (logged_ < max_logged_errors) {
-    setup_.shared->log("warning: " + describe_failure(setup_, reason, &b, row)
-                       + " (record counted as an error; connect the node's 'errors' port to keep it)");
+    setup_.shared->log(
+      "warning: " + describe_failure(setup_, reason, &b, row)
+      + " (record counted as an error; connect the node's 'errors' port to keep it)");
   } else if (logged_ == max_logged_errors) {
     setup_.shared->log("warning: node '" + setup_.node_id
                        + "': further bad records are counted, not logged");

@@ -72,8 +72,9 @@ caf::behavior node_actor::make_behavior() {
       guarded([&] {
         if (finishing_) return;
         check_idle_inputs();
-        delayed_send(this, std::chrono::nanoseconds(std::max<std::int64_t>(idle_timeout_ns_ / 4, 1000000)),
-                     idle_atom::value);
+        delayed_send(
+          this, std::chrono::nanoseconds(std::max<std::int64_t>(idle_timeout_ns_ / 4, 1000000)),
+          idle_atom::value);
       });
     },
     [this](flush_atom) {

@@ -82,11 +82,11 @@ private:
   std::size_t next_slot_ = 0;
   std::size_t queued_ = 0;
   core::timestamp watermark_ = core::min_timestamp;
-  core::batch_ptr current_;       ///< the batch being processed, for error reports
+  core::batch_ptr current_; ///< the batch being processed, for error reports
   bool started_ = false;
-  bool poll_scheduled_ = false;   ///< an immediate poll message is on its way
-  bool waiting_ = false;          ///< the operator asked to wait for a timer
-  bool needs_poll_ = false;       ///< the operator holds output: poll before input
+  bool poll_scheduled_ = false; ///< an immediate poll message is on its way
+  bool waiting_ = false;        ///< the operator asked to wait for a timer
+  bool needs_poll_ = false;     ///< the operator holds output: poll before input
   bool flush_scheduled_ = false;
   bool stop_requested_ = false;
   bool inputs_ended_ = false;

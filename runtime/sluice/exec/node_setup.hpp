@@ -20,12 +20,12 @@ enum class error_policy { fail, skip, dead_letter };
 
 /// The receiving end of one channel, as the planner wires it.
 struct in_slot_spec {
-  std::size_t port = 0;       ///< input port of the operator
+  std::size_t port = 0;            ///< input port of the operator
   std::size_t channel_in_port = 0; ///< 0..n-1 among the channels of that port
-  caf::actor source;          ///< the upstream instance
-  std::uint32_t channel = 0;  ///< the channel's index at the source
-  std::int64_t capacity = 0;  ///< records in flight at most
-  std::size_t edge = 0;       ///< index into checked_pipeline::edges
+  caf::actor source;               ///< the upstream instance
+  std::uint32_t channel = 0;       ///< the channel's index at the source
+  std::int64_t capacity = 0;       ///< records in flight at most
+  std::size_t edge = 0;            ///< index into checked_pipeline::edges
 };
 
 /// Everything one node instance is built from. The planner fills the first

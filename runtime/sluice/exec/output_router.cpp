@@ -116,9 +116,7 @@ void output_router::send_ready(out_channel& c) {
       case out_element::kind::watermark:
         self_->send(c.target, watermark_atom::value, c.slot, e.time);
         break;
-      case out_element::kind::eos:
-        self_->send(c.target, eos_atom::value, c.slot);
-        break;
+      case out_element::kind::eos: self_->send(c.target, eos_atom::value, c.slot); break;
     }
     c.pending.pop_front();
   }

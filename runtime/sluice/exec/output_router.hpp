@@ -27,9 +27,9 @@ struct out_element {
 /// The sending end of one channel: this instance -> one downstream instance.
 struct out_channel {
   caf::actor target;
-  std::uint32_t slot = 0;       ///< the channel's slot number at the target
-  std::int64_t capacity = 0;    ///< records in flight at most
-  std::int64_t credit = 0;      ///< records we may still send
+  std::uint32_t slot = 0;    ///< the channel's slot number at the target
+  std::int64_t capacity = 0; ///< records in flight at most
+  std::int64_t credit = 0;   ///< records we may still send
   std::deque<out_element> pending;
   std::vector<core::batch_ptr> staging; ///< small batches being coalesced
   std::size_t staged_rows = 0;

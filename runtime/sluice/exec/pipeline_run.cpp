@@ -16,8 +16,8 @@ namespace sluice::exec {
 namespace {
 
 caf::actor_system_config& configure(caf::actor_system_config& cfg, const run_options& o) {
-  auto threads = o.worker_threads ? o.worker_threads
-                                  : std::max(2u, std::thread::hardware_concurrency());
+  auto threads =
+    o.worker_threads ? o.worker_threads : std::max(2u, std::thread::hardware_concurrency());
   cfg.set("scheduler.max-threads", threads);
   // Let an actor handle a bounded number of messages before others get
   // the thread: keeps latency fair between stages.
@@ -42,14 +42,14 @@ struct pipeline_run::impl {
   int stop_requests = 0;
 
   void kill_all() {
-    for (auto& inst : instances)
-      caf::anon_send_exit(inst.actor, caf::exit_reason::user_shutdown);
+    for (auto& inst : instances) caf::anon_send_exit(inst.actor, caf::exit_reason::user_shutdown);
   }
 };
 
 pipeline_run::pipeline_run(core::checked_pipeline pipeline, run_options options)
   : impl_(std::make_unique<impl>()) {
-  if (!pipeline.ok()) throw std::invalid_argument("pipeline_run needs a checked pipeline without errors");
+  if (!pipeline.ok())
+    throw std::invalid_argument("pipeline_run needs a checked pipeline without errors");
   tune_allocator_for_batches();
   auto& d = *impl_;
   d.pipeline = std::move(pipeline);

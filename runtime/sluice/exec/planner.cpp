@@ -62,8 +62,8 @@ core::operator_ptr build(const core::checked_pipeline& p, std::size_t idx, std::
   }
 }
 
-void wire(const core::resolved_edge& e, std::size_t edge_index, std::vector<planned_instance*>& from,
-          std::vector<planned_instance*>& to) {
+void wire(const core::resolved_edge& e, std::size_t edge_index,
+          std::vector<planned_instance*>& from, std::vector<planned_instance*>& to) {
   const std::size_t m = from.size(), k = to.size();
   auto kind = e.partition;
   if (kind == core::partition_kind::forward && m != k) kind = core::partition_kind::rebalance;
@@ -127,8 +127,7 @@ std::vector<planned_instance> plan(caf::actor_system& sys, const core::checked_p
   for (auto& inst : out) {
     if (p.nodes[inst.node].desc->blocking_io)
       inst.actor = sys.spawn<node_actor, caf::detached>(inst.setup);
-    else
-      inst.actor = sys.spawn<node_actor>(inst.setup);
+    else inst.actor = sys.spawn<node_actor>(inst.setup);
   }
 
   std::vector<std::vector<planned_instance*>> by_node(p.nodes.size());

@@ -39,9 +39,9 @@ using start_atom = caf::atom_constant<caf::atom("start")>;
 
 /// Why a poll message was sent.
 enum poll_reason : std::uint8_t {
-  poll_now = 0,       ///< keep producing (a source yielding to its mailbox)
+  poll_now = 0,        ///< keep producing (a source yielding to its mailbox)
   poll_after_wait = 1, ///< the wait an operator asked for is over
-  poll_on_timer = 2,  ///< an operator's timer (input kept flowing meanwhile)
+  poll_on_timer = 2,   ///< an operator's timer (input kept flowing meanwhile)
 };
 
 } // namespace sluice::exec

@@ -7,8 +7,8 @@ namespace sluice::observe {
 namespace {
 
 bool backpressured(const node_rates& n) {
-  return n.state == activity::backpressured ||
-         n.backpressured_ms_per_second > backpressured_threshold_ms;
+  return n.state == activity::backpressured
+         || n.backpressured_ms_per_second > backpressured_threshold_ms;
 }
 
 } // namespace

@@ -55,7 +55,8 @@ core::instance_snapshot totals_from(const json& j, const std::string& node, std:
   t.finished = j.value("finished", false);
   if (auto it = j.find("input_queues"); it != j.end() && it->is_array())
     for (const auto& q : *it)
-      t.input_queues.push_back({q.value("edge", std::size_t{0}), q.value("queued", std::uint64_t{0}),
+      t.input_queues.push_back({q.value("edge", std::size_t{0}),
+                                q.value("queued", std::uint64_t{0}),
                                 q.value("capacity", std::uint64_t{0})});
   return t;
 }
@@ -102,8 +103,9 @@ json to_json(const metrics_frame& f) {
                      {"fill", e.fill},
                      {"queued", e.queued},
                      {"capacity", e.capacity}});
-  return {{"pipeline", f.pipeline},     {"t_seconds", f.t_seconds}, {"wall_ms", f.wall_ms},
-          {"bottleneck", f.bottleneck}, {"nodes", std::move(nodes)}, {"instances", std::move(instances)},
+  return {{"pipeline", f.pipeline},    {"t_seconds", f.t_seconds},
+          {"wall_ms", f.wall_ms},      {"bottleneck", f.bottleneck},
+          {"nodes", std::move(nodes)}, {"instances", std::move(instances)},
           {"edges", std::move(edges)}};
 }
 

@@ -43,13 +43,13 @@ struct node_rates {
   std::uint64_t records_in = 0, records_out = 0, errors = 0, late_dropped = 0, filtered = 0;
   double records_in_per_second = 0;
   double records_out_per_second = 0;
-  double busy_ms_per_second = 0;          ///< mean over instances
-  double idle_ms_per_second = 0;          ///< mean over instances
-  double backpressured_ms_per_second = 0; ///< mean over instances
-  std::optional<core::timestamp> watermark;  ///< min over instances, if event time is used
+  double busy_ms_per_second = 0;               ///< mean over instances
+  double idle_ms_per_second = 0;               ///< mean over instances
+  double backpressured_ms_per_second = 0;      ///< mean over instances
+  std::optional<core::timestamp> watermark;    ///< min over instances, if event time is used
   std::optional<double> watermark_lag_seconds; ///< wall clock minus watermark
   activity state = activity::idle;
-  double queue_fill = 0;      ///< the fullest of its input edges, 0..1
+  double queue_fill = 0; ///< the fullest of its input edges, 0..1
   bool is_source = false, is_sink = false;
 };
 
@@ -65,12 +65,12 @@ struct edge_fill {
 
 /// One sample of a whole run.
 struct metrics_frame {
-  std::string pipeline;              ///< the document's name (may be "")
-  double t_seconds = 0;              ///< since the run started
-  std::int64_t wall_ms = 0;          ///< Unix time of the sample, milliseconds
-  std::vector<node_rates> nodes;     ///< document order
+  std::string pipeline;          ///< the document's name (may be "")
+  double t_seconds = 0;          ///< since the run started
+  std::int64_t wall_ms = 0;      ///< Unix time of the sample, milliseconds
+  std::vector<node_rates> nodes; ///< document order
   std::vector<instance_rates> instances;
-  std::vector<edge_fill> edges;      ///< document order
+  std::vector<edge_fill> edges; ///< document order
   /// The likely bottleneck: the busiest node downstream of back-pressured
   /// ones (Flink's rule of thumb), or "" when nothing is back-pressured.
   std::string bottleneck;

@@ -66,8 +66,8 @@ struct metrics_sampler::state {
       s.alive_ns = std::max(s.alive_ns, b.alive_ns);
       s.busy_ns = std::max(s.busy_ns, b.busy_ns);
       s.backpressured_ns = std::max(s.backpressured_ns, b.backpressured_ns);
-      s.idle_ns = std::max(std::max<std::int64_t>(s.alive_ns - s.busy_ns - s.backpressured_ns, 0),
-                           b.idle_ns);
+      s.idle_ns =
+        std::max(std::max<std::int64_t>(s.alive_ns - s.busy_ns - s.backpressured_ns, 0), b.idle_ns);
     } else {
       s.idle_ns = std::max<std::int64_t>(s.alive_ns - s.busy_ns - s.backpressured_ns, 0);
     }
@@ -93,9 +93,9 @@ struct metrics_sampler::state {
     if (alive > 0) {
       r.busy_ms_per_second =
         std::min(1000.0, 1000.0 * static_cast<double>(cur.busy_ns - b.busy_ns) / alive);
-      r.backpressured_ms_per_second = std::min(
-        1000.0 - r.busy_ms_per_second,
-        1000.0 * static_cast<double>(cur.backpressured_ns - b.backpressured_ns) / alive);
+      r.backpressured_ms_per_second =
+        std::min(1000.0 - r.busy_ms_per_second,
+                 1000.0 * static_cast<double>(cur.backpressured_ns - b.backpressured_ns) / alive);
       r.idle_ms_per_second = 1000.0 - r.busy_ms_per_second - r.backpressured_ms_per_second;
     }
     // A finished instance keeps the split of its last alive part (zeros
@@ -178,7 +178,8 @@ struct metrics_sampler::state {
         n.busy_ms_per_second /= d;
         n.idle_ms_per_second /= d;
         n.backpressured_ms_per_second /= d;
-        n.state = dominant(n.busy_ms_per_second, n.idle_ms_per_second, n.backpressured_ms_per_second);
+        n.state =
+          dominant(n.busy_ms_per_second, n.idle_ms_per_second, n.backpressured_ms_per_second);
       } else {
         n.state = all > 0 ? activity::finished : activity::idle;
       }
@@ -228,9 +229,10 @@ const metrics_frame& metrics_sampler::sample(const std::vector<core::instance_sn
   // History at about one frame a second, whatever the sampling rate.
   if (st.history.empty() || st.latest.t_seconds - st.history.back().t_seconds >= 0.95)
     st.history.push_back(st.latest);
-  while (st.history.size() > st.history_seconds ||
-         (!st.history.empty() &&
-          st.latest.t_seconds - st.history.front().t_seconds > static_cast<double>(st.history_seconds)))
+  while (st.history.size() > st.history_seconds
+         || (!st.history.empty()
+             && st.latest.t_seconds - st.history.front().t_seconds
+                  > static_cast<double>(st.history_seconds)))
     st.history.pop_front();
   return st.latest;
 }

@@ -92,9 +92,10 @@ struct metrics_server::impl {
 
   void handle(const httplib::Request& req, httplib::Response& res) {
     if (!known(req.path)) {
-      error_reply(res, 404, "no such path: " + req.path +
-                              " (try /metrics, /api/pipeline, /api/metrics, "
-                              "/api/metrics/history, /api/health)");
+      error_reply(res, 404,
+                  "no such path: " + req.path
+                    + " (try /metrics, /api/pipeline, /api/metrics, "
+                      "/api/metrics/history, /api/health)");
       return;
     }
     if (req.method != "GET" && req.method != "HEAD") {
@@ -130,7 +131,8 @@ struct metrics_server::impl {
           ok = false;
         }
         if (!ok || used != text.size() || !std::isfinite(since)) {
-          error_reply(res, 400, "query parameter 'since' must be a number of seconds, got '" + text + "'");
+          error_reply(res, 400,
+                      "query parameter 'since' must be a number of seconds, got '" + text + "'");
           return;
         }
       }
@@ -182,28 +184,28 @@ metrics_server::metrics_server(core::checked_pipeline pipeline, run_source sourc
     raw->handle(req, res);
     return httplib::Server::HandlerResponse::Handled;
   });
-  d.http.set_error_handler(httplib::Server::HandlerWithResponse(
-    [](const httplib::Request&, httplib::Response& res) {
+  d.http.set_error_handler(
+    httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
       if (res.body.empty()) error_reply(res, res.status, reason(res.status));
       return httplib::Server::HandlerResponse::Handled;
     }));
-  d.http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
-    std::string what = "internal error";
-    try {
-      if (ep) std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      what += std::string(": ") + e.what();
-    } catch (...) {
-    }
-    error_reply(res, 500, what);
-  });
+  d.http.set_exception_handler(
+    [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+      std::string what = "internal error";
+      try {
+        if (ep) std::rethrow_exception(ep);
+      } catch (const std::exception& e) {
+        what += std::string(": ") + e.what();
+      } catch (...) {}
+      error_reply(res, 500, what);
+    });
   if (d.options.port == 0) {
     d.port = d.http.bind_to_any_port(d.options.bind);
     if (d.port <= 0) throw std::runtime_error("cannot bind a metrics port on " + d.options.bind);
   } else {
     if (!d.http.bind_to_port(d.options.bind, d.options.port))
-      throw std::runtime_error("cannot bind metrics endpoint " + d.options.bind + ":" +
-                               std::to_string(d.options.port) + " (in use, or a bad address?)");
+      throw std::runtime_error("cannot bind metrics endpoint " + d.options.bind + ":"
+                               + std::to_string(d.options.port) + " (in use, or a bad address?)");
     d.port = d.options.port;
   }
   d.sampler_thread = std::thread([raw] { raw->sample_loop(); });

@@ -11,7 +11,9 @@ nlohmann::json pipeline_json(const core::checked_pipeline& pipeline) {
     if (k < pipeline.edges.size() && pipeline.edges[k].schema)
       for (const auto& f : pipeline.edges[k].schema->fields())
         fields.push_back({{"name", f.name}, {"type", std::string(core::name_of(f.type))}});
-    edges.push_back({{"from", spec.from.to_string()}, {"to", spec.to.to_string()}, {"schema", std::move(fields)}});
+    edges.push_back({{"from", spec.from.to_string()},
+                     {"to", spec.to.to_string()},
+                     {"schema", std::move(fields)}});
   }
   return {{"document", json::parse(pipeline.doc.to_json().dump())}, {"edges", std::move(edges)}};
 }

@@ -79,27 +79,28 @@ std::vector<MetricFamily> collect(const metrics_frame& frame, const process_stat
                    MetricType::Counter);
   auto out = family("sluice_records_out_total", "Records an operator instance has emitted.",
                     MetricType::Counter);
-  auto err = family("sluice_records_error_total",
-                    "Records an operator instance could not handle (sent to its errors port or counted).",
-                    MetricType::Counter);
-  auto late = family("sluice_records_late_total",
-                     "Records dropped because they arrived after the watermark.",
-                     MetricType::Counter);
+  auto err =
+    family("sluice_records_error_total",
+           "Records an operator instance could not handle (sent to its errors port or counted).",
+           MetricType::Counter);
+  auto late =
+    family("sluice_records_late_total", "Records dropped because they arrived after the watermark.",
+           MetricType::Counter);
   auto filtered = family("sluice_records_filtered_total",
                          "Records an operator instance dropped on purpose (filters, dedupe).",
                          MetricType::Counter);
   auto busy = family("sluice_busy_seconds_total",
                      "Time an instance spent working (Flink's busyTime).", MetricType::Counter);
-  auto idle = family("sluice_idle_seconds_total",
-                     "Time an instance spent waiting for input (Flink's idleTime).",
-                     MetricType::Counter);
+  auto idle =
+    family("sluice_idle_seconds_total",
+           "Time an instance spent waiting for input (Flink's idleTime).", MetricType::Counter);
   auto bp = family("sluice_backpressured_seconds_total",
                    "Time an instance could not go on because downstream gave no credit "
                    "(Flink's backPressuredTime).",
                    MetricType::Counter);
-  auto lag = family("sluice_watermark_lag_seconds",
-                    "Wall clock minus the instance's input watermark (event time only).",
-                    MetricType::Gauge);
+  auto lag =
+    family("sluice_watermark_lag_seconds",
+           "Wall clock minus the instance's input watermark (event time only).", MetricType::Gauge);
   for (const auto& i : frame.instances) {
     std::vector<ClientMetric::Label> labels{
       {"pipeline", pipe}, {"node", i.node}, {"instance", std::to_string(i.instance)}};
@@ -119,19 +120,23 @@ std::vector<MetricFamily> collect(const metrics_frame& frame, const process_stat
   auto fill = family("sluice_edge_queue_fill_ratio",
                      "Records waiting at the receiving end of an edge over its capacity (0..1).",
                      MetricType::Gauge);
-  for (const auto& e : frame.edges) add(fill, {{"pipeline", pipe}, {"from", e.from}, {"to", e.to}}, e.fill);
+  for (const auto& e : frame.edges)
+    add(fill, {{"pipeline", pipe}, {"from", e.from}, {"to", e.to}}, e.fill);
   auto bottleneck = family("sluice_bottleneck_info",
                            "1 for the node found to be the bottleneck (busiest node below "
                            "back-pressured ones); absent when nothing is back-pressured.",
                            MetricType::Gauge);
-  if (!frame.bottleneck.empty()) add(bottleneck, {{"pipeline", pipe}, {"node", frame.bottleneck}}, 1);
+  if (!frame.bottleneck.empty())
+    add(bottleneck, {{"pipeline", pipe}, {"node", frame.bottleneck}}, 1);
 
   auto cpu = family("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.",
                     MetricType::Counter);
   add(cpu, {}, process.cpu_seconds);
-  auto rss = family("process_resident_memory_bytes", "Resident memory size in bytes.", MetricType::Gauge);
+  auto rss =
+    family("process_resident_memory_bytes", "Resident memory size in bytes.", MetricType::Gauge);
   add(rss, {}, process.resident_bytes);
-  auto vms = family("process_virtual_memory_bytes", "Virtual memory size in bytes.", MetricType::Gauge);
+  auto vms =
+    family("process_virtual_memory_bytes", "Virtual memory size in bytes.", MetricType::Gauge);
   add(vms, {}, process.virtual_bytes);
   auto start = family("process_start_time_seconds",
                       "Start time of the process since unix epoch in seconds.", MetricType::Gauge);

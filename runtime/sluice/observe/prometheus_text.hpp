@@ -11,10 +11,10 @@ namespace sluice::observe {
 
 /// This process's resource use, read from /proc/self (zeros elsewhere).
 struct process_stats {
-  double cpu_seconds = 0;          ///< user + system
+  double cpu_seconds = 0; ///< user + system
   double resident_bytes = 0;
   double virtual_bytes = 0;
-  double start_time_seconds = 0;   ///< Unix time the process started
+  double start_time_seconds = 0; ///< Unix time the process started
   double open_fds = 0;
 };
 process_stats read_process_stats();

@@ -34,8 +34,8 @@ std::string bar(double ms_per_second) {
   int filled = static_cast<int>(std::lround(share * 6));
   char pct[8];
   std::snprintf(pct, sizeof pct, "%3d%%", static_cast<int>(std::lround(share * 100)));
-  return "|" + std::string(static_cast<std::size_t>(filled), '#') +
-         std::string(static_cast<std::size_t>(6 - filled), ' ') + "|" + pct;
+  return "|" + std::string(static_cast<std::size_t>(filled), '#')
+         + std::string(static_cast<std::size_t>(6 - filled), ' ') + "|" + pct;
 }
 
 std::string lag_text(const std::optional<double>& lag) {
@@ -95,15 +95,15 @@ std::vector<std::string> render_top(const metrics_frame& f, const top_header& h,
     errors += n.errors;
     late += n.late_dropped;
   }
-  std::string title = "sluice top  " + (f.pipeline.empty() ? std::string("(unnamed)") : f.pipeline) +
-                      "  [" + (h.status.empty() ? std::string("?") : h.status) + "]  up " +
-                      uptime(f.t_seconds);
+  std::string title = "sluice top  " + (f.pipeline.empty() ? std::string("(unnamed)") : f.pipeline)
+                      + "  [" + (h.status.empty() ? std::string("?") : h.status) + "]  up "
+                      + uptime(f.t_seconds);
   if (!h.source.empty()) title += "  " + h.source;
   add(title, bold);
-  add("in " + compact_count(in_rate) + "/s  out " + compact_count(out_rate) + "/s  total in " +
-      compact_count(static_cast<double>(in_total)) + "  out " +
-      compact_count(static_cast<double>(out_total)) + "  errors " + std::to_string(errors) +
-      "  late " + std::to_string(late));
+  add("in " + compact_count(in_rate) + "/s  out " + compact_count(out_rate) + "/s  total in "
+      + compact_count(static_cast<double>(in_total)) + "  out "
+      + compact_count(static_cast<double>(out_total)) + "  errors " + std::to_string(errors)
+      + "  late " + std::to_string(late));
   if (f.bottleneck.empty()) add("bottleneck: none (nothing is back-pressured)");
   else add("bottleneck: " + f.bottleneck + "  (busiest node below the back-pressured ones)", red);
   add(h.message, h.message.empty() ? nullptr : bold);
@@ -114,9 +114,9 @@ std::vector<std::string> render_top(const metrics_frame& f, const top_header& h,
   auto row = [&](const std::string& node, const std::string& in, const std::string& outs,
                  const std::string& busy, const std::string& bp, const std::string& queue,
                  const std::string& lag, const std::string& err) {
-    return pad_right(node, nw) + " " + pad_left(in, 8) + " " + pad_left(outs, 8) + " " +
-           pad_right(busy, 12) + " " + pad_right(bp, 12) + " " + pad_left(queue, 5) + " " +
-           pad_left(lag, 7) + " " + pad_left(err, 7);
+    return pad_right(node, nw) + " " + pad_left(in, 8) + " " + pad_left(outs, 8) + " "
+           + pad_right(busy, 12) + " " + pad_right(bp, 12) + " " + pad_left(queue, 5) + " "
+           + pad_left(lag, 7) + " " + pad_left(err, 7);
   };
   add(pad_right(row("NODE", "IN/s", "OUT/s", "BUSY", "BACKPRESS", "QUEUE", "WM LAG", "ERRORS"), w),
       reverse);
@@ -137,8 +137,7 @@ std::vector<std::string> render_top(const metrics_frame& f, const top_header& h,
     if (n.state == activity::finished) name += " (done)";
     add(row(name, compact_count(n.records_in_per_second), compact_count(n.records_out_per_second),
             bar(n.busy_ms_per_second), bar(n.backpressured_ms_per_second),
-            n.is_source ? "-" : queue, lag_text(n.watermark_lag_seconds),
-            std::to_string(n.errors)),
+            n.is_source ? "-" : queue, lag_text(n.watermark_lag_seconds), std::to_string(n.errors)),
         marked ? red : nullptr);
     ++shown;
   }

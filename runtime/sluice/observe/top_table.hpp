@@ -22,8 +22,8 @@ struct top_header {
 /// errors; the bottleneck row is marked with '*'. ASCII only, so it works
 /// in any 80x24 terminal; with `color`, ANSI attributes are added (they do
 /// not count towards the width).
-std::vector<std::string> render_top(const metrics_frame& frame, const top_header& header,
-                                    int width, int height, bool color);
+std::vector<std::string> render_top(const metrics_frame& frame, const top_header& header, int width,
+                                    int height, bool color);
 
 /// "999", "12.3k", "1.20M", "3.40G"
 std::string compact_count(double v);

@@ -137,12 +137,12 @@ TEST_CASE("a null operand gives a null result") {
              .ints("j", {10, 20, std::nullopt, std::nullopt})
              .doubles("x", {std::nullopt, 1.0, 1.0, 1.0})
              .build();
-  CHECK(ints_of(*eval("i + j", b)) ==
-        col<std::int64_t>{11, std::nullopt, std::nullopt, std::nullopt});
+  CHECK(ints_of(*eval("i + j", b))
+        == col<std::int64_t>{11, std::nullopt, std::nullopt, std::nullopt});
   CHECK(ints_of(*eval("i * 2", b)) == col<std::int64_t>{2, std::nullopt, 6, std::nullopt});
   CHECK(ints_of(*eval("-i", b)) == col<std::int64_t>{-1, std::nullopt, -3, std::nullopt});
-  CHECK(doubles_of(*eval("i + x", b)) ==
-        col<double>{std::nullopt, std::nullopt, 4.0, std::nullopt});
+  CHECK(doubles_of(*eval("i + x", b))
+        == col<double>{std::nullopt, std::nullopt, 4.0, std::nullopt});
 }
 
 TEST_CASE("a timestamp plus or minus an int of microseconds is a timestamp") {
@@ -172,13 +172,14 @@ TEST_CASE("arithmetic on the wrong types is an error at the operator's position"
   CHECK(compile_error("seq % true", s).message == "operator '%' needs numbers, got int and bool");
   auto plus = compile_error("ts + value", s);
   CHECK(plus.position == 4);
-  CHECK(plus.message ==
-        "operator '+' needs numbers, strings, or a timestamp and an int, got timestamp and double");
+  CHECK(
+    plus.message
+    == "operator '+' needs numbers, strings, or a timestamp and an int, got timestamp and double");
   auto minus = compile_error("seq - ts", s);
   CHECK(minus.position == 5);
-  CHECK(minus.message ==
-        "operator '-' needs numbers, timestamp - int, or timestamp - timestamp, got int and "
-        "timestamp");
+  CHECK(minus.message
+        == "operator '-' needs numbers, timestamp - int, or timestamp - timestamp, got int and "
+           "timestamp");
   CHECK(compile_error("ts + ts", s).position == 4);
   CHECK(compile_error("ts * 2", s).position == 4);
 }

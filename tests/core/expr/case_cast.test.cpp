@@ -18,21 +18,21 @@ value_type type_of(std::string_view text) {
 
 TEST_CASE("a searched CASE takes the first WHEN that is true, else ELSE, else null") {
   auto b = table().ints("x", {1, 5, 10, null}).build();
-  CHECK(strings_of(*eval("CASE WHEN x < 3 THEN 'low' WHEN x < 8 THEN 'mid' ELSE 'high' END", b)) ==
-        col<std::string>{"low", "mid", "high", "high"});
-  CHECK(strings_of(*eval("case when x < 3 then 'low' when x < 8 then 'mid' end", b)) ==
-        col<std::string>{"low", "mid", null, null});
-  CHECK(ints_of(*eval("CASE WHEN x > 1 THEN x * 10 ELSE -x END", b)) ==
-        col<std::int64_t>{-1, 50, 100, null});
+  CHECK(strings_of(*eval("CASE WHEN x < 3 THEN 'low' WHEN x < 8 THEN 'mid' ELSE 'high' END", b))
+        == col<std::string>{"low", "mid", "high", "high"});
+  CHECK(strings_of(*eval("case when x < 3 then 'low' when x < 8 then 'mid' end", b))
+        == col<std::string>{"low", "mid", null, null});
+  CHECK(ints_of(*eval("CASE WHEN x > 1 THEN x * 10 ELSE -x END", b))
+        == col<std::int64_t>{-1, 50, 100, null});
 }
 
 TEST_CASE("a simple CASE compares its value with each WHEN") {
   auto b = table().strings("k", {"a", "b", "z", null}).build();
-  CHECK(ints_of(*eval("CASE k WHEN 'a' THEN 1 WHEN 'b' THEN 2 ELSE 0 END", b)) ==
-        col<std::int64_t>{1, 2, 0, 0});
+  CHECK(ints_of(*eval("CASE k WHEN 'a' THEN 1 WHEN 'b' THEN 2 ELSE 0 END", b))
+        == col<std::int64_t>{1, 2, 0, 0});
   auto t = table().timestamps("ts", {0, 1}).build();
-  CHECK(bools_of(*eval("CASE ts WHEN '1970-01-01T00:00:00Z' THEN true ELSE false END", t)) ==
-        col<bool>{true, false});
+  CHECK(bools_of(*eval("CASE ts WHEN '1970-01-01T00:00:00Z' THEN true ELSE false END", t))
+        == col<bool>{true, false});
 }
 
 TEST_CASE("CASE results unify: int with double gives double, NULL takes the others' type") {
@@ -52,8 +52,8 @@ TEST_CASE("CASE reports row errors only for the parts a row actually uses") {
   CHECK(ints_of(*c) == col<std::int64_t>{-1, 5, -1});
   CHECK_NOTHROW(eval("CASE WHEN x <> 0 THEN 10 / x END", b));
   row_errors used;
-  CHECK(ints_of(*eval("CASE WHEN x = 0 THEN 10 / x ELSE 1 END", b, &used)) ==
-        col<std::int64_t>{null, 1, null});
+  CHECK(ints_of(*eval("CASE WHEN x = 0 THEN 10 / x ELSE 1 END", b, &used))
+        == col<std::int64_t>{null, 1, null});
   CHECK(used.rows == std::vector<std::uint32_t>{0, 2});
 }
 
@@ -78,8 +78,8 @@ TEST_CASE("malformed CASE expressions are errors where they go wrong") {
   CHECK(h.message == "expected WHEN in CASE, got 'END'");
   auto i = compile_error("CASE seq WHEN 'a' THEN 1 END");
   CHECK(i.position == 15);
-  CHECK(i.message ==
-        "WHEN value has type string, which does not compare with the CASE value's int");
+  CHECK(i.message
+        == "WHEN value has type string, which does not compare with the CASE value's int");
 }
 
 TEST_CASE("CAST converts between numbers, bools and strings") {
@@ -90,8 +90,8 @@ TEST_CASE("CAST converts between numbers, bools and strings") {
   CHECK(bools_of(*eval("CAST(i AS bool)", b)) == col<bool>{true, false, true, null});
   CHECK(strings_of(*eval("CAST(i AS string)", b)) == col<std::string>{"1", "0", "-7", null});
   CHECK(strings_of(*eval("CAST(d AS string)", b)) == col<std::string>{"2.5", "-2.5", "0.4", null});
-  CHECK(strings_of(*eval("CAST(i > 0 AS string)", b)) ==
-        col<std::string>{"true", "false", "false", null});
+  CHECK(strings_of(*eval("CAST(i > 0 AS string)", b))
+        == col<std::string>{"true", "false", "false", null});
   CHECK(ints_of(*eval("CAST(true AS int)", b)) == col<std::int64_t>{1, 1, 1, 1});
   CHECK(type_of("CAST(NULL AS timestamp)") == value_type::timestamp);
   CHECK(type_of("CAST(seq AS integer)") == value_type::int64);
@@ -100,11 +100,11 @@ TEST_CASE("CAST converts between numbers, bools and strings") {
 TEST_CASE("CAST parses strings, and a string that does not parse is a row error") {
   auto b = table().strings("s", {"42", " -3 ", "4.5", "abc", null}).build();
   row_errors errors;
-  CHECK(ints_of(*eval("CAST(s AS int)", b, &errors)) ==
-        col<std::int64_t>{42, -3, null, null, null});
+  CHECK(ints_of(*eval("CAST(s AS int)", b, &errors))
+        == col<std::int64_t>{42, -3, null, null, null});
   CHECK(errors.rows == std::vector<std::uint32_t>{2, 3});
-  CHECK(errors.reasons ==
-        std::vector<std::string>{"cannot cast '4.5' to int", "cannot cast 'abc' to int"});
+  CHECK(errors.reasons
+        == std::vector<std::string>{"cannot cast '4.5' to int", "cannot cast 'abc' to int"});
   row_errors d;
   CHECK(doubles_of(*eval("CAST(s AS double)", b, &d)) == col<double>{42.0, -3.0, 4.5, null, null});
   CHECK(d.reasons == std::vector<std::string>{"cannot cast 'abc' to double"});
@@ -114,8 +114,8 @@ TEST_CASE("CAST parses strings, and a string that does not parse is a row error"
 TEST_CASE("CAST reads bools as true/false, yes/no, on/off, 1/0") {
   auto b = table().strings("s", {"true", "FALSE", "yes", "n", "1", "maybe"}).build();
   row_errors errors;
-  CHECK(bools_of(*eval("CAST(s AS bool)", b, &errors)) ==
-        col<bool>{true, false, true, false, true, null});
+  CHECK(bools_of(*eval("CAST(s AS bool)", b, &errors))
+        == col<bool>{true, false, true, false, true, null});
   REQUIRE(errors.rows == std::vector<std::uint32_t>{5});
   CHECK(errors.reasons[0] == "cannot cast 'maybe' to bool (expected true or false)");
 }
@@ -126,16 +126,16 @@ TEST_CASE("CAST between strings and timestamps uses ISO-8601 with milliseconds")
              .timestamps("ts", {1'767'270'600'123'456, 0, -1'000})
              .build();
   row_errors errors;
-  CHECK(ints_of(*eval("CAST(s AS timestamp)", b, &errors)) ==
-        col<std::int64_t>{1'767'270'600'000'000, 1'767'225'600'000'000, null});
+  CHECK(ints_of(*eval("CAST(s AS timestamp)", b, &errors))
+        == col<std::int64_t>{1'767'270'600'000'000, 1'767'225'600'000'000, null});
   REQUIRE(errors.rows == std::vector<std::uint32_t>{2});
-  CHECK(errors.reasons[0] ==
-        "cannot cast 'yesterday' to timestamp (expected ISO-8601, e.g. '2026-01-01T00:00:00Z')");
-  CHECK(strings_of(*eval("CAST(ts AS string)", b)) ==
-        col<std::string>{"2026-01-01T12:30:00.123Z", "1970-01-01T00:00:00.000Z",
-                         "1969-12-31T23:59:59.999Z"});
-  CHECK(ints_of(*eval("CAST(ts AS int)", b)) ==
-        col<std::int64_t>{1'767'270'600'123'456, 0, -1'000});
+  CHECK(errors.reasons[0]
+        == "cannot cast 'yesterday' to timestamp (expected ISO-8601, e.g. '2026-01-01T00:00:00Z')");
+  CHECK(strings_of(*eval("CAST(ts AS string)", b))
+        == col<std::string>{"2026-01-01T12:30:00.123Z", "1970-01-01T00:00:00.000Z",
+                            "1969-12-31T23:59:59.999Z"});
+  CHECK(ints_of(*eval("CAST(ts AS int)", b))
+        == col<std::int64_t>{1'767'270'600'123'456, 0, -1'000});
 }
 
 TEST_CASE("a double out of int range is a row error when cast") {
@@ -153,9 +153,9 @@ TEST_CASE("CAST of an unconvertible type or an unknown type is a compile error")
   CHECK(compile_error("seq + CAST(value AS timestamp)").position == 7);
   auto f = compile_error("CAST(seq AS number)");
   CHECK(f.position == 13);
-  CHECK(f.message ==
-        "expected a type after AS (int, bigint, double, bool, string, timestamp), "
-        "got 'number'");
+  CHECK(f.message
+        == "expected a type after AS (int, bigint, double, bool, string, timestamp), "
+           "got 'number'");
   auto g = compile_error("CAST(seq int)");
   CHECK(g.position == 10);
   CHECK(g.message == "expected AS in CAST, got 'int'");

@@ -66,15 +66,12 @@ TEST_CASE("a string constant compared with a timestamp is read as ISO-8601 time"
 TEST_CASE("a string that is not a timestamp, compared with one, is an error at the string") {
   auto e = compile_error("ts > 'yesterday'");
   CHECK(e.position == 6);
-  CHECK(e.message ==
-        "'yesterday' is not a timestamp (expected ISO-8601, e.g. '2026-01-01T00:00:00Z')");
+  CHECK(e.message
+        == "'yesterday' is not a timestamp (expected ISO-8601, e.g. '2026-01-01T00:00:00Z')");
 }
 
 TEST_CASE("a comparison with a null is null") {
-  auto b = table()
-             .ints("i", {1, std::nullopt, 3})
-             .strings("s", {std::nullopt, "x", "y"})
-             .build();
+  auto b = table().ints("i", {1, std::nullopt, 3}).strings("s", {std::nullopt, "x", "y"}).build();
   CHECK(bools_of(*eval("i > 1", b)) == col<bool>{false, std::nullopt, true});
   CHECK(bools_of(*eval("s = 'y'", b)) == col<bool>{std::nullopt, false, true});
 }
@@ -83,15 +80,15 @@ TEST_CASE("comparing a string field with a number is an error at the operator's 
   auto e = compile_error("key > 5");
   CHECK(e.position == 5);
   CHECK(e.message == "operator '>' needs comparable types, got string and int");
-  CHECK(compile_error("seq <> key").message ==
-        "operator '<>' needs comparable types, got int and string");
+  CHECK(compile_error("seq <> key").message
+        == "operator '<>' needs comparable types, got int and string");
   CHECK(compile_error("seq <> key").position == 5);
 }
 
 TEST_CASE("timestamps and bools compare only with their own type") {
-  CHECK(compile_error("ts > 0").message ==
-        "operator '>' needs comparable types, got timestamp and int");
-  CHECK(compile_error("true = 1").message ==
-        "operator '=' needs comparable types, got bool and int");
+  CHECK(compile_error("ts > 0").message
+        == "operator '>' needs comparable types, got timestamp and int");
+  CHECK(compile_error("true = 1").message
+        == "operator '=' needs comparable types, got bool and int");
   CHECK(compile_error("seq = 1 = 1").position == 9);
 }

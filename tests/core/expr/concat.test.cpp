@@ -12,10 +12,8 @@ TEST_CASE("plus on two strings concatenates") {
 }
 
 TEST_CASE("concatenating a null string gives null") {
-  auto b = table()
-             .strings("a", {"foo", std::nullopt, "x"})
-             .strings("b", {std::nullopt, "y", "z"})
-             .build();
+  auto b =
+    table().strings("a", {"foo", std::nullopt, "x"}).strings("b", {std::nullopt, "y", "z"}).build();
   auto c = eval("a + b", b);
   CHECK(strings_of(*c) == col<std::string>{std::nullopt, std::nullopt, "xz"});
   CHECK(c->bytes == "xz");
@@ -36,6 +34,6 @@ TEST_CASE("concatenated strings compare like any string") {
 TEST_CASE("plus on a string and an int is an error at the plus") {
   auto e = compile_error("key + 1");
   CHECK(e.position == 5);
-  CHECK(e.message ==
-        "operator '+' needs numbers, strings, or a timestamp and an int, got string and int");
+  CHECK(e.message
+        == "operator '+' needs numbers, strings, or a timestamp and an int, got string and int");
 }

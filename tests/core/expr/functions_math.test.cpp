@@ -93,10 +93,10 @@ TEST_CASE("math functions on the wrong types are errors at the call") {
   CHECK(e.position == 7);
   CHECK(e.message == "sqrt() does not take (string); expected sqrt(number) -> double");
   CHECK(
-    compile_error("round(value, 1.5)").message ==
-    "round() does not take (double, double); expected round(number[, digits int]) -> same type");
-  CHECK(compile_error("greatest(seq, key)").message ==
-        "greatest() does not take (int, string); expected greatest(T, T, ...) -> T");
-  CHECK(compile_error("pow(2)").message ==
-        "pow() takes 2 arguments, got 1; expected pow(number, number) -> double");
+    compile_error("round(value, 1.5)").message
+    == "round() does not take (double, double); expected round(number[, digits int]) -> same type");
+  CHECK(compile_error("greatest(seq, key)").message
+        == "greatest() does not take (int, string); expected greatest(T, T, ...) -> T");
+  CHECK(compile_error("pow(2)").message
+        == "pow() takes 2 arguments, got 1; expected pow(number, number) -> double");
 }

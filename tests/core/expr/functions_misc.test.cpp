@@ -39,8 +39,8 @@ TEST_CASE("if chooses between two values, null conditions choosing the second") 
   auto b = table().bools("c", {true, false, null}).ints("x", {1, 2, 3}).build();
   CHECK(ints_of(*eval("if(c, x, -x)", b)) == col<std::int64_t>{1, -2, -3});
   CHECK(doubles_of(*eval("IF(c, x, 0.5)", b)) == col<double>{1.0, 0.5, 0.5});
-  CHECK(compile_error("if(seq, 1, 2)").message ==
-        "if() does not take (int, int, int); expected if(condition bool, then T, else T) -> T");
+  CHECK(compile_error("if(seq, 1, 2)").message
+        == "if() does not take (int, int, int); expected if(condition bool, then T, else T) -> T");
 }
 
 TEST_CASE("nullif turns a value into null where it equals the second") {

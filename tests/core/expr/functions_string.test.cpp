@@ -18,10 +18,10 @@ batch_ptr words() {
 
 TEST_CASE("lower and upper change ASCII and Latin-1 letters and keep nulls") {
   auto b = words();
-  CHECK(strings_of(*eval("lower(s)", b)) ==
-        col<std::string>{"hello", "  spaced  ", "", "ærø ünïcode", null});
-  CHECK(strings_of(*eval("UPPER(s)", b)) ==
-        col<std::string>{"HELLO", "  SPACED  ", "", "ÆRØ ÜNÏCODE", null});
+  CHECK(strings_of(*eval("lower(s)", b))
+        == col<std::string>{"hello", "  spaced  ", "", "ærø ünïcode", null});
+  CHECK(strings_of(*eval("UPPER(s)", b))
+        == col<std::string>{"HELLO", "  SPACED  ", "", "ÆRØ ÜNÏCODE", null});
 }
 
 TEST_CASE("length counts characters, not bytes") {
@@ -57,8 +57,8 @@ TEST_CASE("concat joins any values as strings and skips nulls") {
 
 TEST_CASE("trim, ltrim and rtrim drop whitespace or the given characters") {
   auto b = words();
-  CHECK(strings_of(*eval("trim(s)", b)) ==
-        col<std::string>{"Hello", "spaced", "", "Ærø Ünïcode", null});
+  CHECK(strings_of(*eval("trim(s)", b))
+        == col<std::string>{"Hello", "spaced", "", "Ærø Ünïcode", null});
   CHECK(strings_of(*eval("ltrim(s)", b))[1] == "spaced  ");
   CHECK(strings_of(*eval("rtrim(s)", b))[1] == "  spaced");
   CHECK(strings_of(*eval("trim('xxhixyx', 'xy')", b))[0] == "hi");
@@ -83,10 +83,10 @@ TEST_CASE("starts_with, ends_with and contains test substrings") {
 
 TEST_CASE("regexp_match finds the pattern anywhere in the string") {
   auto b = table().strings("s", {"order-123", "order-x", "ORDER-9", null}).build();
-  CHECK(bools_of(*eval("regexp_match(s, 'order-[0-9]+')", b)) ==
-        col<bool>{true, false, false, null});
-  CHECK(bools_of(*eval("regexp_match(s, '(?i)^order-\\d$')", b)) ==
-        col<bool>{false, false, true, null});
+  CHECK(bools_of(*eval("regexp_match(s, 'order-[0-9]+')", b))
+        == col<bool>{true, false, false, null});
+  CHECK(bools_of(*eval("regexp_match(s, '(?i)^order-\\d$')", b))
+        == col<bool>{false, false, true, null});
   CHECK(bools_of(*eval("regexp_match(s, '')", b)) == col<bool>{true, true, true, null});
 }
 
@@ -117,8 +117,8 @@ TEST_CASE("an unknown function is an error at its name listing close names") {
   auto e = compile_error("seq + lowr(key)");
   CHECK(e.position == 7);
   CHECK(e.message == "unknown function 'lowr' (did you mean lower?)");
-  CHECK(compile_error("substrng(key, 1)").message ==
-        "unknown function 'substrng' (did you mean substring, substr?)");
+  CHECK(compile_error("substrng(key, 1)").message
+        == "unknown function 'substrng' (did you mean substring, substr?)");
   CHECK(compile_error("frobnicate(key)").message == "unknown function 'frobnicate'");
   CHECK(compile_error("now()").message == "unknown function 'now' (did you mean pow?)");
 }
@@ -129,16 +129,16 @@ TEST_CASE("wrong arguments are an error at the call naming the signature") {
   CHECK(e.message == "lower() does not take (int); expected lower(string) -> string");
   auto f = compile_error("substr(key)");
   CHECK(f.position == 1);
-  CHECK(f.message ==
-        "substr() takes 2 to 3 arguments, got 1; expected substr(string, start int[, "
-        "length int]) -> string");
-  CHECK(compile_error("lower(key, key)").message ==
-        "lower() takes 1 argument, got 2; expected lower(string) -> string");
-  CHECK(compile_error("replace(key, 'a', 1)").message ==
-        "replace() does not take (string, string, int); expected replace(string, from string, "
-        "to string) -> string");
-  CHECK(compile_error("concat()").message ==
-        "concat() takes at least 1 argument, got 0; expected concat(any, ...) -> string");
+  CHECK(f.message
+        == "substr() takes 2 to 3 arguments, got 1; expected substr(string, start int[, "
+           "length int]) -> string");
+  CHECK(compile_error("lower(key, key)").message
+        == "lower() takes 1 argument, got 2; expected lower(string) -> string");
+  CHECK(compile_error("replace(key, 'a', 1)").message
+        == "replace() does not take (string, string, int); expected replace(string, from string, "
+           "to string) -> string");
+  CHECK(compile_error("concat()").message
+        == "concat() takes at least 1 argument, got 0; expected concat(any, ...) -> string");
 }
 
 TEST_CASE("malformed calls are errors where they go wrong") {

@@ -46,8 +46,8 @@ TEST_CASE("extract reads every part of a timestamp in UTC") {
   CHECK(part("doy") == 60);
   CHECK(part("HOUR") == 13);
   CHECK(part("'month'") == 2);
-  CHECK(doubles_of(*eval("extract(epoch FROM ts)", times())) ==
-        col<double>{1'709'214'330.25, -0.000001, null});
+  CHECK(doubles_of(*eval("extract(epoch FROM ts)", times()))
+        == col<double>{1'709'214'330.25, -0.000001, null});
 }
 
 TEST_CASE("extract handles times before the epoch and nulls") {
@@ -68,10 +68,10 @@ TEST_CASE("date_trunc rounds a timestamp down to its unit") {
   CHECK(trunc("month") == 1'706'745'600'000'000);
   CHECK(trunc("year") == 1'704'067'200'000'000);
   CHECK(trunc("MINUTE") == 1'709'214'300'000'000);
-  CHECK(ints_of(*eval("date_trunc('week', ts)", times())) ==
-        col<std::int64_t>{1'708'905'600'000'000, -259'200'000'000, null});
-  CHECK(compiled_expression::compile("date_trunc('day', ts)", times()->fields()).type() ==
-        value_type::timestamp);
+  CHECK(ints_of(*eval("date_trunc('week', ts)", times()))
+        == col<std::int64_t>{1'708'905'600'000'000, -259'200'000'000, null});
+  CHECK(compiled_expression::compile("date_trunc('day', ts)", times()->fields()).type()
+        == value_type::timestamp);
 }
 
 TEST_CASE("to_timestamp reads ISO-8601 strings and seconds since the epoch") {
@@ -81,11 +81,11 @@ TEST_CASE("to_timestamp reads ISO-8601 strings and seconds since the epoch") {
              .ints("n", {60, -1, null})
              .build();
   row_errors errors;
-  CHECK(ints_of(*eval("to_timestamp(s)", b, &errors)) ==
-        col<std::int64_t>{leap_day, leap_day, null});
+  CHECK(ints_of(*eval("to_timestamp(s)", b, &errors))
+        == col<std::int64_t>{leap_day, leap_day, null});
   REQUIRE(errors.rows == std::vector<std::uint32_t>{2});
-  CHECK(errors.reasons[0] ==
-        "cannot cast 'soon' to timestamp (expected ISO-8601, e.g. '2026-01-01T00:00:00Z')");
+  CHECK(errors.reasons[0]
+        == "cannot cast 'soon' to timestamp (expected ISO-8601, e.g. '2026-01-01T00:00:00Z')");
   CHECK(ints_of(*eval("to_timestamp(secs)", b)) == col<std::int64_t>{leap_day, 500'000, null});
   CHECK(ints_of(*eval("to_timestamp(n)", b)) == col<std::int64_t>{60'000'000, -1'000'000, null});
   row_errors range;
@@ -135,28 +135,28 @@ TEST_CASE("a field named interval is still a field") {
 TEST_CASE("time functions report bad parts, units and types at compile time") {
   auto e = compile_error("extract(fortnight FROM ts)");
   CHECK(e.position == 9);
-  CHECK(e.message ==
-        "unknown part 'fortnight' (parts: year, quarter, month, day, hour, minute, "
-        "second, millisecond, microsecond, dow, doy, epoch)");
+  CHECK(e.message
+        == "unknown part 'fortnight' (parts: year, quarter, month, day, hour, minute, "
+           "second, millisecond, microsecond, dow, doy, epoch)");
   auto f = compile_error("extract(hour FROM seq)");
   CHECK(f.position == 1);
-  CHECK(f.message ==
-        "extract() needs a timestamp, got int; expected extract(part FROM timestamp) "
-        "-> int (double for epoch)");
+  CHECK(f.message
+        == "extract() needs a timestamp, got int; expected extract(part FROM timestamp) "
+           "-> int (double for epoch)");
   auto g = compile_error("extract(hour ts)");
   CHECK(g.position == 14);
   CHECK(g.message == "expected FROM in EXTRACT, got 'ts'");
   auto h = compile_error("date_trunc('decade', ts)");
   CHECK(h.position == 12);
-  CHECK(h.message ==
-        "unknown unit 'decade' (units: millisecond, second, minute, hour, day, week, "
-        "month, year)");
+  CHECK(h.message
+        == "unknown unit 'decade' (units: millisecond, second, minute, hour, day, week, "
+           "month, year)");
   auto i = compile_error("date_trunc(key, ts)");
   CHECK(i.position == 12);
   CHECK(i.message == "date_trunc() needs the unit as a constant string");
-  CHECK(compile_error("to_timestamp(true)").message ==
-        "to_timestamp() does not take (bool); expected to_timestamp(string ISO-8601 | number "
-        "seconds) -> timestamp");
+  CHECK(compile_error("to_timestamp(true)").message
+        == "to_timestamp() does not take (bool); expected to_timestamp(string ISO-8601 | number "
+           "seconds) -> timestamp");
 }
 
 TEST_CASE("bad durations and intervals are errors where they are written") {
@@ -168,15 +168,15 @@ TEST_CASE("bad durations and intervals are errors where they are written") {
   CHECK(f.message == "duration 999999999999999d is out of range");
   auto g = compile_error("ts + INTERVAL '5'");
   CHECK(g.position == 18);
-  CHECK(g.message ==
-        "expected a unit after INTERVAL '5' (MICROSECOND, MILLISECOND, SECOND, "
-        "MINUTE, HOUR, DAY, WEEK), got end of expression");
+  CHECK(g.message
+        == "expected a unit after INTERVAL '5' (MICROSECOND, MILLISECOND, SECOND, "
+           "MINUTE, HOUR, DAY, WEEK), got end of expression");
   auto h = compile_error("ts + INTERVAL 'five' SECOND");
   CHECK(h.position == 15);
   CHECK(h.message == "INTERVAL value 'five' is not a number");
   auto i = compile_error("ts + INTERVAL '5 fortnights'");
   CHECK(i.position == 15);
-  CHECK(i.message ==
-        "unknown INTERVAL unit 'fortnights' (units: MICROSECOND, MILLISECOND, "
-        "SECOND, MINUTE, HOUR, DAY, WEEK)");
+  CHECK(i.message
+        == "unknown INTERVAL unit 'fortnights' (units: MICROSECOND, MILLISECOND, "
+           "SECOND, MINUTE, HOUR, DAY, WEEK)");
 }

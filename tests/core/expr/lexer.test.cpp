@@ -18,18 +18,18 @@ std::vector<token_kind> kinds(std::string_view text) {
 
 TEST_CASE("the lexer reads every operator, the longest spelling first") {
   using k = token_kind;
-  CHECK(kinds("= == != <> < <= > >= + - * / % ( )") ==
-        std::vector<k>{k::eq, k::eq, k::ne, k::ne, k::lt, k::le, k::gt, k::ge, k::plus, k::minus,
-                       k::star, k::slash, k::percent, k::lparen, k::rparen, k::end});
+  CHECK(kinds("= == != <> < <= > >= + - * / % ( )")
+        == std::vector<k>{k::eq, k::eq, k::ne, k::ne, k::lt, k::le, k::gt, k::ge, k::plus, k::minus,
+                          k::star, k::slash, k::percent, k::lparen, k::rparen, k::end});
   CHECK(kinds("a<=-b") == std::vector<k>{k::identifier, k::le, k::minus, k::identifier, k::end});
 }
 
 TEST_CASE("the lexer tells keywords from names, ignoring case for keywords only") {
   using k = token_kind;
-  CHECK(kinds("and OR Not TRUE false") ==
-        std::vector<k>{k::kw_and, k::kw_or, k::kw_not, k::kw_true, k::kw_false, k::end});
-  CHECK(kinds("android \"and\" _x1") ==
-        std::vector<k>{k::identifier, k::identifier, k::identifier, k::end});
+  CHECK(kinds("and OR Not TRUE false")
+        == std::vector<k>{k::kw_and, k::kw_or, k::kw_not, k::kw_true, k::kw_false, k::end});
+  CHECK(kinds("android \"and\" _x1")
+        == std::vector<k>{k::identifier, k::identifier, k::identifier, k::end});
 }
 
 TEST_CASE("the lexer reads integers and doubles") {
@@ -99,22 +99,23 @@ TEST_CASE("a number out of range is an error at its first digit") {
 
 TEST_CASE("the lexer reads commas, || and the SQL reserved words in any case") {
   using k = token_kind;
-  CHECK(kinds("a, b || c") ==
-        std::vector<k>{k::identifier, k::comma, k::identifier, k::concat, k::identifier, k::end});
-  CHECK(kinds("NULL is In between LIKE case When THEN else END") ==
-        std::vector<k>{k::kw_null, k::kw_is, k::kw_in, k::kw_between, k::kw_like, k::kw_case,
-                       k::kw_when, k::kw_then, k::kw_else, k::kw_end, k::end});
-  CHECK(kinds("cast extract interval escape as from") ==
-        std::vector<k>{k::identifier, k::identifier, k::identifier, k::identifier,
-                       k::identifier, k::identifier, k::end});
+  CHECK(
+    kinds("a, b || c")
+    == std::vector<k>{k::identifier, k::comma, k::identifier, k::concat, k::identifier, k::end});
+  CHECK(kinds("NULL is In between LIKE case When THEN else END")
+        == std::vector<k>{k::kw_null, k::kw_is, k::kw_in, k::kw_between, k::kw_like, k::kw_case,
+                          k::kw_when, k::kw_then, k::kw_else, k::kw_end, k::end});
+  CHECK(kinds("cast extract interval escape as from")
+        == std::vector<k>{k::identifier, k::identifier, k::identifier, k::identifier, k::identifier,
+                          k::identifier, k::end});
   CHECK(compile_error("seq | 1").message == "unexpected character '|'");
 }
 
 TEST_CASE("the lexer reads a number followed by a unit as a duration in microseconds") {
   auto t = tokenize("10us 250ms 1.5s 2sec 1m 5min 2h 1d 3");
   REQUIRE(t.size() == 10);
-  std::vector<std::int64_t> expected{10, 250'000, 1'500'000, 2'000'000, 60'000'000,
-                                     300'000'000, 7'200'000'000, 86'400'000'000};
+  std::vector<std::int64_t> expected{10,         250'000,     1'500'000,     2'000'000,
+                                     60'000'000, 300'000'000, 7'200'000'000, 86'400'000'000};
   for (std::size_t i = 0; i < expected.size(); ++i) {
     CHECK(t[i].kind == token_kind::duration);
     CHECK(t[i].int_value == expected[i]);

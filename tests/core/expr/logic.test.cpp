@@ -20,10 +20,8 @@ batch_ptr truth_table() {
 } // namespace
 
 TEST_CASE("AND, OR and NOT combine bools") {
-  auto b = table()
-             .bools("p", {true, true, false, false})
-             .bools("q", {true, false, true, false})
-             .build();
+  auto b =
+    table().bools("p", {true, true, false, false}).bools("q", {true, false, true, false}).build();
   CHECK(bools_of(*eval("p AND q", b)) == col<bool>{true, false, false, false});
   CHECK(bools_of(*eval("p OR q", b)) == col<bool>{true, true, true, false});
   CHECK(bools_of(*eval("NOT p", b)) == col<bool>{false, false, true, true});
@@ -33,14 +31,14 @@ TEST_CASE("AND, OR and NOT combine bools") {
 
 TEST_CASE("AND follows SQL three-valued logic: false wins over null") {
   const std::optional<bool> n;
-  CHECK(bools_of(*eval("p AND q", truth_table())) ==
-        col<bool>{true, false, n, false, false, false, n, false, n});
+  CHECK(bools_of(*eval("p AND q", truth_table()))
+        == col<bool>{true, false, n, false, false, false, n, false, n});
 }
 
 TEST_CASE("OR follows SQL three-valued logic: true wins over null") {
   const std::optional<bool> n;
-  CHECK(bools_of(*eval("p OR q", truth_table())) ==
-        col<bool>{true, true, true, true, false, n, true, n, n});
+  CHECK(bools_of(*eval("p OR q", truth_table()))
+        == col<bool>{true, true, true, true, false, n, true, n, n});
 }
 
 TEST_CASE("NOT keeps nulls null") {

@@ -64,8 +64,8 @@ TEST_CASE("IN matches any listed constant, with SQL's nulls") {
 
 TEST_CASE("IN on timestamps reads string constants as ISO-8601") {
   auto b = people();
-  CHECK(bools_of(*eval("ts IN ('1970-01-01T00:01:00Z', '1970-01-01T01:00:00Z')", b)) ==
-        col<bool>{false, true, null, true});
+  CHECK(bools_of(*eval("ts IN ('1970-01-01T00:01:00Z', '1970-01-01T01:00:00Z')", b))
+        == col<bool>{false, true, null, true});
 }
 
 TEST_CASE("IN with computed items compares row by row") {
@@ -78,10 +78,10 @@ TEST_CASE("BETWEEN includes both bounds, and NOT BETWEEN excludes them") {
   auto b = people();
   CHECK(bools_of(*eval("age BETWEEN 18 AND 65", b)) == col<bool>{false, true, null, true});
   CHECK(bools_of(*eval("age NOT BETWEEN 18 AND 65", b)) == col<bool>{true, false, null, false});
-  CHECK(bools_of(*eval("score BETWEEN 1 AND 2 AND age > 20", b)) ==
-        col<bool>{false, true, false, null});
-  CHECK(bools_of(*eval("ts BETWEEN '1970-01-01' AND '1970-01-01T00:30:00Z'", b)) ==
-        col<bool>{true, true, null, false});
+  CHECK(bools_of(*eval("score BETWEEN 1 AND 2 AND age > 20", b))
+        == col<bool>{false, true, false, null});
+  CHECK(bools_of(*eval("ts BETWEEN '1970-01-01' AND '1970-01-01T00:30:00Z'", b))
+        == col<bool>{true, true, null, false});
   CHECK(bools_of(*eval("name BETWEEN 'a' AND 'b'", b)) == col<bool>{true, false, null, false});
 }
 
@@ -173,7 +173,7 @@ TEST_CASE("a reserved word used as a field name must be quoted") {
 TEST_CASE("predicates bind tighter than NOT and AND, looser than arithmetic") {
   auto b = people();
   CHECK(bools_of(*eval("NOT age + 1 IN (18, 31)", b)) == col<bool>{false, false, null, true});
-  CHECK(bools_of(*eval("age BETWEEN 10 + 5 AND 20 AND name LIKE 'a%'", b)) ==
-        col<bool>{true, false, null, false});
+  CHECK(bools_of(*eval("age BETWEEN 10 + 5 AND 20 AND name LIKE 'a%'", b))
+        == col<bool>{true, false, null, false});
   CHECK(bools_of(*eval("age IN (17) = true", b)) == col<bool>{true, false, null, false});
 }

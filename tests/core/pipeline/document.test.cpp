@@ -176,8 +176,8 @@ TEST_CASE("saving writes keys in a stable order and leaves out defaults", "[docu
 }
 
 TEST_CASE("a node without params saves an empty params object", "[document]") {
-  auto doc = pipeline_document::parse(
-    R"({"schemaVersion": 1, "nodes": [{"id": "a", "kind": "k"}]})");
+  auto doc =
+    pipeline_document::parse(R"({"schemaVersion": 1, "nodes": [{"id": "a", "kind": "k"}]})");
   CHECK(doc.nodes[0].params.is_object());
   CHECK(doc.to_json()["nodes"][0]["params"].dump() == "{}");
 }

@@ -70,8 +70,7 @@ inline void check_identifiers(const std::string& param, const std::string& text,
       continue;
     }
     std::size_t start = i;
-    while (i < text.size()
-           && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_'))
+    while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_'))
       ++i;
     auto name = text.substr(start, i - start);
     if (s.index_of(name) < 0) throw param_error(param, "unknown field '" + name + "'", start + 1);

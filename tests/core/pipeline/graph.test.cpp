@@ -19,8 +19,7 @@ TEST_CASE("the graph order accepts repeated arcs", "[graph]") {
   CHECK(g.cycles.empty());
 }
 
-TEST_CASE("the graph order leaves out cycles and what they feed, and names each cycle",
-          "[graph]") {
+TEST_CASE("the graph order leaves out cycles and what they feed, and names each cycle", "[graph]") {
   // 0 -> 1 -> 2 -> 1 (cycle 1,2), 2 -> 3, 4 -> 4 (self loop), 5 alone
   auto g = order_graph(6, arcs{{0, 1}, {1, 2}, {2, 1}, {2, 3}, {4, 4}});
   CHECK(g.order == nodes{0, 5});

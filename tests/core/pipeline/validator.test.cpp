@@ -120,8 +120,7 @@ TEST_CASE("a diagnostic prints its node, param and column, or its edge", "[valid
   CHECK(e.to_string() == "edge 'gen -> nope': unknown node 'nope'");
 }
 
-TEST_CASE("a checked pipeline keeps its node specs valid when copied or moved",
-          "[validator]") {
+TEST_CASE("a checked pipeline keeps its node specs valid when copied or moved", "[validator]") {
   auto p = check_parts(valid_nodes, valid_edges);
   REQUIRE(p.ok());
   checked_pipeline copy = p;

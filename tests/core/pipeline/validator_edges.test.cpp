@@ -89,8 +89,7 @@ TEST_CASE("an unknown partition is reported on the edge", "[validator]") {
   CHECK_THAT(p.errors[1].to_string(), Contains("edge 'f -> out': unknown partition \"hash:\""));
 }
 
-TEST_CASE("a hash partition on a field absent from the edge's schema is reported",
-          "[validator]") {
+TEST_CASE("a hash partition on a field absent from the edge's schema is reported", "[validator]") {
   auto p = check_parts(gen_filter_sink, R"([{"from": "gen", "to": "f", "partition": "hash:page"},
     {"from": "f", "to": "out", "partition": "hash:seq"}])");
   INFO(all_messages(p));
@@ -128,8 +127,7 @@ TEST_CASE("a cycle is reported naming the nodes on it", "[validator]") {
 }
 
 TEST_CASE("a node feeding itself is a cycle", "[validator]") {
-  auto p = check_parts(R"([{"id": "f", "kind": "fake.filter"}])",
-                       R"([{"from": "f", "to": "f"}])");
+  auto p = check_parts(R"([{"id": "f", "kind": "fake.filter"}])", R"([{"from": "f", "to": "f"}])");
   INFO(all_messages(p));
   REQUIRE(p.errors.size() == 1);
   CHECK(p.errors[0].to_string() == "node 'f': is part of a cycle: f -> f");

@@ -56,8 +56,7 @@ TEST_CASE("a missing required param names the node and param", "[validator]") {
   CHECK(p.errors[0].to_string() == "node 'pk': param 'field': missing required param");
 }
 
-TEST_CASE("an expression naming a field absent from the input names its column",
-          "[validator]") {
+TEST_CASE("an expression naming a field absent from the input names its column", "[validator]") {
   auto p = check_parts(R"([{"id": "gen", "kind": "fake.source"},
     {"id": "f", "kind": "fake.filter", "params": {"where": "seq + pricee"}},
     {"id": "out", "kind": "fake.sink"}])",
@@ -140,8 +139,7 @@ TEST_CASE("nodes downstream of an unknown kind are not reported again", "[valida
   CHECK(p.errors[0].node == "gen");
 }
 
-TEST_CASE("an input fed by a dangling edge is not reported unconnected as well",
-          "[validator]") {
+TEST_CASE("an input fed by a dangling edge is not reported unconnected as well", "[validator]") {
   auto p = check_parts(R"([{"id": "gen", "kind": "fake.source"}, {"id": "out", "kind": "fake.sink"},
     {"id": "f", "kind": "fake.filter"}])",
                        R"([{"from": "ghost", "to": "f"}, {"from": "gen.nope", "to": "out"},

@@ -21,7 +21,7 @@ const std::vector<NodeEdge> crossingEdges = {
 
 /// Layers by longest path, rows in document order: the naive drawing.
 QHash<QString, QPointF> naiveLayout() {
-  return {{"a1", {0, 0}},   {"a2", {0, 120}},   {"b1", {240, 0}},
+  return {{"a1", {0, 0}},     {"a2", {0, 120}}, {"b1", {240, 0}},
           {"b2", {240, 120}}, {"c1", {480, 0}}, {"c2", {480, 120}}};
 }
 
@@ -89,8 +89,8 @@ TEST_CASE("the layered layout gives tall and wide nodes room so nothing overlaps
   // A route with many outputs is much taller than a row, and a wide node
   // is wider than a layer step: both push their neighbours away.
   const QStringList nodes = {"src", "route", "other", "wide", "a", "b", "c", "sink"};
-  const std::vector<NodeEdge> edges = {{"src", "route"}, {"src", "other"}, {"src", "wide"},
-                                       {"route", "a"},   {"route", "b"},   {"route", "c"},
+  const std::vector<NodeEdge> edges = {{"src", "route"},  {"src", "other"}, {"src", "wide"},
+                                       {"route", "a"},    {"route", "b"},   {"route", "c"},
                                        {"other", "sink"}, {"wide", "sink"}};
   editor::NodeSizes sizes;
   for (const QString& id : nodes) sizes.insert(id, QSizeF(180, 60));

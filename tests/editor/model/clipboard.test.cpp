@@ -61,7 +61,8 @@ TEST_CASE("pasting bad JSON says where it is wrong and changes nothing", "[model
   REQUIRE(model.loadText(chainText()).isEmpty());
   auto before = dumpOf(model);
   QString error;
-  CHECK(model.pasteFragment("{\n  \"nodes\": [\n    {\"id\": \"x\",}\n  ]\n}", {}, &error).isEmpty());
+  CHECK(
+    model.pasteFragment("{\n  \"nodes\": [\n    {\"id\": \"x\",}\n  ]\n}", {}, &error).isEmpty());
   CHECK_THAT(error.toStdString(), Contains("line 3, column"));
   CHECK(model.pasteFragment("[1, 2]", {}, &error).isEmpty());
   CHECK_THAT(error.toStdString(), Contains("\"nodes\""));

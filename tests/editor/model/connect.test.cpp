@@ -115,8 +115,7 @@ TEST_CASE("a connection that makes an expression name an unknown field is refuse
   model.setParam("f", "where", "value > 10");
   model.setParam("m", "set", nlohmann::json{{"twice", "price * 2"}});
   REQUIRE(model.connect("f", "m").isEmpty()); // m's input still unknown: no complaint yet
-  CHECK_THAT(model.connectionProblem("gen", "f").toStdString(),
-             Contains("node 'm': param 'set"));
+  CHECK_THAT(model.connectionProblem("gen", "f").toStdString(), Contains("node 'm': param 'set"));
 }
 
 TEST_CASE("problems elsewhere in the document do not refuse a good connection", "[model]") {

@@ -12,15 +12,21 @@ namespace {
 
 /// 100 chains gen -> filter -> map -> filter -> sink: 500 nodes, 400 edges.
 std::string bigPipeline() {
-  nlohmann::json doc = {{"schemaVersion", 1}, {"nodes", nlohmann::json::array()},
-                        {"edges", nlohmann::json::array()}, {"layout", nlohmann::json::object()}};
+  nlohmann::json doc = {{"schemaVersion", 1},
+                        {"nodes", nlohmann::json::array()},
+                        {"edges", nlohmann::json::array()},
+                        {"layout", nlohmann::json::object()}};
   for (int c = 0; c < 100; ++c) {
     auto id = [&](const char* stage) { return std::string(stage) + "_" + std::to_string(c); };
-    doc["nodes"].push_back({{"id", id("gen")}, {"kind", "source.generator"}, {"params", {{"count", 10}}}});
-    doc["nodes"].push_back({{"id", id("hi")}, {"kind", "transform.filter"}, {"params", {{"where", "value > 10"}}}});
-    doc["nodes"].push_back({{"id", id("map")}, {"kind", "transform.map"},
+    doc["nodes"].push_back(
+      {{"id", id("gen")}, {"kind", "source.generator"}, {"params", {{"count", 10}}}});
+    doc["nodes"].push_back(
+      {{"id", id("hi")}, {"kind", "transform.filter"}, {"params", {{"where", "value > 10"}}}});
+    doc["nodes"].push_back({{"id", id("map")},
+                            {"kind", "transform.map"},
                             {"params", {{"set", {{"twice", "value * 2"}}}}}});
-    doc["nodes"].push_back({{"id", id("lo")}, {"kind", "transform.filter"}, {"params", {{"where", "twice < 150"}}}});
+    doc["nodes"].push_back(
+      {{"id", id("lo")}, {"kind", "transform.filter"}, {"params", {{"where", "twice < 150"}}}});
     doc["nodes"].push_back({{"id", id("out")}, {"kind", "sink.null"}});
     const char* stages[] = {"gen", "hi", "map", "lo", "out"};
     for (int s = 0; s < 5; ++s) {

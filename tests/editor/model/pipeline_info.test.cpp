@@ -88,9 +88,9 @@ TEST_CASE("a file without a name opened and saved unchanged keeps its bytes", "[
   QTemporaryDir dir;
   const QString path = dir.filePath("nameless.json");
   const QString text = QStringLiteral(
-      "{\"schemaVersion\": 1, \"name\": \"\",\n \"nodes\": [{\"id\": \"gen\", \"kind\": "
-      "\"source.generator\"}, {\"id\": \"out\", \"kind\": \"sink.null\"}],\n"
-      " \"edges\": [{\"from\": \"gen\", \"to\": \"out\"}]}\n");
+    "{\"schemaVersion\": 1, \"name\": \"\",\n \"nodes\": [{\"id\": \"gen\", \"kind\": "
+    "\"source.generator\"}, {\"id\": \"out\", \"kind\": \"sink.null\"}],\n"
+    " \"edges\": [{\"from\": \"gen\", \"to\": \"out\"}]}\n");
   writeText(path, text);
   PipelineModel model(registry());
   REQUIRE(model.load(path).isEmpty());

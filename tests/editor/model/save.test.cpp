@@ -98,13 +98,14 @@ TEST_CASE("a changed document is saved in the core's pretty format", "[model]") 
 TEST_CASE("opening a broken file keeps the document and says where the problem is", "[model]") {
   PipelineModel model(registry());
   REQUIRE(model.loadText(chainText()).isEmpty());
-  CHECK(model.loadText("{\n  \"schemaVersion\": 1,\n  \"nodes\": [,]\n}")
-          .startsWith("line 3, column"));
+  CHECK(
+    model.loadText("{\n  \"schemaVersion\": 1,\n  \"nodes\": [,]\n}").startsWith("line 3, column"));
   CHECK(model.load("/no/such/file.json").startsWith("cannot open /no/such/file.json"));
   CHECK(model.nodeIds().size() == 4);
   // A validation problem does not refuse the file.
-  CHECK(model.loadText(R"({"schemaVersion": 1, "nodes": [{"id": "f", "kind": "transform.filter"}]})")
-          .isEmpty());
+  CHECK(
+    model.loadText(R"({"schemaVersion": 1, "nodes": [{"id": "f", "kind": "transform.filter"}]})")
+      .isEmpty());
   CHECK(!model.problems().empty());
 }
 

@@ -29,7 +29,8 @@ public:
         QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
           if (!socket->readAll().contains("\r\n\r\n")) return;
           socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-                        + QByteArray::number(body_.size()) + "\r\nConnection: close\r\n\r\n" + body_);
+                        + QByteArray::number(body_.size()) + "\r\nConnection: close\r\n\r\n"
+                        + body_);
           socket->disconnectFromHost();
         });
         QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
@@ -99,7 +100,10 @@ TEST_CASE("attaching to a headless run reads its pipeline, polls frames and sees
       case exec::run_status::running: h.status = "running"; break;
       case exec::run_status::finished: h.status = "finished"; break;
       case exec::run_status::stopped: h.status = "stopped"; break;
-      case exec::run_status::failed: h.status = "failed"; h.error = run.failure(); break;
+      case exec::run_status::failed:
+        h.status = "failed";
+        h.error = run.failure();
+        break;
     }
     return h;
   };

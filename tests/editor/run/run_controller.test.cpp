@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include <QSignalSpy>
 #include <QElapsedTimer>
+#include <QSignalSpy>
 #include <QTest>
 
 #include <chrono>
@@ -53,8 +53,8 @@ TEST_CASE("a small finite pipeline runs in-process, emits frames and finishes", 
   CHECK(run.isActive());
   REQUIRE(QTest::qWaitFor([&] { return run.state() == RunState::Finished; }, 30000));
   CHECK(errors.isEmpty());
-  CHECK(states(status) == std::vector<RunState>{RunState::Starting, RunState::Running,
-                                                 RunState::Finished});
+  CHECK(states(status)
+        == std::vector<RunState>{RunState::Starting, RunState::Running, RunState::Finished});
   REQUIRE(frames.count() >= 2); // one at the start, one at the end at least
   auto last = frames.last().at(0).value<observe::metrics_frame>();
   REQUIRE(last.nodes.size() == 3);
@@ -98,9 +98,10 @@ TEST_CASE("a run that cannot start reports the node and fails without blocking",
 TEST_CASE("a pipeline with problems is not started", "[run]") {
   RunController run;
   QSignalSpy errors(&run, &RunController::runError);
-  auto bad = core::check(core::pipeline_document::parse(
-                           R"({"schemaVersion": 1, "nodes": [{"id": "f", "kind": "transform.filter"}]})"),
-                         ops::builtin_registry());
+  auto bad =
+    core::check(core::pipeline_document::parse(
+                  R"({"schemaVersion": 1, "nodes": [{"id": "f", "kind": "transform.filter"}]})"),
+                ops::builtin_registry());
   CHECK(!run.start(bad));
   CHECK(errors.count() == 1);
   CHECK(run.state() == RunState::Idle);
@@ -116,19 +117,23 @@ TEST_CASE("the failing node is read from exec's failure text", "[run]") {
 TEST_CASE("sampling a running 50-node pipeline takes a tiny part of a second", "[run][speed]") {
   // 10 chains of gen -> filter -> map -> filter -> sink: what the timer
   // does once a second on the GUI thread, done 100 times.
-  nlohmann::json doc = {{"schemaVersion", 1}, {"nodes", nlohmann::json::array()},
-                        {"edges", nlohmann::json::array()}};
+  nlohmann::json doc = {
+    {"schemaVersion", 1}, {"nodes", nlohmann::json::array()}, {"edges", nlohmann::json::array()}};
   for (int c = 0; c < 10; ++c) {
     auto id = [&](const char* stage) { return std::string(stage) + std::to_string(c); };
-    doc["nodes"].push_back({{"id", id("gen")}, {"kind", "source.generator"},
-                            {"params", {{"count", 0}, {"rate", 500}}}});
-    doc["nodes"].push_back({{"id", id("hi")}, {"kind", "transform.filter"}, {"params", {{"where", "value > 10"}}}});
-    doc["nodes"].push_back({{"id", id("map")}, {"kind", "transform.map"},
+    doc["nodes"].push_back(
+      {{"id", id("gen")}, {"kind", "source.generator"}, {"params", {{"count", 0}, {"rate", 500}}}});
+    doc["nodes"].push_back(
+      {{"id", id("hi")}, {"kind", "transform.filter"}, {"params", {{"where", "value > 10"}}}});
+    doc["nodes"].push_back({{"id", id("map")},
+                            {"kind", "transform.map"},
                             {"params", {{"set", {{"twice", "value * 2"}}}}}});
-    doc["nodes"].push_back({{"id", id("lo")}, {"kind", "transform.filter"}, {"params", {{"where", "twice < 150"}}}});
+    doc["nodes"].push_back(
+      {{"id", id("lo")}, {"kind", "transform.filter"}, {"params", {{"where", "twice < 150"}}}});
     doc["nodes"].push_back({{"id", id("out")}, {"kind", "sink.null"}});
     const char* stages[] = {"gen", "hi", "map", "lo", "out"};
-    for (int s = 1; s < 5; ++s) doc["edges"].push_back({{"from", id(stages[s - 1])}, {"to", id(stages[s])}});
+    for (int s = 1; s < 5; ++s)
+      doc["edges"].push_back({{"from", id(stages[s - 1])}, {"to", id(stages[s])}});
   }
   auto pipeline = checkedText(doc.dump());
   RunController run;
@@ -143,7 +148,8 @@ TEST_CASE("sampling a running 50-node pipeline takes a tiny part of a second", "
   clock.start();
   for (int i = 0; i < 100; ++i) {
     auto now = std::chrono::steady_clock::now().time_since_epoch();
-    sampler.sample(direct.snapshot(), std::chrono::duration_cast<std::chrono::nanoseconds>(now).count(), 0);
+    sampler.sample(direct.snapshot(),
+                   std::chrono::duration_cast<std::chrono::nanoseconds>(now).count(), 0);
   }
   auto perSampleUs = static_cast<double>(clock.nsecsElapsed()) / 100 / 1000;
   std::printf("editor.run: one sample of a 50-node run takes %.0f us (%.3f %% of a core at 1 Hz)\n",

@@ -63,12 +63,12 @@ TEST_CASE("attaching the window to a headless run draws its pipeline and colours
   const QRegularExpression printed(R"(metrics: (http://127\.0\.0\.1:\d+)/metrics)");
   QString url;
   const bool started = QTest::qWaitFor(
-      [&] {
-        auto m = printed.match(QString::fromStdString(run.output()));
-        if (m.hasMatch()) url = m.captured(1);
-        return m.hasMatch() || !run.running();
-      },
-      60000);
+    [&] {
+      auto m = printed.match(QString::fromStdString(run.output()));
+      if (m.hasMatch()) url = m.captured(1);
+      return m.hasMatch() || !run.running();
+    },
+    60000);
   INFO(run.output());
   REQUIRE(started);
   REQUIRE_FALSE(url.isEmpty());
@@ -86,13 +86,12 @@ TEST_CASE("attaching the window to a headless run draws its pipeline and colours
   CHECK(w.model().filePath().isEmpty()); // not the file of the run: Save asks where
   // ...and its frames colour it.
   REQUIRE(QTest::qWaitFor(
-      [&] {
-        auto* gen = w.scene()->nodeItem("gen");
-        auto* out = w.scene()->nodeItem("out");
-        return gen && out && gen->live().active && gen->live().outPerSecond > 0 &&
-               out->live().active;
-      },
-      60000));
+    [&] {
+      auto* gen = w.scene()->nodeItem("gen");
+      auto* out = w.scene()->nodeItem("out");
+      return gen && out && gen->live().active && gen->live().outPerSecond > 0 && out->live().active;
+    },
+    60000));
   CHECK(w.runController()->state() == RunState::Idle); // nothing ran in-process
   CHECK(logText(w).contains(url));
 
@@ -115,8 +114,8 @@ TEST_CASE("attaching to a port where nothing listens says so and leaves the wind
   w.show();
   REQUIRE(w.model().loadText(smallRun).isEmpty());
   w.attachTo(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port)));
-  REQUIRE(QTest::qWaitFor([&] { return w.attachController()->state() == RunState::Failed; },
-                          60000));
+  REQUIRE(
+    QTest::qWaitFor([&] { return w.attachController()->state() == RunState::Failed; }, 60000));
   const QString status = w.statusBar()->currentMessage();
   CHECK(status.startsWith("Attach failed"));
   CHECK(status.contains(QString::number(port)));
@@ -132,19 +131,20 @@ TEST_CASE("attaching to a port where nothing listens says so and leaves the wind
   CHECK(w.scene()->nodeItem("out")->live().active);
 }
 
-TEST_CASE("Run then Stop on an endless pipeline ends Stopped while the window keeps handling events",
-          "[view][run]") {
+TEST_CASE(
+  "Run then Stop on an endless pipeline ends Stopped while the window keeps handling events",
+  "[view][run]") {
   MainWindow w(test::registry());
   w.show();
   REQUIRE(w.model().loadText(endlessRun).isEmpty());
   w.runController()->setSampleInterval(20);
   w.action("run")->trigger();
   REQUIRE(QTest::qWaitFor(
-      [&] {
-        auto* gen = w.scene()->nodeItem("gen");
-        return w.runController()->state() == RunState::Running && gen && gen->live().active;
-      },
-      60000));
+    [&] {
+      auto* gen = w.scene()->nodeItem("gen");
+      return w.runController()->state() == RunState::Running && gen && gen->live().active;
+    },
+    60000));
 
   // A timer on the GUI thread: it only ticks while the event loop runs.
   int ticks = 0;

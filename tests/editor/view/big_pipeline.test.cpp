@@ -19,20 +19,17 @@ QString bigPipeline() {
     const std::string n = std::to_string(c);
     nodes.push_back({{"id", "g" + n}, {"kind", "source.generator"}, {"params", {{"count", 10}}}});
     nodes.push_back(
-        {{"id", "f" + n}, {"kind", "transform.filter"}, {"params", {{"where", "value > 10"}}}});
+      {{"id", "f" + n}, {"kind", "transform.filter"}, {"params", {{"where", "value > 10"}}}});
     nodes.push_back(
-        {{"id", "m" + n}, {"kind", "transform.map"}, {"params", {{"set", {{"v2", "value * 2"}}}}}});
+      {{"id", "m" + n}, {"kind", "transform.map"}, {"params", {{"set", {{"v2", "value * 2"}}}}}});
     nodes.push_back(
-        {{"id", "h" + n}, {"kind", "transform.filter"}, {"params", {{"where", "v2 > 3"}}}});
+      {{"id", "h" + n}, {"kind", "transform.filter"}, {"params", {{"where", "v2 > 3"}}}});
     nodes.push_back({{"id", "o" + n}, {"kind", "sink.null"}});
     for (const char* p : {"g|f", "f|m", "m|h", "h|o"})
       edges.push_back({{"from", std::string(1, p[0]) + n}, {"to", std::string(1, p[2]) + n}});
   }
-  nlohmann::json doc = {{"schemaVersion", 1},
-                        {"name", "big"},
-                        {"description", ""},
-                        {"nodes", nodes},
-                        {"edges", edges}};
+  nlohmann::json doc = {
+    {"schemaVersion", 1}, {"name", "big"}, {"description", ""}, {"nodes", nodes}, {"edges", edges}};
   return QString::fromStdString(doc.dump());
 }
 } // namespace

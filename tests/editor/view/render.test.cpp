@@ -25,8 +25,8 @@ bool hasDrawing(const QImage& image) {
 
 bool overlap(const NodeItem* a, const NodeItem* b) {
   return a->sceneBoundingRect()
-      .adjusted(4, 14, -4, -4)
-      .intersects(b->sceneBoundingRect().adjusted(4, 14, -4, -4));
+    .adjusted(4, 14, -4, -4)
+    .intersects(b->sceneBoundingRect().adjusted(4, 14, -4, -4));
 }
 } // namespace
 
@@ -83,7 +83,8 @@ TEST_CASE("laid-out example pipelines have no overlapping nodes", "[view][render
 
 TEST_CASE("rendering a missing file fails with exit code 2", "[view][render]") {
   CHECK(renderCommand(test::registry(), "/nonexistent/pipeline.json",
-                      SLUICE_BINARY_DIR "/editor-renders/none.png") == 2);
+                      SLUICE_BINARY_DIR "/editor-renders/none.png")
+        == 2);
 }
 
 TEST_CASE("auto-layout on a canvas makes room for a route with many outputs", "[view][layout]") {
@@ -94,7 +95,8 @@ TEST_CASE("auto-layout on a canvas makes room for a route with many outputs", "[
     {{"id", "gen"}, {"kind", "source.generator"}},
     {{"id", "other"}, {"kind", "transform.filter"}, {"params", {{"where", "value > 1"}}}},
     {{"id", "tail"}, {"kind", "sink.null"}}};
-  nlohmann::json edges = {{{"from", "gen"}, {"to", "split"}}, {{"from", "gen"}, {"to", "other"}},
+  nlohmann::json edges = {{{"from", "gen"}, {"to", "split"}},
+                          {{"from", "gen"}, {"to", "other"}},
                           {{"from", "other"}, {"to", "tail"}}};
   for (int i = 0; i < 8; ++i) {
     const std::string port = "p" + std::to_string(i);
@@ -103,8 +105,11 @@ TEST_CASE("auto-layout on a canvas makes room for a route with many outputs", "[
     edges.push_back({{"from", "split." + port}, {"to", "out" + std::to_string(i)}});
   }
   nodes.push_back({{"id", "split"}, {"kind", "transform.route"}, {"params", {{"routes", routes}}}});
-  const nlohmann::json doc = {{"schemaVersion", 1}, {"name", "routes"}, {"description", ""},
-                              {"nodes", nodes}, {"edges", edges}};
+  const nlohmann::json doc = {{"schemaVersion", 1},
+                              {"name", "routes"},
+                              {"description", ""},
+                              {"nodes", nodes},
+                              {"edges", edges}};
   PipelineModel model(test::registry());
   REQUIRE(model.loadText(QString::fromStdString(doc.dump())).isEmpty());
   PipelineScene scene(model);

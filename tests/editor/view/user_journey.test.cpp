@@ -141,7 +141,9 @@ TEST_CASE("a user builds the quickstart from an empty canvas with the mouse, sav
 
   // 1. Four operators dragged from the palette onto the canvas.
   const QSize vp = w.view()->viewport()->size();
-  auto spot = [&](double fx, double fy) { return QPoint(int(vp.width() * fx), int(vp.height() * fy)); };
+  auto spot = [&](double fx, double fy) {
+    return QPoint(int(vp.width() * fx), int(vp.height() * fy));
+  };
   const QString gen = dropFromPalette(w, "source.generator", spot(0.04, 0.08));
   const QString filter = dropFromPalette(w, "transform.filter", spot(0.52, 0.08));
   const QString map = dropFromPalette(w, "transform.map", spot(0.04, 0.55));
@@ -232,7 +234,7 @@ TEST_CASE("a user builds the quickstart from an empty canvas with the mouse, sav
   const auto mine = core::pipeline_document::parse(readFile(saved.toStdString()));
   CHECK(core::check(mine, test::registry()).ok());
   const auto quickstart =
-      core::pipeline_document::parse(readFile(SLUICE_SOURCE_DIR "/pipelines/quickstart.json"));
+    core::pipeline_document::parse(readFile(SLUICE_SOURCE_DIR "/pipelines/quickstart.json"));
   REQUIRE(mine.nodes.size() == quickstart.nodes.size());
   for (std::size_t i = 0; i < mine.nodes.size(); ++i) {
     const core::node_spec& a = mine.nodes[i];

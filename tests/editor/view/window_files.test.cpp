@@ -27,7 +27,8 @@ struct TemporarySettings {
     QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir.path());
   }
   ~TemporarySettings() {
-    const QString standard = QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation);
+    const QString standard =
+      QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation);
     QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, standard);
     QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, standard);
   }
@@ -59,7 +60,10 @@ struct DirtyWindow {
     REQUIRE(w.model().isDirty());
     w.show();
   }
-  bool hasChange() const { return w.model().node("f") && w.model().node("f")->params.dump().find("99") != std::string::npos; }
+  bool hasChange() const {
+    return w.model().node("f")
+           && w.model().node("f")->params.dump().find("99") != std::string::npos;
+  }
 };
 
 QStringList recentPaths(const MainWindow& w) {
@@ -84,7 +88,8 @@ TEST_CASE("New on a changed document asks and Cancel keeps the document and its 
   CHECK_FALSE(fileText(d.path).contains("99"));
 }
 
-TEST_CASE("New on a changed document asks and Discard drops the changes", "[view][window][prompt]") {
+TEST_CASE("New on a changed document asks and Discard drops the changes",
+          "[view][window][prompt]") {
   DirtyWindow d;
   ModalAnswers answers({ModalAnswers::click(QMessageBox::Discard)});
   d.w.action("new")->trigger();
@@ -95,7 +100,8 @@ TEST_CASE("New on a changed document asks and Discard drops the changes", "[view
   CHECK_FALSE(fileText(d.path).contains("99"));
 }
 
-TEST_CASE("New on a changed document asks and Save writes the file first", "[view][window][prompt]") {
+TEST_CASE("New on a changed document asks and Save writes the file first",
+          "[view][window][prompt]") {
   DirtyWindow d;
   ModalAnswers answers({ModalAnswers::click(QMessageBox::Save)});
   d.w.action("new")->trigger();
@@ -121,7 +127,7 @@ TEST_CASE("Open on a changed document asks and Discard then opens the chosen fil
   DirtyWindow d;
   const QString other = writeCanvas(d.dir, "other.json");
   ModalAnswers answers(
-      {ModalAnswers::click(QMessageBox::Discard), ModalAnswers::chooseFile(other)});
+    {ModalAnswers::click(QMessageBox::Discard), ModalAnswers::chooseFile(other)});
   d.w.action("open")->trigger();
   CHECK(answers.answered() == 2);
   CHECK(QFileInfo(d.w.model().filePath()).fileName() == "other.json");

@@ -80,9 +80,9 @@ TEST_CASE("max over doubles puts NaN above every number") {
   x.append_double(1.0);
   x.append_double(std::nan(""));
   x.append_double(2.0);
-  auto fns = ops::make_aggregates(json::array({{{"fn", "max"}, {"field", "x"}},
-                                               {{"fn", "min"}, {"field", "x"}}}),
-                                  *mixed_schema());
+  auto fns = ops::make_aggregates(
+    json::array({{{"fn", "max"}, {"field", "x"}}, {{"fn", "min"}, {"field", "x"}}}),
+    *mixed_schema());
   auto mx = fns[0]->create(), mn = fns[1]->create();
   for (std::size_t r = 0; r < 3; ++r) {
     mx->add(&x, r);
@@ -108,8 +108,8 @@ TEST_CASE("first and last take the first and last non-null values in arrival ord
 
 TEST_CASE("last keeps long strings without losing them on reuse") {
   std::string long_a(100, 'a'), long_b(40, 'b');
-  auto b = make_batch(mixed_schema(), "[[1, 1, \"" + long_a + "\", null, null], [1, 1, \"" +
-                                        long_b + "\", null, null]]");
+  auto b = make_batch(mixed_schema(), "[[1, 1, \"" + long_a + "\", null, null], [1, 1, \"" + long_b
+                                        + "\", null, null]]");
   CHECK(agg({{"fn", "last"}, {"field", "s"}}, b) == "{\"last_s\":\"" + long_b + "\"}");
   CHECK(agg({{"fn", "max"}, {"field", "s"}}, b) == "{\"max_s\":\"" + long_b + "\"}");
 }
@@ -128,8 +128,8 @@ TEST_CASE("stddev and variance are the sample statistics (n - 1), null below two
 TEST_CASE("variance stays accurate for large values with a small spread (Welford)") {
   core::column x(core::value_type::float64);
   for (int i = 0; i < 1000; ++i) x.append_double(1e9 + (i % 2 ? 1.0 : -1.0));
-  auto fns = ops::make_aggregates(json::array({{{"fn", "variance"}, {"field", "x"}}}),
-                                  *mixed_schema());
+  auto fns =
+    ops::make_aggregates(json::array({{{"fn", "variance"}, {"field", "x"}}}), *mixed_schema());
   auto a = fns[0]->create(), b = fns[0]->create();
   for (std::size_t r = 0; r < 1000; ++r) (r < 300 ? a : b)->add(&x, r);
   a->merge(*b);

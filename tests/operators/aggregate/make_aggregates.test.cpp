@@ -38,9 +38,8 @@ TEST_CASE("aggregates get default names fn_field, or count, unless 'as' names th
 }
 
 TEST_CASE("a type error names the entry, the function and the field") {
-  CHECK(error_of(json::array({{{"fn", "count"}},
-                              {{"fn", "sum"}, {"field", "v"}},
-                              {{"fn", "sum"}, {"field", "s"}}}))
+  CHECK(error_of(json::array(
+          {{{"fn", "count"}}, {{"fn", "sum"}, {"field", "v"}}, {{"fn", "sum"}, {"field", "s"}}}))
         == "aggregates[2]: sum needs a number field, 's' is a string");
   CHECK(error_of(json::array({{{"fn", "avg"}, {"field", "t"}}}))
         == "aggregates[0]: avg needs a number field, 't' is a timestamp");
@@ -67,7 +66,8 @@ TEST_CASE("unknown functions, members and malformed entries are refused") {
   CHECK(error_of(json::array({{{"fn", "sum"}, {"field", "v"}, {"k", 3}}}))
         == "aggregates[0]: unknown member 'k' for sum");
   CHECK(starts_with(error_of(json::array({"count"})), "aggregates[0]: must be an object"));
-  CHECK(error_of(json::array({{{"field", "v"}}})) == "aggregates[0]: needs \"fn\", the function name");
+  CHECK(error_of(json::array({{{"field", "v"}}}))
+        == "aggregates[0]: needs \"fn\", the function name");
   CHECK(starts_with(error_of(json::array({{{"fn", "sum"}, {"field", 3}}})),
                     "aggregates[0]: \"field\" must be a string"));
   CHECK(starts_with(error_of(json::array({{{"fn", "count"}, {"as", ""}}})),
@@ -84,26 +84,25 @@ TEST_CASE("two aggregates may not share an output name") {
 
 TEST_CASE("the catalog lists every aggregate function") {
   auto names = ops::aggregate_function_names();
-  for (const char* fn : {"count", "sum", "avg", "min", "max", "first", "last", "stddev",
-                         "variance", "count_distinct", "approx_count_distinct",
-                         "approx_percentile", "top_k"})
+  for (const char* fn : {"count", "sum", "avg", "min", "max", "first", "last", "stddev", "variance",
+                         "count_distinct", "approx_count_distinct", "approx_percentile", "top_k"})
     CHECK(std::find(names.begin(), names.end(), fn) != names.end());
   CHECK(names.size() == 13);
 }
 
 TEST_CASE("approximate aggregates are handed to their sketches with the entry named") {
   // Whatever the sketches accept, a bad entry's error still names the entry.
-  CHECK(starts_with(error_of(json::array({{{"fn", "count"}},
-                                          {{"fn", "approx_percentile"}, {"field", "v"},
-                                           {"p", "half"}}})),
-                    "aggregates[1]: "));
+  CHECK(starts_with(
+    error_of(json::array(
+      {{{"fn", "count"}}, {{"fn", "approx_percentile"}, {"field", "v"}, {"p", "half"}}})),
+    "aggregates[1]: "));
   CHECK(error_of(json::array({{{"fn", "top_k"}, {"field", "s"}, {"p", 0.5}}}))
         == "aggregates[0]: unknown member 'p' for top_k");
 }
 
 TEST_CASE("states of different functions refuse to merge") {
-  auto list = ops::make_aggregates(json::array({{{"fn", "count"}}, {{"fn", "sum"}, {"field", "v"}}}),
-                                   *mixed_schema());
+  auto list = ops::make_aggregates(
+    json::array({{{"fn", "count"}}, {{"fn", "sum"}, {"field", "v"}}}), *mixed_schema());
   auto a = list[0]->create(), b = list[1]->create();
   CHECK_THROWS_AS(a->merge(*b), std::logic_error);
   auto sa = list[0]->create_slots(), sb = list[1]->create_slots();

@@ -127,8 +127,8 @@ TEST_CASE("approx_percentile refuses a missing or out-of-range p and a non-numer
 }
 
 TEST_CASE("top_k gives the most frequent values as a JSON array, most frequent first") {
-  auto f = ops::make_top_k({{"fn", "top_k"}, {"field", "s"}, {"k", 3}}, input, "top", 2,
-                           "aggregates[0]");
+  auto f =
+    ops::make_top_k({{"fn", "top_k"}, {"field", "s"}, {"k", 3}}, input, "top", 2, "aggregates[0]");
   CHECK(f->result_type() == value_type::string);
   auto s = f->create();
   add_all(*s, strings({"a", "b", "a", "c", "a", "b", nullptr, "d", "a", "b", "c", "a"}));
@@ -180,7 +180,9 @@ TEST_CASE("top_k refuses a missing, non-integer or non-positive k") {
   CHECK(error_of(make({{"fn", "top_k"}})) == "aggregates[1]: top_k needs \"k\"");
   CHECK(error_of(make({{"k", 0}})) == "aggregates[1]: \"k\" must be in [1, 10000], got 0");
   CHECK(error_of(make({{"k", "3"}})) == "aggregates[1]: \"k\" must be an integer, got \"3\"");
-  CHECK(error_of([] { ops::make_top_k({{"k", 3}}, input, "top", -1, "aggregates[1]"); })
+  CHECK(error_of([] {
+          ops::make_top_k({{"k", 3}}, input, "top", -1, "aggregates[1]");
+        })
         == "aggregates[1]: top_k needs a 'field'");
 }
 

@@ -23,12 +23,12 @@ void add(space_saving& s, const std::string& key, std::uint64_t weight = 1) {
 /// 100 000 keys: "hot0".."hot4" with 5 % each, the rest spread over 20 000
 /// cold keys; the exact counts go to `truth`.
 std::vector<std::string> planted_stream(unsigned seed,
-                                        std::map<std::string, std::uint64_t> &truth) {
+                                        std::map<std::string, std::uint64_t>& truth) {
   std::mt19937_64 g(seed);
   std::vector<std::string> out;
   for (int i = 0; i < 100000; ++i) {
-    std::string key = g() % 4 == 0 ? "hot" + std::to_string(g() % 5)
-                                     : "cold" + std::to_string(g() % 20000);
+    std::string key =
+      g() % 4 == 0 ? "hot" + std::to_string(g() % 5) : "cold" + std::to_string(g() % 20000);
     ++truth[key];
     out.push_back(std::move(key));
   }

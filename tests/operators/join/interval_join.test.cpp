@@ -53,9 +53,8 @@ TEST_CASE("within 0s joins records with equal times") {
 }
 
 TEST_CASE("an interval join matches on several key fields") {
-  auto l = core::make_schema({{"ts", value_type::timestamp},
-                              {"card", value_type::int64},
-                              {"shop", value_type::string}});
+  auto l = core::make_schema(
+    {{"ts", value_type::timestamp}, {"card", value_type::int64}, {"shop", value_type::string}});
   auto r = core::make_schema({{"ts", value_type::timestamp},
                               {"card_no", value_type::int64},
                               {"store", value_type::string},
@@ -204,10 +203,13 @@ TEST_CASE("an idle input stops holding an interval join's state") {
 
 TEST_CASE("interval join params are checked against both inputs") {
   using test::join_error_of;
-  CHECK(join_error_of("join.interval", {{"on", {"card"}}, {"right_timestamp", "at"}}, payments,
-                      alerts)->param() == "within");
-  CHECK(join_error_of("join.interval", {{"on", {"card"}}, {"within", "1s"}}, payments, alerts)
-          ->param() == "right_timestamp");
+  CHECK(
+    join_error_of("join.interval", {{"on", {"card"}}, {"right_timestamp", "at"}}, payments, alerts)
+      ->param()
+    == "within");
+  CHECK(
+    join_error_of("join.interval", {{"on", {"card"}}, {"within", "1s"}}, payments, alerts)->param()
+    == "right_timestamp");
   auto with = [](const char* key, nlohmann::json value) {
     auto p = by_card();
     p[key] = std::move(value);
@@ -226,8 +228,8 @@ TEST_CASE("an interval join finds every match among many keys") {
   for (int i = 0; i < 300; ++i) { // cards 0..59, five records each per side
     std::string ts = "\"2026-01-01T00:00:" + std::to_string(10 + i / 10) + "Z\"";
     left += (i ? "," : "") + std::string("[") + ts + ", " + std::to_string(i % 60) + ", 1.5]";
-    right += (i ? "," : "") + std::string("[") + ts + ", " + std::to_string((i * 7) % 60)
-             + ", \"r" + std::to_string(i) + "\"]";
+    right += (i ? "," : "") + std::string("[") + ts + ", " + std::to_string((i * 7) % 60) + ", \"r"
+             + std::to_string(i) + "\"]";
   }
   j.right(right + "]");
   j.left(left + "]");

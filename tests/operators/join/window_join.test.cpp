@@ -199,7 +199,7 @@ TEST_CASE("end of stream completes every open window of a window join") {
   join_run j("join.window", by_user("left"), orders, clicks);
   j.left(R"([["2026-01-01T00:00:01Z", "ann", 1], ["2026-01-01T00:00:45Z", "bob", 2]])");
   CHECK(j.state_rows() == 2);
-  CHECK(j.rows().empty()); // the right input has not spoken: nothing is complete
+  CHECK(j.rows().empty());       // the right input has not spoken: nothing is complete
   j.op->on_end_of_stream(j.out); // also without the inputs' end notices
   CHECK(j.rows().size() == 2);
   CHECK(j.state_rows() == 0);
@@ -267,8 +267,10 @@ TEST_CASE("window join params are checked against both inputs") {
   REQUIRE(e);
   CHECK(e->param() == "on");
   CHECK_THAT(e->what(), Catch::Contains("string") && Catch::Contains("timestamp"));
-  CHECK(join_error_of("join.window", {{"on", nlohmann::json::array()}, {"size", "10s"}}, orders,
-                      clicks)->param() == "on");
+  CHECK(
+    join_error_of("join.window", {{"on", nlohmann::json::array()}, {"size", "10s"}}, orders, clicks)
+      ->param()
+    == "on");
   CHECK(join_error_of("join.window", {{"on", {{"user"}}}, {"size", "10s"}}, orders, clicks)->param()
         == "on");
   CHECK(join_error_of("join.window", {{"on", {"user"}}}, orders, clicks)->param() == "size");
@@ -282,7 +284,9 @@ TEST_CASE("window join params are checked against both inputs") {
   CHECK(join_error_of("join.window", with("left_timestamp", "amount"), orders, clicks)->param()
         == "left_timestamp");
   CHECK(join_error_of("join.window", {{"on", {"user"}}, {"size", "10s"}, {"type", "outer"}}, orders,
-                      clicks)->param() == "type");
+                      clicks)
+          ->param()
+        == "type");
   CHECK(join_error_of("join.window", {{"on", {"user"}}, {"size", "10s"}}, orders, nullptr)->param()
         == "");
   auto clash = core::make_schema({{"ts", value_type::timestamp}, {"left_ts", value_type::string}});
@@ -292,15 +296,15 @@ TEST_CASE("window join params are checked against both inputs") {
 
 TEST_CASE("a window join finds every match among many keys in one window") {
   auto l = core::make_schema({{"ts", value_type::timestamp}, {"k", value_type::int64}});
-  auto r = core::make_schema({{"ts", value_type::timestamp}, {"k", value_type::int64},
-                              {"tag", value_type::string}});
+  auto r = core::make_schema(
+    {{"ts", value_type::timestamp}, {"k", value_type::int64}, {"tag", value_type::string}});
   join_run j("join.window", {{"on", {"k"}}, {"size", "1m"}}, l, r);
   std::string left = "[", right = "[";
   for (int i = 0; i < 400; ++i) { // keys 0..99, four records each per side
     std::string ts = "\"2026-01-01T00:00:" + std::to_string(10 + i / 10) + "Z\"";
     left += (i ? "," : "") + std::string("[") + ts + ", " + std::to_string(i % 100) + "]";
-    right += (i ? "," : "") + std::string("[") + ts + ", " + std::to_string((i * 7) % 100)
-             + ", \"t" + std::to_string(i) + "\"]";
+    right += (i ? "," : "") + std::string("[") + ts + ", " + std::to_string((i * 7) % 100) + ", \"t"
+             + std::to_string(i) + "\"]";
   }
   j.left(left + "]");
   j.right(right + "]");

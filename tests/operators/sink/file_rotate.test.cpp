@@ -6,6 +6,7 @@
 #include "operators/harness.hpp"
 
 using namespace sluice;
+using core::value_type;
 using sluice::test::make_batch;
 using sluice::test::make_operator;
 using sluice::test::make_transform;
@@ -13,7 +14,6 @@ using sluice::test::param_error_of;
 using sluice::test::read_text;
 using sluice::test::recording_emitter;
 using sluice::test::temp_dir;
-using core::value_type;
 
 namespace {
 
@@ -93,7 +93,7 @@ TEST_CASE("a rotate size in KB counts 1024 bytes per KB") {
   temp_dir dir(test_root());
   auto path = dir.file("out.jsonl");
   write_all({{"path", path}, {"rotate", "1KB"}}, {numbers(100, 250)}); // 10 bytes each
-  CHECK(std::filesystem::file_size(path + ".1") == 1030); // 103 records reach 1024
+  CHECK(std::filesystem::file_size(path + ".1") == 1030);              // 103 records reach 1024
   CHECK(std::filesystem::file_size(path + ".2") == 1030);
   CHECK(std::filesystem::file_size(path) == 440);
 }
@@ -113,12 +113,12 @@ TEST_CASE("CSV written by the file sink reads back unchanged, quotes and line br
                              [5, "\"", 3, "2026-06-30T12:00:00Z", false],
                              [null, "é ünïcode", 4, "2026-06-30T12:00:00Z", false]])");
   write_all({{"path", path}, {"format", "csv"}}, {b}, s);
-  auto src = make_operator("source.file", {{"path", path}, {"format", "csv"},
-                                           {"schema", {"id:int", "text:string", "x:double",
-                                                       "at:timestamp", "ok:bool"}}});
+  auto src = make_operator(
+    "source.file", {{"path", path},
+                    {"format", "csv"},
+                    {"schema", {"id:int", "text:string", "x:double", "at:timestamp", "ok:bool"}}});
   recording_emitter out;
-  while (src->poll(out, 100).what != core::poll_result::state::finished) {
-  }
+  while (src->poll(out, 100).what != core::poll_result::state::finished) {}
   std::vector<std::string> written;
   for (std::size_t r = 0; r < b->rows(); ++r) {
     written.emplace_back();

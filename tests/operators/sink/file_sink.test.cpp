@@ -7,12 +7,12 @@
 #include "operators/harness.hpp"
 
 using namespace sluice;
+using core::value_type;
 using sluice::test::make_batch;
 using sluice::test::make_transform;
 using sluice::test::read_text;
 using sluice::test::recording_emitter;
 using sluice::test::temp_dir;
-using core::value_type;
 
 namespace {
 
@@ -65,8 +65,8 @@ TEST_CASE("the file sink writes doubles in shortest round-trip form") {
   temp_dir dir;
   auto s = core::make_schema({{"v", value_type::float64}});
   core::batch_builder bb(s);
-  for (double v : {1.0, 0.1, 1e21, -2.5e-7, 123456.789, std::nan(""),
-                   std::numeric_limits<double>::infinity()})
+  for (double v :
+       {1.0, 0.1, 1e21, -2.5e-7, 123456.789, std::nan(""), std::numeric_limits<double>::infinity()})
     bb.column_at(0).append_double(v);
   write_all(dir.file("out.jsonl"), "jsonl", {bb.finish()}, s);
   CHECK(read_text(dir.file("out.jsonl"))
@@ -118,8 +118,7 @@ TEST_CASE("the file sink writes many batches in order through its buffer") {
   temp_dir dir;
   auto gen = sluice::test::make_operator("source.generator", {{"count", 200000}});
   recording_emitter generated;
-  while (gen->poll(generated, 4096).what != core::poll_result::state::finished) {
-  }
+  while (gen->poll(generated, 4096).what != core::poll_result::state::finished) {}
   write_all(dir.file("big.jsonl"), "jsonl", generated.batches[0], gen->output_schemas()[0]);
   auto text = read_text(dir.file("big.jsonl"));
   CHECK(std::count(text.begin(), text.end(), '\n') == 200000);

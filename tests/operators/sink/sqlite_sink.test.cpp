@@ -8,12 +8,12 @@
 #include "operators/harness.hpp"
 
 using namespace sluice;
+using core::value_type;
 using sluice::test::make_batch;
 using sluice::test::make_transform;
 using sluice::test::param_error_of;
 using sluice::test::recording_emitter;
 using sluice::test::temp_dir;
-using core::value_type;
 using rows = std::vector<std::string>;
 
 namespace {
@@ -109,8 +109,8 @@ TEST_CASE("upserts keep one row per key with the latest values") {
                               {"window_start", value_type::timestamp},
                               {"views", value_type::int64}});
   recording_emitter out(0);
-  nlohmann::json params = {{"path", db}, {"table", "views"}, {"mode", "upsert"},
-                           {"key", {"page", "window_start"}}};
+  nlohmann::json params = {
+    {"path", db}, {"table", "views"}, {"mode", "upsert"}, {"key", {"page", "window_start"}}};
   write_all(params,
             {make_batch(s, R"([["/a", "2026-01-01T00:00:00Z", 1], ["/b", "2026-01-01T00:00:00Z", 5],
                                ["/a", "2026-01-01T00:00:00Z", 2]])"),

@@ -65,11 +65,13 @@ TEST_CASE("the file source reads JSON lines into the schema it is given, exactly
   recording_emitter out;
   json schema = {"id:int", "price:double", "ok:bool", "name:string", "at:timestamp"};
   auto got = read_all({{"path", path}, {"schema", schema}}, out);
-  CHECK(got == rows{
-    R"({"id":1,"price":2.5,"ok":true,"name":"a\"b","at":"2026-01-01T00:00:00.001Z"})",
-    R"({"id":-3,"price":null,"ok":null,"name":"only name","at":null})",
-    R"({"id":9223372036854775807,"price":7,"ok":false,"name":"é\n","at":"2026-01-01T00:00:00.000Z"})",
-  });
+  CHECK(
+    got
+    == rows{
+      R"({"id":1,"price":2.5,"ok":true,"name":"a\"b","at":"2026-01-01T00:00:00.001Z"})",
+      R"({"id":-3,"price":null,"ok":null,"name":"only name","at":null})",
+      R"({"id":9223372036854775807,"price":7,"ok":false,"name":"é\n","at":"2026-01-01T00:00:00.000Z"})",
+    });
   CHECK(out.errors.empty());
 }
 
@@ -84,11 +86,12 @@ TEST_CASE("the file source infers int, double, bool, string and timestamp fields
   json params = {{"path", path}};
   CHECK(schema_of(params) == "n:int, x:double, b:bool, s:string, t:timestamp, late:int");
   recording_emitter out;
-  CHECK(read_all(params, out) == rows{
-    R"({"n":1,"x":1,"b":true,"s":"hello","t":"2026-03-01T10:00:00.000Z","late":null})",
-    R"({"n":2,"x":2.5,"b":false,"s":"2026-03-01","t":"2026-03-01T10:00:01.500Z","late":7})",
-    R"({"n":3,"x":-4,"b":null,"s":"world","t":"2026-03-01T00:00:00.000Z","late":null})",
-  });
+  CHECK(read_all(params, out)
+        == rows{
+          R"({"n":1,"x":1,"b":true,"s":"hello","t":"2026-03-01T10:00:00.000Z","late":null})",
+          R"({"n":2,"x":2.5,"b":false,"s":"2026-03-01","t":"2026-03-01T10:00:01.500Z","late":7})",
+          R"({"n":3,"x":-4,"b":null,"s":"world","t":"2026-03-01T00:00:00.000Z","late":null})",
+        });
 }
 
 TEST_CASE("mixed kinds and nested values are inferred as strings holding their JSON text") {
@@ -100,8 +103,9 @@ TEST_CASE("mixed kinds and nested values are inferred as strings holding their J
   json params = {{"path", path}};
   CHECK(schema_of(params) == "v:string, o:string, z:string");
   recording_emitter out;
-  CHECK(read_all(params, out) == rows{R"({"v":"1","o":"{\"a\":[1,2]}","z":null})",
-                                      R"({"v":"one","o":"[true]","z":null})"});
+  CHECK(
+    read_all(params, out)
+    == rows{R"({"v":"1","o":"{\"a\":[1,2]}","z":null})", R"({"v":"one","o":"[true]","z":null})"});
 }
 
 TEST_CASE("schema inference looks at the first 1000 records only") {
@@ -109,7 +113,8 @@ TEST_CASE("schema inference looks at the first 1000 records only") {
   auto path = dir.file("in.jsonl");
   std::string text;
   for (int i = 0; i < 1000; ++i) text += R"({"v":)" + std::to_string(i) + "}\n";
-  text += R"({"v":"text"})" "\n";
+  text += R"({"v":"text"})"
+          "\n";
   write_file(path, text);
   CHECK(schema_of({{"path", path}}) == "v:int");
   recording_emitter out;
@@ -152,12 +157,14 @@ TEST_CASE("the file source reads CSV with a header, RFC 4180 quoting and CRLF li
   json params = {{"path", path}, {"format", "csv"}};
   CHECK(schema_of(params) == "id:int, name:string, price:double, ok:bool, at:timestamp");
   recording_emitter out;
-  CHECK(read_all(params, out) == rows{
-    R"({"id":1,"name":"plain","price":2.5,"ok":true,"at":"2026-01-01T00:00:00.000Z"})",
-    R"({"id":2,"name":"comma, and \"quotes\"","price":-1,"ok":false,"at":"2026-01-01T00:00:01.250Z"})",
-    R"({"id":3,"name":"two\nlines","price":null,"ok":true,"at":null})",
-    R"({"id":4,"name":"","price":1000,"ok":false,"at":"2026-01-02T00:00:00.000Z"})",
-  });
+  CHECK(
+    read_all(params, out)
+    == rows{
+      R"({"id":1,"name":"plain","price":2.5,"ok":true,"at":"2026-01-01T00:00:00.000Z"})",
+      R"({"id":2,"name":"comma, and \"quotes\"","price":-1,"ok":false,"at":"2026-01-01T00:00:01.250Z"})",
+      R"({"id":3,"name":"two\nlines","price":null,"ok":true,"at":null})",
+      R"({"id":4,"name":"","price":1000,"ok":false,"at":"2026-01-02T00:00:00.000Z"})",
+    });
   CHECK(out.errors.empty());
 }
 
@@ -166,8 +173,8 @@ TEST_CASE("CSV columns are matched to schema fields by header name") {
   auto path = dir.file("in.csv");
   write_file(path, "b,ignored,a\n2,x,1\n4,y,3\n");
   recording_emitter out;
-  auto got = read_all({{"path", path}, {"format", "csv"},
-                       {"schema", {"a:int", "b:int", "c:string"}}}, out);
+  auto got =
+    read_all({{"path", path}, {"format", "csv"}, {"schema", {"a:int", "b:int", "c:string"}}}, out);
   CHECK(got == rows{R"({"a":1,"b":2,"c":null})", R"({"a":3,"b":4,"c":null})"});
 }
 
@@ -187,8 +194,7 @@ TEST_CASE("bad CSV records go to errors with their line numbers while the rest i
   REQUIRE(out.errors.size() == 4);
   CHECK(out.errors[0].reason == "line 3: expected 2 fields as in the header, got 1");
   CHECK(out.errors[1].reason == R"(line 4: field 'id': expected int, got "x")");
-  CHECK(out.errors[2].reason
-        == "line 5: unexpected character after the closing quote of field 1");
+  CHECK(out.errors[2].reason == "line 5: unexpected character after the closing quote of field 1");
   CHECK(out.errors[3].reason == "line 8: unterminated quoted field 2");
   CHECK(out.errors[3].record == R"({"file":")" + path + R"(","line":8,"text":"6,\"open\n"})");
 }
@@ -252,8 +258,9 @@ TEST_CASE("a bad schema param is a param error on schema") {
   auto err = param_error_of("source.file", {{"path", "x.jsonl"}, {"schema", {{"a", "integer!"}}}});
   REQUIRE(err);
   CHECK(err->param() == "schema");
-  CHECK(std::string(err->what()) == "field 'a': unknown type \"integer!\" (use int, double, bool, "
-                                    "string or timestamp)");
+  CHECK(std::string(err->what())
+        == "field 'a': unknown type \"integer!\" (use int, double, bool, "
+           "string or timestamp)");
   err = param_error_of("source.file", {{"path", "x.jsonl"}, {"schema", {"a"}}});
   REQUIRE(err);
   CHECK(err->param() == "schema");
@@ -264,8 +271,9 @@ TEST_CASE("in follow mode the source waits at end of file and picks up appended 
   temp_dir dir(test_root());
   auto path = dir.file("log.jsonl");
   write_file(path, "{\"n\":1}\n");
-  auto op = make_operator("source.file", {{"path", path}, {"follow", true},
-                                          {"schema", {{"n", "int"}}}, {"poll_interval", "50ms"}});
+  auto op = make_operator(
+    "source.file",
+    {{"path", path}, {"follow", true}, {"schema", {{"n", "int"}}}, {"poll_interval", "50ms"}});
   op->open();
   recording_emitter out;
   auto r = op->poll(out, 100);
@@ -286,8 +294,8 @@ TEST_CASE("in follow mode the source waits at end of file and picks up appended 
 TEST_CASE("in follow mode the source waits for a file that does not exist yet") {
   temp_dir dir(test_root());
   auto path = dir.file("later.jsonl");
-  auto op = make_operator("source.file", {{"path", path}, {"follow", true},
-                                          {"schema", {{"n", "int"}}}});
+  auto op =
+    make_operator("source.file", {{"path", path}, {"follow", true}, {"schema", {{"n", "int"}}}});
   op->open();
   recording_emitter out;
   CHECK(op->poll(out, 100).what == state::wait);
@@ -300,8 +308,8 @@ TEST_CASE("in follow mode a truncated file is read again from its start") {
   temp_dir dir(test_root());
   auto path = dir.file("log.jsonl");
   write_file(path, "{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n");
-  auto op = make_operator("source.file", {{"path", path}, {"follow", true},
-                                          {"schema", {{"n", "int"}}}});
+  auto op =
+    make_operator("source.file", {{"path", path}, {"follow", true}, {"schema", {{"n", "int"}}}});
   recording_emitter out;
   CHECK(op->poll(out, 100).what == state::wait);
   CHECK(out.rows() == 3);
@@ -314,8 +322,8 @@ TEST_CASE("in follow mode a rotated file is read out and the new file is read fr
   temp_dir dir(test_root());
   auto path = dir.file("log.jsonl");
   write_file(path, "{\"n\":1}\n");
-  auto op = make_operator("source.file", {{"path", path}, {"follow", true},
-                                          {"schema", {{"n", "int"}}}});
+  auto op =
+    make_operator("source.file", {{"path", path}, {"follow", true}, {"schema", {{"n", "int"}}}});
   recording_emitter out;
   CHECK(op->poll(out, 100).what == state::wait);
   // The writer adds a last line (without a line end), then rotates.
@@ -335,8 +343,8 @@ TEST_CASE("a record error in a followed file names the line within the current f
   temp_dir dir(test_root());
   auto path = dir.file("log.jsonl");
   write_file(path, "{\"n\":1}\n");
-  auto op = make_operator("source.file", {{"path", path}, {"follow", true},
-                                          {"schema", {{"n", "int"}}}});
+  auto op =
+    make_operator("source.file", {{"path", path}, {"follow", true}, {"schema", {{"n", "int"}}}});
   recording_emitter out;
   op->poll(out, 100);
   std::filesystem::rename(path, path + ".1");

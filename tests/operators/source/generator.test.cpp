@@ -28,12 +28,13 @@ TEST_CASE("the generator emits seq, ts, key and value for its first records") {
   auto op = make_operator("source.generator", {{"count", 4}, {"keys", 3}});
   recording_emitter out;
   REQUIRE(op->poll(out, 100).what == state::finished);
-  CHECK(out.json_rows() == std::vector<std::string>{
-                             R"({"seq":0,"ts":"2026-01-01T00:00:00.000Z","key":"k0","value":0})",
-                             R"({"seq":1,"ts":"2026-01-01T00:00:00.001Z","key":"k1","value":0.1})",
-                             R"({"seq":2,"ts":"2026-01-01T00:00:00.002Z","key":"k2","value":0.2})",
-                             R"({"seq":3,"ts":"2026-01-01T00:00:00.003Z","key":"k0","value":0.3})",
-                           });
+  CHECK(out.json_rows()
+        == std::vector<std::string>{
+          R"({"seq":0,"ts":"2026-01-01T00:00:00.000Z","key":"k0","value":0})",
+          R"({"seq":1,"ts":"2026-01-01T00:00:00.001Z","key":"k1","value":0.1})",
+          R"({"seq":2,"ts":"2026-01-01T00:00:00.002Z","key":"k2","value":0.2})",
+          R"({"seq":3,"ts":"2026-01-01T00:00:00.003Z","key":"k0","value":0.3})",
+        });
 }
 
 TEST_CASE("the generator declares its output schema at construction") {
@@ -44,10 +45,9 @@ TEST_CASE("the generator declares its output schema at construction") {
 }
 
 TEST_CASE("the generator's columns follow the formulas over many records") {
-  auto op = make_operator("source.generator", {{"count", 5000},
-                                               {"keys", 7},
-                                               {"interval", "250us"},
-                                               {"start", "2026-03-01T12:00:00Z"}});
+  auto op = make_operator(
+    "source.generator",
+    {{"count", 5000}, {"keys", 7}, {"interval", "250us"}, {"start", "2026-03-01T12:00:00Z"}});
   recording_emitter out;
   drain(*op, out, 10000);
   const auto start = core::parse_iso8601("2026-03-01T12:00:00Z").value();
@@ -142,9 +142,9 @@ TEST_CASE("the generator sends a watermark just past each batch's last timestamp
   op->poll(out, 4);
   op->poll(out, 4);
   op->poll(out, 4);
-  CHECK(out.watermarks
-        == std::vector<core::timestamp>{jan1 + 3000000 + 1, jan1 + 7000000 + 1,
-                                        jan1 + 9000000 + 1});
+  CHECK(
+    out.watermarks
+    == std::vector<core::timestamp>{jan1 + 3000000 + 1, jan1 + 7000000 + 1, jan1 + 9000000 + 1});
 }
 
 TEST_CASE("with a rate the generator emits only the records due by the clock") {

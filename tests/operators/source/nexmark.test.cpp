@@ -167,7 +167,8 @@ TEST_CASE("parallel instances of source.nexmark emit together exactly the events
 
 TEST_CASE("source.nexmark with occasional delays emits every event once, some late") {
   auto in_order = run({{"events", 20000}});
-  auto delayed = run({{"events", 20000}, {"occasional_delay", "500ms"}, {"prob_delayed_event", 0.1}});
+  auto delayed =
+    run({{"events", 20000}, {"occasional_delay", "500ms"}, {"prob_delayed_event", 0.1}});
   auto a = in_order.json_rows(bid_port), b = delayed.json_rows(bid_port);
   CHECK(a != b); // another order
   std::sort(a.begin(), a.end());
@@ -275,8 +276,7 @@ TEST_CASE("with a rate source.nexmark emits only the events due by the clock") {
   op->poll(out, 1000);
   CHECK(total() == 11);
   clock->advance_ns(1000000000); // long past the end
-  while (op->poll(out, 1000).what != state::finished) {
-  }
+  while (op->poll(out, 1000).what != state::finished) {}
   CHECK(total() == 100);
 }
 

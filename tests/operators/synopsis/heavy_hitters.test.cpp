@@ -29,8 +29,9 @@ TEST_CASE("heavy hitters emit the top k keys with counts, errors and ranks at en
   op->on_batch(0, make_batch(clicks, small), out);
   CHECK(out.rows() == 0);
   op->on_end_of_stream(out);
-  CHECK(out.json_rows() == rows{R"({"page":"/a","count":3,"error":0,"rank":1})",
-                                R"({"page":"/b","count":2,"error":0,"rank":2})"});
+  CHECK(out.json_rows()
+        == rows{R"({"page":"/a","count":3,"error":0,"rank":1})",
+                R"({"page":"/b","count":2,"error":0,"rank":2})"});
   CHECK(op->output_schemas()[0]->to_string() == "page:string, count:int, error:int, rank:int");
 }
 
@@ -40,24 +41,26 @@ TEST_CASE("heavy hitters count a list of key fields, nulls included") {
   op->on_batch(0, make_batch(clicks, small), out);
   op->on_batch(0, make_batch(clicks, R"([[null, 4, 2.0], [null, 4, 3.0]])"), out);
   op->on_end_of_stream(out);
-  CHECK(out.json_rows() == rows{R"({"user":4,"page":null,"count":3,"error":0,"rank":1})",
-                                R"({"user":1,"page":"/a","count":2,"error":0,"rank":2})",
-                                R"({"user":2,"page":"/b","count":2,"error":0,"rank":3})"});
+  CHECK(out.json_rows()
+        == rows{R"({"user":4,"page":null,"count":3,"error":0,"rank":1})",
+                R"({"user":1,"page":"/a","count":2,"error":0,"rank":2})",
+                R"({"user":2,"page":"/b","count":2,"error":0,"rank":3})"});
 }
 
 TEST_CASE("heavy hitters with every emit the current top k periodically and at end of stream") {
-  auto op = make_transform("synopsis.heavy_hitters", {{"key", {"page"}}, {"k", 1}, {"every", 3}},
-                           clicks);
+  auto op =
+    make_transform("synopsis.heavy_hitters", {{"key", {"page"}}, {"k", 1}, {"every", 3}}, clicks);
   recording_emitter out;
   op->on_batch(0, make_batch(clicks, small), out); // 7 records: after 3 and 6
-  CHECK(out.json_rows() == rows{R"({"page":"/a","count":2,"error":0,"rank":1})",
-                                R"({"page":"/a","count":3,"error":0,"rank":1})"});
+  CHECK(out.json_rows()
+        == rows{R"({"page":"/a","count":2,"error":0,"rank":1})",
+                R"({"page":"/a","count":3,"error":0,"rank":1})"});
   out.clear();
   op->on_end_of_stream(out);
   CHECK(out.rows() == 1);
 
-  auto exact = make_transform("synopsis.heavy_hitters", {{"key", "page"}, {"k", 1}, {"every", 7}},
-                              clicks);
+  auto exact =
+    make_transform("synopsis.heavy_hitters", {{"key", "page"}, {"k", 1}, {"every", 7}}, clicks);
   recording_emitter once;
   exact->on_batch(0, make_batch(clicks, small), once);
   exact->on_end_of_stream(once); // nothing new since the last emission

@@ -42,12 +42,13 @@ rows run(const nlohmann::json& params, const char* input, bool end = true) {
 
 TEST_CASE("running stats per key are exact and emitted on each change") {
   auto out = run({{"key", {"sensor"}}, {"field", "v"}, {"alpha", 0.5}}, four);
-  CHECK(out == rows{
-    R"({"sensor":"a","count":1,"avg":1,"min":1,"max":1,"ewma":1})",
-    R"({"sensor":"b","count":1,"avg":10,"min":10,"max":10,"ewma":10})",
-    R"({"sensor":"a","count":2,"avg":2,"min":1,"max":3,"ewma":2})",
-    R"({"sensor":"a","count":3,"avg":2,"min":1,"max":3,"ewma":2})",
-  });
+  CHECK(out
+        == rows{
+          R"({"sensor":"a","count":1,"avg":1,"min":1,"max":1,"ewma":1})",
+          R"({"sensor":"b","count":1,"avg":10,"min":10,"max":10,"ewma":10})",
+          R"({"sensor":"a","count":2,"avg":2,"min":1,"max":3,"ewma":2})",
+          R"({"sensor":"a","count":3,"avg":2,"min":1,"max":3,"ewma":2})",
+        });
 }
 
 TEST_CASE("running stats keep a double field's type and the default alpha") {
@@ -86,8 +87,9 @@ TEST_CASE("running stats without a key keep one global group and add the latest 
 TEST_CASE("running stats skip null values") {
   auto out = run({{"key", {"sensor"}}, {"field", "v"}},
                  R"([["a", null, 1.0, null], ["a", 4, 1.0, null], [null, 6, 1.0, null]])");
-  CHECK(out == rows{R"({"sensor":"a","count":1,"avg":4,"min":4,"max":4,"ewma":4})",
-                    R"({"sensor":null,"count":1,"avg":6,"min":6,"max":6,"ewma":6})"});
+  CHECK(out
+        == rows{R"({"sensor":"a","count":1,"avg":4,"min":4,"max":4,"ewma":4})",
+                R"({"sensor":null,"count":1,"avg":6,"min":6,"max":6,"ewma":6})"});
 }
 
 TEST_CASE("running stats evict the least recently updated key beyond max_keys") {
@@ -96,17 +98,18 @@ TEST_CASE("running stats evict the least recently updated key beyond max_keys") 
                      ["b", 5, 0, null]])");
   // c evicts b (a was updated later), emitting b's pending stats; b then
   // evicts a and starts again.
-  CHECK(out == rows{
-    R"({"sensor":"b","count":1,"avg":2,"min":2,"max":2,"ewma":2})",
-    R"({"sensor":"a","count":2,"avg":2,"min":1,"max":3,"ewma":1.2})",
-    R"({"sensor":"b","count":1,"avg":5,"min":5,"max":5,"ewma":5})",
-    R"({"sensor":"c","count":1,"avg":4,"min":4,"max":4,"ewma":4})",
-  });
+  CHECK(out
+        == rows{
+          R"({"sensor":"b","count":1,"avg":2,"min":2,"max":2,"ewma":2})",
+          R"({"sensor":"a","count":2,"avg":2,"min":1,"max":3,"ewma":1.2})",
+          R"({"sensor":"b","count":1,"avg":5,"min":5,"max":5,"ewma":5})",
+          R"({"sensor":"c","count":1,"avg":4,"min":4,"max":4,"ewma":4})",
+        });
 }
 
 TEST_CASE("running stats over many keys match exact sums") {
-  auto op = make_transform("synopsis.running", {{"key", {"v"}}, {"field", "x"}, {"every", 1000}},
-                           readings);
+  auto op =
+    make_transform("synopsis.running", {{"key", {"v"}}, {"field", "x"}, {"every", 1000}}, readings);
   recording_emitter out;
   core::batch_builder b(readings);
   for (int i = 0; i < 100000; ++i) {

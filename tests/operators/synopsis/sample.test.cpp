@@ -121,8 +121,8 @@ TEST_CASE("a reservoir sample holds input watermarks back") {
 }
 
 TEST_CASE("a bernoulli sample keeps each record with probability p as records arrive") {
-  auto op = make_transform("synopsis.sample", {{"method", "bernoulli"}, {"p", 0.1}, {"seed", 3}},
-                           events);
+  auto op =
+    make_transform("synopsis.sample", {{"method", "bernoulli"}, {"p", 0.1}, {"seed", 3}}, events);
   recording_emitter out;
   for (std::int64_t i = 0; i < 100000; i += 1000) op->on_batch(0, records(i, i + 1000), out);
   const std::size_t kept = out.rows();
@@ -138,8 +138,8 @@ TEST_CASE("a bernoulli sample keeps each record with probability p as records ar
 
 TEST_CASE("a bernoulli sample with a seed is the same for any batch size") {
   auto sample = [](std::int64_t batch) {
-    auto op = make_transform("synopsis.sample", {{"method", "bernoulli"}, {"p", 0.3}, {"seed", 5}},
-                             events);
+    auto op =
+      make_transform("synopsis.sample", {{"method", "bernoulli"}, {"p", 0.3}, {"seed", 5}}, events);
     recording_emitter out;
     feed(*op, out, 3000, batch);
     return seqs(out);

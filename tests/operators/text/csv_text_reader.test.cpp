@@ -31,7 +31,8 @@ TEST_CASE("A CSV text reads as records of fields with their line numbers") {
   CHECK_FALSE(r.next());
 }
 
-TEST_CASE("A CSV text skips a byte order mark and reads CRLF line ends and a last line without one") {
+TEST_CASE(
+  "A CSV text skips a byte order mark and reads CRLF line ends and a last line without one") {
   csv_text_reader r("\xEF\xBB\xBF"
                     "a,b\r\n1,2");
   REQUIRE(r.next());

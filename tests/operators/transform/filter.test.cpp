@@ -31,9 +31,10 @@ std::vector<std::string> run_filter(const std::string& where, recording_emitter&
 TEST_CASE("the filter keeps the records for which where is true and counts the others") {
   recording_emitter out;
   auto rows = run_filter("a >= 3 OR name = 'x'", out);
-  CHECK(rows == std::vector<std::string>{R"({"a":1,"b":1,"name":"x","price":1.5})",
-                                         R"({"a":3,"b":3,"name":"z","price":3.5})",
-                                         R"({"a":4,"b":0,"name":"w","price":4.5})"});
+  CHECK(rows
+        == std::vector<std::string>{R"({"a":1,"b":1,"name":"x","price":1.5})",
+                                    R"({"a":3,"b":3,"name":"z","price":3.5})",
+                                    R"({"a":4,"b":0,"name":"w","price":4.5})"});
   CHECK(out.filtered_count == 2);
   CHECK(out.errors.empty());
 }
@@ -65,8 +66,9 @@ TEST_CASE("the filter emits nothing when no record passes") {
 TEST_CASE("the filter sends records whose evaluation fails to errors, not to the output") {
   recording_emitter out;
   auto rows = run_filter("a / b >= 1", out);
-  CHECK(rows == std::vector<std::string>{R"({"a":1,"b":1,"name":"x","price":1.5})",
-                                         R"({"a":3,"b":3,"name":"z","price":3.5})"});
+  CHECK(rows
+        == std::vector<std::string>{R"({"a":1,"b":1,"name":"x","price":1.5})",
+                                    R"({"a":3,"b":3,"name":"z","price":3.5})"});
   REQUIRE(out.errors.size() == 2);
   CHECK(out.errors[0].row == 1);
   CHECK_THAT(out.errors[0].reason, Catch::Contains("division by zero"));
@@ -79,8 +81,7 @@ TEST_CASE("the filter sends records whose evaluation fails to errors, not to the
 TEST_CASE("the filter accounts for every record over many batches") {
   auto gen = sluice::test::make_operator("source.generator", {{"count", 20000}, {"keys", 7}});
   recording_emitter generated;
-  while (gen->poll(generated, 3000).what != core::poll_result::state::finished) {
-  }
+  while (gen->poll(generated, 3000).what != core::poll_result::state::finished) {}
   auto op = make_transform("transform.filter", {{"where", "value > 50 AND key != 'k3'"}},
                            gen->output_schemas()[0]);
   recording_emitter out;

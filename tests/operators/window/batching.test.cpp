@@ -66,22 +66,19 @@ void check_same_for_any_batch_size(const std::string& kind, nlohmann::json param
 } // namespace
 
 TEST_CASE("tumbling windows give the same output for batches of 1, 7 and 1000") {
-  check_same_for_any_batch_size("window.tumbling", {{"size", "10s"},
-                                                    {"max_out_of_order", "2s"},
-                                                    {"allowed_lateness", "1s"}});
+  check_same_for_any_batch_size(
+    "window.tumbling", {{"size", "10s"}, {"max_out_of_order", "2s"}, {"allowed_lateness", "1s"}});
 }
 
 TEST_CASE("sliding windows give the same output for batches of 1, 7 and 1000") {
-  check_same_for_any_batch_size("window.sliding", {{"size", "10s"},
-                                                   {"slide", "4s"},
-                                                   {"max_out_of_order", "1s"},
-                                                   {"allowed_lateness", "2s"}});
+  check_same_for_any_batch_size(
+    "window.sliding",
+    {{"size", "10s"}, {"slide", "4s"}, {"max_out_of_order", "1s"}, {"allowed_lateness", "2s"}});
 }
 
 TEST_CASE("session windows give the same output for batches of 1, 7 and 1000") {
-  check_same_for_any_batch_size("window.session", {{"gap", "1500ms"},
-                                                   {"max_out_of_order", "1s"},
-                                                   {"allowed_lateness", "2s"}});
+  check_same_for_any_batch_size(
+    "window.session", {{"gap", "1500ms"}, {"max_out_of_order", "1s"}, {"allowed_lateness", "2s"}});
 }
 
 TEST_CASE("count windows give the same output for batches of 1, 7 and 1000") {

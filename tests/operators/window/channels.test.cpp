@@ -8,10 +8,8 @@ using namespace sluice::test;
 namespace {
 
 nlohmann::json tumbling(nlohmann::json extra = nlohmann::json::object()) {
-  nlohmann::json p = {{"size", "10s"},
-                      {"timestamp", "ts"},
-                      {"key", {"key"}},
-                      {"aggregates", {{{"fn", "count"}}}}};
+  nlohmann::json p = {
+    {"size", "10s"}, {"timestamp", "ts"}, {"key", {"key"}}, {"aggregates", {{{"fn", "count"}}}}};
   p.update(extra);
   return p;
 }

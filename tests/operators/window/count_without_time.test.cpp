@@ -7,19 +7,19 @@
 using namespace sluice;
 
 TEST_CASE("count windows need no timestamp: every size records per key form a window") {
-  auto schema = core::make_schema({{"k", core::value_type::string}, {"v", core::value_type::int64}});
+  auto schema =
+    core::make_schema({{"k", core::value_type::string}, {"v", core::value_type::int64}});
   auto clock = std::make_shared<core::manual_clock>();
   core::operator_context ctx;
   ctx.inputs = {schema};
   ctx.clock = clock;
-  auto op = test::make_operator("window.tumbling",
-                                nlohmann::json::parse(R"({"size": 2, "key": ["k"],
+  auto op =
+    test::make_operator("window.tumbling", nlohmann::json::parse(R"({"size": 2, "key": ["k"],
                                   "aggregates": [{"fn": "sum", "field": "v", "as": "s"}]})"),
-                                ctx);
+                        ctx);
   test::recording_emitter out;
-  op->on_batch(0,
-               test::make_batch(schema, R"([["a", 1], ["b", 10], ["a", 2], ["a", 3], ["b", 20]])"),
-               out);
+  op->on_batch(
+    0, test::make_batch(schema, R"([["a", 1], ["b", 10], ["a", 2], ["a", 3], ["b", 20]])"), out);
   op->on_end_of_stream(out);
   REQUIRE(out.rows() == 3);
   std::multiset<std::pair<std::string, std::int64_t>> got;

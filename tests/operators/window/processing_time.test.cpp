@@ -71,7 +71,8 @@ TEST_CASE_METHOD(processing_fixture, "processing-time sliding windows") {
   CHECK(rows_text(out) == rows{"a -1 1 1", "a 0 2 2", "a 1 3 1"});
 }
 
-TEST_CASE_METHOD(processing_fixture, "processing-time sessions close a gap after the last arrival") {
+TEST_CASE_METHOD(processing_fixture,
+                 "processing-time sessions close a gap after the last arrival") {
   auto op = make("window.session", {{"gap", "1s"}});
   clock->advance_ns(100 * ms);
   feed(*op, out, {{0, "a"}});

@@ -8,10 +8,8 @@ using namespace sluice::test;
 namespace {
 
 nlohmann::json session(nlohmann::json extra = nlohmann::json::object()) {
-  nlohmann::json p = {{"gap", "5s"},
-                      {"timestamp", "ts"},
-                      {"key", {"key"}},
-                      {"aggregates", {{{"fn", "count"}}}}};
+  nlohmann::json p = {
+    {"gap", "5s"}, {"timestamp", "ts"}, {"key", {"key"}}, {"aggregates", {{{"fn", "count"}}}}};
   p.update(extra);
   return p;
 }
@@ -38,11 +36,12 @@ TEST_CASE("records exactly a gap apart start a new session") {
 }
 
 TEST_CASE("a record bridging two sessions merges them into one") {
-  auto op = make_window("window.session",
-                        session({{"max_out_of_order", "10s"},
-                                 {"aggregates",
-                                  {{{"fn", "count"}}, {{"fn", "sum"}, {"field", "v"}},
-                                   {{"fn", "first"}, {"field", "v"}}}}}));
+  auto op = make_window(
+    "window.session",
+    session(
+      {{"max_out_of_order", "10s"},
+       {"aggregates",
+        {{{"fn", "count"}}, {{"fn", "sum"}, {"field", "v"}}, {{"fn", "first"}, {"field", "v"}}}}}));
   recording_emitter out(2);
   feed(*op, out, {{1, "a", 1}, {10, "a", 2}, {5.5, "a", 4}});
   CHECK(as_window(op).open_windows() == 1);
@@ -61,7 +60,7 @@ TEST_CASE("a late session goes to the late port; a held one is updated and emitt
   feed(*op, out, {{20, "b"}});
   CHECK(rows_text(out) == rows{"a 1 6 1", "a 1 9 2", "b 7 12 1"});
   CHECK(as_window(op).open_windows() == 1); // a and the first b session are freed
-  feed(*op, out, {{2, "a"}});                // would be [2, 7): complete for more than 5 s
+  feed(*op, out, {{2, "a"}});               // would be [2, 7): complete for more than 5 s
   finish(*op, out);
   CHECK(rows_text(out) == rows{"a 1 6 1", "a 1 9 2", "b 7 12 1", "b 20 25 1"});
   CHECK(rows_text(out, 1) == rows{"2 a 1"});

@@ -25,8 +25,8 @@ TEST_CASE("a sliding window counts each record in every window that holds it") {
   feed(*op, out, {{1, "a"}, {6, "a"}, {12, "a"}, {13, "b"}});
   CHECK(rows_text(out) == rows{"a -5 5 1", "a 0 10 2"});
   finish(*op, out);
-  CHECK(rows_text(out) == rows{"a -5 5 1", "a 0 10 2", "a 5 15 2", "b 5 15 1", "a 10 20 1",
-                               "b 10 20 1"});
+  CHECK(rows_text(out)
+        == rows{"a -5 5 1", "a 0 10 2", "a 5 15 2", "b 5 15 1", "a 10 20 1", "b 10 20 1"});
 }
 
 TEST_CASE("sliding windows start at multiples of slide even when size is not one") {
@@ -34,25 +34,25 @@ TEST_CASE("sliding windows start at multiples of slide even when size is not one
   recording_emitter out(2);
   feed(*op, out, {{1, "a"}, {5, "a"}, {9, "a"}, {13, "a"}});
   finish(*op, out);
-  CHECK(rows_text(out) == rows{"a -8 2 1", "a -4 6 2", "a 0 10 3", "a 4 14 3", "a 8 18 2",
-                               "a 12 22 1"});
+  CHECK(rows_text(out)
+        == rows{"a -8 2 1", "a -4 6 2", "a 0 10 3", "a 4 14 3", "a 8 18 2", "a 12 22 1"});
   CHECK(as_window(op).open_windows() == 0);
   CHECK(as_window(op).open_groups() == 0);
 }
 
 TEST_CASE("sliding windows merge their panes per key, with every aggregate") {
-  auto op = make_window("window.sliding",
-                        sliding({{"aggregates",
-                                  {{{"fn", "sum"}, {"field", "v"}},
-                                   {{"fn", "min"}, {"field", "v"}},
-                                   {{"fn", "first"}, {"field", "v"}},
-                                   {{"fn", "last"}, {"field", "v"}},
-                                   {{"fn", "count_distinct"}, {"field", "v"}},
-                                   {{"fn", "variance"}, {"field", "v"}}}}}));
+  auto op = make_window("window.sliding", sliding({{"aggregates",
+                                                    {{{"fn", "sum"}, {"field", "v"}},
+                                                     {{"fn", "min"}, {"field", "v"}},
+                                                     {{"fn", "first"}, {"field", "v"}},
+                                                     {{"fn", "last"}, {"field", "v"}},
+                                                     {{"fn", "count_distinct"}, {"field", "v"}},
+                                                     {{"fn", "variance"}, {"field", "v"}}}}}));
   recording_emitter out(2);
   feed(*op, out, {{1, "a", 4}, {2, "a", 2}, {6, "a", 2}, {7, "a", 8}});
   finish(*op, out);
-  CHECK(rows_text(out) == rows{"a -5 5 6 2 4 2 2 2", "a 0 10 16 2 4 8 3 8", "a 5 15 10 2 2 8 2 18"});
+  CHECK(rows_text(out)
+        == rows{"a -5 5 6 2 4 2 2 2", "a 0 10 16 2 4 8 3 8", "a 5 15 10 2 2 8 2 18"});
 }
 
 TEST_CASE("a late record updates the sliding windows still held and skips the freed ones") {
@@ -66,21 +66,22 @@ TEST_CASE("a late record updates the sliding windows still held and skips the fr
   feed(*op, out, {{19, "a"}, {2, "a"}}); // 2 s: all its windows are gone
   CHECK(rows_text(out, 1) == rows{"2 a 1"});
   finish(*op, out);
-  CHECK(rows_text(out) == rows{"a -5 5 1", "a 0 10 1", "a 0 10 2", "a 5 15 1", "a 10 20 2",
-                               "a 15 25 1"});
+  CHECK(rows_text(out)
+        == rows{"a -5 5 1", "a 0 10 1", "a 0 10 2", "a 5 15 1", "a 10 20 2", "a 15 25 1"});
 }
 
 TEST_CASE("integer size and slide make sliding count windows per key") {
-  auto op = make_window("window.sliding", sliding({{"size", 3},
-                                                   {"slide", 1},
-                                                   {"aggregates", {{{"fn", "sum"}, {"field", "v"}}}}}));
+  auto op = make_window(
+    "window.sliding",
+    sliding({{"size", 3}, {"slide", 1}, {"aggregates", {{{"fn", "sum"}, {"field", "v"}}}}}));
   recording_emitter out(2);
   feed(*op, out, {{1, "a", 1}, {2, "a", 2}, {3, "b", 100}, {4, "a", 3}, {5, "a", 4}, {6, "a", 5}});
   CHECK(rows_text(out) == rows{"a 1 4.000001 6", "a 2 5.000001 9", "a 4 6.000001 12"});
   finish(*op, out);
   // End of stream: the open windows, by key (first seen first), oldest first.
-  CHECK(rows_text(out) == rows{"a 1 4.000001 6", "a 2 5.000001 9", "a 4 6.000001 12",
-                               "a 5 6.000001 9", "a 6 6.000001 5", "b 3 3.000001 100"});
+  CHECK(rows_text(out)
+        == rows{"a 1 4.000001 6", "a 2 5.000001 9", "a 4 6.000001 12", "a 5 6.000001 9",
+                "a 6 6.000001 5", "b 3 3.000001 100"});
   CHECK(as_window(op).open_windows() == 0);
 }
 
@@ -99,10 +100,10 @@ TEST_CASE("sliding windows reject a slide larger than size or of another kind") 
 }
 
 TEST_CASE("sketch aggregates work in sliding windows through their merged states") {
-  auto op = make_window("window.sliding",
-                        sliding({{"aggregates",
-                                  {{{"fn", "count_distinct"}, {"field", "v"}},
-                                   {{"fn", "approx_count_distinct"}, {"field", "v"}}}}}));
+  auto op =
+    make_window("window.sliding", sliding({{"aggregates",
+                                            {{{"fn", "count_distinct"}, {"field", "v"}},
+                                             {{"fn", "approx_count_distinct"}, {"field", "v"}}}}}));
   recording_emitter out(2);
   std::vector<event> evs;
   for (int i = 0; i < 300; ++i) evs.push_back({i * 0.1, "a", i % 37});

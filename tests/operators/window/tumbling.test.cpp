@@ -24,8 +24,8 @@ TEST_CASE("a tumbling window counts and sums per key and window, in event time")
   feed(*op, out, {{1, "a", 1}, {2, "b", 2}, {5, "a", 3}, {12, "a", 4}, {15, "b", 5}, {25, "a", 6}});
   CHECK(rows_text(out) == rows{"a 0 10 2 4", "b 0 10 1 2", "a 10 20 1 4", "b 10 20 1 5"});
   finish(*op, out);
-  CHECK(rows_text(out) == rows{"a 0 10 2 4", "b 0 10 1 2", "a 10 20 1 4", "b 10 20 1 5",
-                               "a 20 30 1 6"});
+  CHECK(rows_text(out)
+        == rows{"a 0 10 2 4", "b 0 10 1 2", "a 10 20 1 4", "b 10 20 1 5", "a 20 30 1 6"});
   CHECK(out.rows(1) == 0);
 }
 
@@ -132,8 +132,9 @@ TEST_CASE("window state is freed as soon as a window can no longer change") {
   std::vector<event> evs;
   for (int i = 0; i < 10000; ++i) evs.push_back({i * 0.01, "k" + std::to_string(i % 50), 1});
   for (std::size_t i = 0; i < evs.size(); i += 100) {
-    feed(*op, out, std::vector<event>(evs.begin() + static_cast<long>(i),
-                                      evs.begin() + static_cast<long>(i + 100)));
+    feed(*op, out,
+         std::vector<event>(evs.begin() + static_cast<long>(i),
+                            evs.begin() + static_cast<long>(i + 100)));
     CHECK(w.open_windows() <= 2);
     CHECK(w.open_groups() <= 100);
   }
@@ -180,9 +181,7 @@ TEST_CASE("the window forwards its progress as a watermark when it moves") {
 }
 
 TEST_CASE("tumbling windows reject bad params with the property named") {
-  auto err = [](nlohmann::json p) {
-    return param_error_of("window.tumbling", p, event_schema());
-  };
+  auto err = [](nlohmann::json p) { return param_error_of("window.tumbling", p, event_schema()); };
   auto e = err(tumbling({{"size", "10 parsecs"}}));
   REQUIRE(e);
   CHECK(e->param() == "size");

@@ -44,8 +44,8 @@ public:
   virtual void grow(std::size_t n) = 0;
   /// For i < n: adds row rows[i] of `input` to slot slots[i] (`input` null:
   /// count rows). Nulls are skipped, as in aggregate_state::add.
-  virtual void add(const core::column* input, const std::uint32_t* rows,
-                   const std::uint32_t* slots, std::size_t n) = 0;
+  virtual void add(const core::column* input, const std::uint32_t* rows, const std::uint32_t* slots,
+                   std::size_t n) = 0;
   /// For i < n, in order: folds slot from[i] of `other` (slots of the same
   /// function; may be this object, then to[i] != from[i]) into slot to[i];
   /// from[i] counts as the later input.

@@ -48,9 +48,7 @@ struct fixed_distinct_op {
 struct string_distinct_op {
   using state = std::unordered_set<std::string>;
   static constexpr bool counts_rows = false;
-  void add(state& s, const column& in, std::size_t row) const {
-    s.emplace(in.string_at(row));
-  }
+  void add(state& s, const column& in, std::size_t row) const { s.emplace(in.string_at(row)); }
   void merge(state& s, const state& later) const { s.insert(later.begin(), later.end()); }
   void result(const state& s, column& out) const {
     out.append_int(static_cast<std::int64_t>(s.size()));
@@ -71,8 +69,7 @@ std::unique_ptr<aggregate_function> make_count_distinct(const aggregate_entry& e
       return make_op_function<fixed_distinct_op<value_type::float64>>(n, i, value_type::int64);
     case value_type::boolean:
       return make_op_function<fixed_distinct_op<value_type::boolean>>(n, i, value_type::int64);
-    case value_type::string:
-      return make_op_function<string_distinct_op>(n, i, value_type::int64);
+    case value_type::string: return make_op_function<string_distinct_op>(n, i, value_type::int64);
   }
   e.fail("unsupported field type");
 }

@@ -19,11 +19,11 @@ namespace sluice::ops {
 struct aggregate_entry {
   const nlohmann::json& spec; ///< the whole entry
   const core::schema& input;
-  std::string fn;            ///< function name
-  std::string name;          ///< output field
-  int input_index = -1;      ///< the field, or -1 when absent
-  std::string param;         ///< "aggregates"
-  std::string where;         ///< "aggregates[2]"
+  std::string fn;       ///< function name
+  std::string name;     ///< output field
+  int input_index = -1; ///< the field, or -1 when absent
+  std::string param;    ///< "aggregates"
+  std::string where;    ///< "aggregates[2]"
 
   /// Throws param_error(param, where + ": " + message).
   [[noreturn]] void fail(const std::string& message) const;

@@ -193,8 +193,7 @@ std::unique_ptr<aggregate_function> make_top_k(const nlohmann::json& spec,
                                                int input_index, const std::string& where) {
   require_field(input_index, "top_k", where);
   auto k = integer_entry(spec, "k", 1, max_top_k, "top_k", where);
-  return std::make_unique<top_k_function>(std::move(name), input_index,
-                                          static_cast<std::size_t>(k),
+  return std::make_unique<top_k_function>(std::move(name), input_index, static_cast<std::size_t>(k),
                                           input.at(static_cast<std::size_t>(input_index)).type);
 }
 

@@ -31,8 +31,7 @@ core::timestamp add_sat(core::timestamp t, core::duration_us d) {
 class interval_join_op final : public join_operator {
 public:
   interval_join_op(join_spec spec, const core::operator_context& ctx, core::duration_us within)
-    : join_operator(std::move(spec), ctx), within_(within),
-      slice_(std::max(within, min_slice)) {}
+    : join_operator(std::move(spec), ctx), within_(within), slice_(std::max(within, min_slice)) {}
 
   std::size_t state_rows() const override {
     std::size_t n = 0;
@@ -47,9 +46,7 @@ protected:
   core::timestamp late_before(core::timestamp p) const override { return p; }
 
   // A pair still to come holds a record at >= p and one within `within` of it.
-  core::timestamp output_watermark(core::timestamp p) const override {
-    return sub_sat(p, within_);
-  }
+  core::timestamp output_watermark(core::timestamp p) const override { return sub_sat(p, within_); }
 
   void on_record(std::size_t side, const core::batch& b, std::size_t row, core::timestamp t,
                  std::uint64_t hash, bool null_key, core::emitter& out) override {

@@ -4,8 +4,9 @@ namespace sluice::ops {
 
 join_operator::join_operator(join_spec spec, const core::operator_context& ctx)
   : spec_(std::move(spec)),
-    progress_(ctx.input_channels, 2, spec_.max_out_of_order),
-    hashers_{key_hasher(spec_.left_keys), key_hasher(spec_.right_keys)},
+    progress_(ctx.input_channels, 2, spec_.max_out_of_order), hashers_{key_hasher(spec_.left_keys),
+                                                                       key_hasher(
+                                                                         spec_.right_keys)},
     output_(spec_.output, spec_.left->size()) {}
 
 void join_operator::on_batch_from(std::size_t port, std::size_t channel, const core::batch_ptr& b,

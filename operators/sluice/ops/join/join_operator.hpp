@@ -49,9 +49,8 @@ protected:
   virtual core::timestamp output_watermark(core::timestamp p) const = 0;
   /// A record in time: emit its matches through output(), store it. `side`
   /// is 0 (left) or 1 (right); `null_key` means it can never match.
-  virtual void on_record(std::size_t side, const core::batch& b, std::size_t row,
-                         core::timestamp t, std::uint64_t hash, bool null_key,
-                         core::emitter& out) = 0;
+  virtual void on_record(std::size_t side, const core::batch& b, std::size_t row, core::timestamp t,
+                         std::uint64_t hash, bool null_key, core::emitter& out) = 0;
   /// Progress moved to `p` (max_timestamp at the end): drop state that can
   /// no longer match, emit what it completes.
   virtual void on_progress(core::timestamp p, core::emitter& out) = 0;
@@ -70,7 +69,7 @@ private:
   core::event_time_progress progress_;
   key_hasher hashers_[2];
   join_output output_;
-  core::timestamp handled_ = core::min_timestamp;  ///< progress on_progress last saw
+  core::timestamp handled_ = core::min_timestamp;   ///< progress on_progress last saw
   core::timestamp watermark_ = core::min_timestamp; ///< last watermark emitted
 };
 

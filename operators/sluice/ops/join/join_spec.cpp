@@ -21,8 +21,8 @@ std::size_t field_of(const core::schema& s, const std::string& name, const char*
                      const std::string& param) {
   int i = s.index_of(name);
   if (i < 0)
-    throw param_error(param, std::string("unknown ") + side + " field '" + name + "' (fields: "
-                               + field_list(s) + ")");
+    throw param_error(param, std::string("unknown ") + side + " field '" + name
+                               + "' (fields: " + field_list(s) + ")");
   return static_cast<std::size_t>(i);
 }
 
@@ -32,8 +32,7 @@ std::size_t timestamp_of(const core::params& p, const core::schema& s, const cha
   auto i = field_of(s, name, side, param);
   if (s.at(i).type != core::value_type::timestamp)
     throw param_error(param, std::string(side) + " field '" + name + "' is "
-                               + std::string(core::name_of(s.at(i).type))
-                               + ", not a timestamp");
+                               + std::string(core::name_of(s.at(i).type)) + ", not a timestamp");
   return i;
 }
 
@@ -49,7 +48,8 @@ void resolve_keys(const nlohmann::json& on, join_spec& spec) {
       r = e[1].get<std::string>();
     } else {
       throw param_error("on", "each entry must be a field name or a [left_field, right_field] "
-                              "pair, got " + e.dump());
+                              "pair, got "
+                                + e.dump());
     }
     auto li = field_of(*spec.left, l, "left", "on");
     auto ri = field_of(*spec.right, r, "right", "on");
@@ -72,8 +72,7 @@ std::vector<core::property_spec> join_properties() {
          "equality keys: a list of field names present on both sides, or of "
          "[\"left_field\", \"right_field\"] pairs; the paired fields must have the same type")
       .required(),
-    prop("left_timestamp", param_type::string, "the event-time field of the left input")
-      .def("ts"),
+    prop("left_timestamp", param_type::string, "the event-time field of the left input").def("ts"),
     prop("right_timestamp", param_type::string, "the event-time field of the right input")
       .def("ts"),
     prop("max_out_of_order", param_type::duration,

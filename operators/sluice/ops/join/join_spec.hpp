@@ -10,12 +10,12 @@ namespace sluice::ops {
 
 /// What both joins share, resolved against the two input schemas.
 struct join_spec {
-  core::schema_ptr left;   ///< input port 0
-  core::schema_ptr right;  ///< input port 1
-  core::schema_ptr output; ///< see joined_schema
+  core::schema_ptr left;               ///< input port 0
+  core::schema_ptr right;              ///< input port 1
+  core::schema_ptr output;             ///< see joined_schema
   std::vector<std::size_t> left_keys;  ///< key columns, in `on` order
   std::vector<std::size_t> right_keys; ///< same length, same types
-  std::size_t left_ts = 0;  ///< event-time column of each side
+  std::size_t left_ts = 0;             ///< event-time column of each side
   std::size_t right_ts = 0;
   core::duration_us max_out_of_order = 0;
   core::duration_us idle_timeout = 0; ///< 0 = off

@@ -25,8 +25,8 @@ public:
 
   /// Copies row `row` of `b` (event time `t`, key hash `hash`); returns its
   /// index. With `indexed` false (a null key) probes never see it.
-  std::uint32_t append(const core::batch& b, std::size_t row, core::timestamp t,
-                       std::uint64_t hash, bool indexed);
+  std::uint32_t append(const core::batch& b, std::size_t row, core::timestamp t, std::uint64_t hash,
+                       bool indexed);
 
   /// Calls f(r) for every indexed row whose key hash is `hash`, oldest first.
   template <class F>

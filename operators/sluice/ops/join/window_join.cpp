@@ -34,9 +34,7 @@ public:
 protected:
   // A window [s, s + size) is complete once progress >= its end, which for
   // a record's window means t < align_down(progress).
-  core::timestamp late_before(core::timestamp p) const override {
-    return align_down(p, size_);
-  }
+  core::timestamp late_before(core::timestamp p) const override { return align_down(p, size_); }
 
   // Every pair still to come lies in a window that is not complete.
   core::timestamp output_watermark(core::timestamp p) const override {

@@ -148,7 +148,8 @@ core::descriptor file_sink_descriptor() {
       auto size = parse_byte_size(p.json("rotate"));
       if (!size)
         throw core::param_error("rotate", "must be a number of bytes or a size such as \"100MB\", "
-                                          "got " + p.json("rotate").dump());
+                                          "got "
+                                            + p.json("rotate").dump());
       rotate = *size;
     }
     return std::make_unique<file_sink>(path, parse_record_format(p.string("format")), input,

@@ -63,8 +63,8 @@ core::descriptor sqlite_sink_descriptor() {
       throw core::param_error("key", "upsert needs a key: the fields that identify a row");
     for (const auto& k : cfg.key) {
       if (input->index_of(k) < 0)
-        throw core::param_error("key", "no field '" + k + "' in the input (" + input->to_string()
-                                         + ")");
+        throw core::param_error("key",
+                                "no field '" + k + "' in the input (" + input->to_string() + ")");
       if (std::count(cfg.key.begin(), cfg.key.end(), k) > 1)
         throw core::param_error("key", "field '" + k + "' is listed twice");
     }

@@ -32,8 +32,8 @@ sqlite_writer::sqlite_writer(options opts, core::schema_ptr schema)
     target_("table '" + opts_.table + "' in '" + opts_.path + "'") {
   for (const auto& k : opts_.key)
     key_columns_.push_back(static_cast<std::size_t>(schema_->index_of(k)));
-  chunk_rows_ = std::clamp<std::size_t>(chunk_params / std::max<std::size_t>(1, schema_->size()),
-                                        1, max_chunk_rows);
+  chunk_rows_ = std::clamp<std::size_t>(chunk_params / std::max<std::size_t>(1, schema_->size()), 1,
+                                        max_chunk_rows);
   time_text_.resize(chunk_rows_ * schema_->size());
   for (auto& t : time_text_) t.reserve(32);
 }
@@ -137,8 +137,8 @@ void sqlite_writer::write_row(const core::batch& b, std::size_t row, core::emitt
   out.error(b, row, std::string("the database refused the record: ") + sqlite3_errmsg(db_));
 }
 
-void sqlite_writer::bind(sqlite3_stmt* s, const core::column& c, int param,
-                         std::string& time_text, std::size_t row) {
+void sqlite_writer::bind(sqlite3_stmt* s, const core::column& c, int param, std::string& time_text,
+                         std::size_t row) {
   if (c.is_null(row)) {
     sqlite3_bind_null(s, param);
     return;

@@ -79,7 +79,7 @@ void csv_record_reader::read_header() {
 }
 
 parse_outcome csv_record_reader::parse(std::string_view record, core::batch_builder& out,
-                                std::string& reason) {
+                                       std::string& reason) {
   const auto& cols = scanner_.fields();
   if (header_pending_) {
     read_header();

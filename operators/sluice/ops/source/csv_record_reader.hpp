@@ -3,8 +3,8 @@
 #include <vector>
 
 #include "sluice/core/schema.hpp"
-#include "sluice/ops/text/csv_scanner.hpp"
 #include "sluice/ops/source/record_reader.hpp"
+#include "sluice/ops/text/csv_scanner.hpp"
 #include "sluice/ops/text/text_values.hpp"
 
 namespace sluice::ops {
@@ -32,8 +32,8 @@ private:
   csv_scanner scanner_;
   timestamp_parser parse_time_;
   bool header_pending_ = true;
-  std::vector<int> field_of_column_;  ///< header column -> schema field, or -1
-  std::vector<std::size_t> absent_;   ///< schema fields not in the header
+  std::vector<int> field_of_column_; ///< header column -> schema field, or -1
+  std::vector<std::size_t> absent_;  ///< schema fields not in the header
   std::size_t header_columns_ = 0;
 };
 

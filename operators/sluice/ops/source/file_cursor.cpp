@@ -94,8 +94,7 @@ void file_cursor::rewind() {
 }
 
 void file_cursor::skip_utf8_bom() {
-  while (end_ - begin_ < 3 && fill() > 0) {
-  }
+  while (end_ - begin_ < 3 && fill() > 0) {}
   if (pending().substr(0, 3) == "\xEF\xBB\xBF") consume(3);
 }
 

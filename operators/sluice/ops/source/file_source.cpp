@@ -113,7 +113,7 @@ private:
     if (all.empty()) {
       if (!cfg_.follow) throw std::runtime_error("no file matches '" + cfg_.pattern + "'");
       if (has_glob_chars(cfg_.pattern)) return false; // look again later
-      all.push_back(cfg_.pattern); // tail -F: wait for the file to appear
+      all.push_back(cfg_.pattern);                    // tail -F: wait for the file to appear
     }
     for (std::size_t i = instance_; i < all.size(); i += parallelism_) files_.push_back(all[i]);
     follow_last_ = cfg_.follow && !files_.empty() && files_.back() == all.back();
@@ -139,8 +139,7 @@ private:
   // Reads records of the open file into `b` until it holds `want` rows or the
   // data ends. `final`: no more bytes will come, so a last record without a
   // line end is complete (otherwise it waits for the rest).
-  read_stop read_records(core::batch_builder& b, std::size_t want, core::emitter& out,
-                         bool final) {
+  read_stop read_records(core::batch_builder& b, std::size_t want, core::emitter& out, bool final) {
     while (b.rows() < want) {
       auto data = cursor_.pending();
       if (skipping_) { // dropping the rest of an overlong record
@@ -214,9 +213,9 @@ private:
   bool follow_last_ = false;       ///< the last of files_ is followed
   std::size_t current_ = 0;        ///< index into files_
   file_cursor cursor_;
-  std::uint64_t line_ = 0;  ///< line ends consumed in the current file
-  bool skipping_ = false;   ///< dropping an overlong record up to its line end
-  bool draining_ = false;   ///< reading out a followed file that was rotated away
+  std::uint64_t line_ = 0; ///< line ends consumed in the current file
+  bool skipping_ = false;  ///< dropping an overlong record up to its line end
+  bool draining_ = false;  ///< reading out a followed file that was rotated away
   bool done_ = false;
   std::string reason_;
 };

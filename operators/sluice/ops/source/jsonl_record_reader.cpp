@@ -152,7 +152,7 @@ record_span jsonl_record_reader::scan(std::string_view data, bool at_eof) {
 }
 
 parse_outcome jsonl_record_reader::parse(std::string_view record, core::batch_builder& out,
-                                  std::string& reason) {
+                                         std::string& reason) {
   if (is_blank(record)) return parse_outcome::skipped;
   auto& m = *impl_;
   simdjson::dom::element doc;

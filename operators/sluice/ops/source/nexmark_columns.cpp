@@ -11,7 +11,8 @@ projection project(const core::schema_ptr& full, const nlohmann::json* wanted,
   std::vector<bool> keep(full->size(), wanted == nullptr);
   if (wanted) {
     if (!wanted->is_array() || wanted->empty())
-      throw core::param_error("fields", "fields." + port + " must be a non-empty list of field names");
+      throw core::param_error("fields",
+                              "fields." + port + " must be a non-empty list of field names");
     for (const auto& f : *wanted) {
       if (!f.is_string())
         throw core::param_error("fields", "fields." + port + " must list field names (strings)");
@@ -20,8 +21,8 @@ projection project(const core::schema_ptr& full, const nlohmann::json* wanted,
       for (std::size_t i = 0; i < full->size(); ++i)
         if (full->at(i).name == name) keep[i] = found = true;
       if (!found)
-        throw core::param_error("fields", "fields." + port + ": no field '" + name + "' (fields: "
-                                            + full->to_string() + ")");
+        throw core::param_error("fields", "fields." + port + ": no field '" + name
+                                            + "' (fields: " + full->to_string() + ")");
     }
   }
   std::vector<core::field> fields;

@@ -84,7 +84,8 @@ struct port_columns {
     rows = 0;
     for (std::size_t i = 0; i < s->size(); ++i) {
       auto c = std::make_shared<core::column>(s->at(i).type);
-      if (s->at(i).type == core::value_type::string) strings[i].start(*c, rows_hint, rows_hint * bytes_per_row[i]);
+      if (s->at(i).type == core::value_type::string)
+        strings[i].start(*c, rows_hint, rows_hint * bytes_per_row[i]);
       else c->ints.reserve(rows_hint);
       cols.push_back(std::move(c));
     }

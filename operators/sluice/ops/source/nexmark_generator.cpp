@@ -9,22 +9,22 @@ namespace sluice::ops::nexmark {
 namespace {
 
 constexpr std::string_view us_states[] = {"AZ", "CA", "ID", "OR", "WA", "WY"};
-constexpr std::string_view us_cities[] = {"Phoenix", "Los Angeles", "San Francisco", "Boise",
-                                          "Portland", "Bend", "Redmond", "Seattle",
-                                          "Kent", "Cheyenne"};
+constexpr std::string_view us_cities[] = {"Phoenix",  "Los Angeles", "San Francisco", "Boise",
+                                          "Portland", "Bend",        "Redmond",       "Seattle",
+                                          "Kent",     "Cheyenne"};
 constexpr std::string_view first_names[] = {"Peter", "Paul",  "Luke",  "John",   "Saul",  "Vicky",
                                             "Kate",  "Julie", "Sarah", "Deiter", "Walter"};
 constexpr std::string_view last_names[] = {"Shultz", "Abrams", "Spencer", "White", "Bartels",
                                            "Walton", "Smith",  "Jones",   "Noris"};
 constexpr std::string_view hot_channels[] = {"Google", "Facebook", "Baidu", "Apple"};
 
-template <class T, std::size_t N> constexpr std::int64_t count_of(const T (&)[N]) {
+template <class T, std::size_t N>
+constexpr std::int64_t count_of(const T (&)[N]) {
   return static_cast<std::int64_t>(N);
 }
 
 // Buffer sizes of the short strings (generous upper bounds).
-constexpr std::size_t name_cap = 32, email_cap = 32, card_cap = 24, item_cap = 24,
-                      desc_cap = 104;
+constexpr std::size_t name_cap = 32, email_cap = 32, card_cap = 24, item_cap = 24, desc_cap = 104;
 
 // nextString: 3 .. max_length-1 characters, each a letter or (1 in 13) the
 // special character, trimmed of spaces at both ends. One draw per two
@@ -35,8 +35,8 @@ std::size_t next_string(rng& r, std::int64_t max_length, char special, char* out
   while (i < len) {
     std::uint64_t x = r.next();
     for (int half = 0; half < 2 && i < len; ++half, ++i) {
-      auto v = static_cast<std::uint32_t>((static_cast<std::uint64_t>(static_cast<std::uint32_t>(x))
-                                           * 338) >> 32);
+      auto v = static_cast<std::uint32_t>(
+        (static_cast<std::uint64_t>(static_cast<std::uint32_t>(x)) * 338) >> 32);
       x >>= 32;
       out[i] = v < 26 ? special : static_cast<char>('a' + v % 26);
     }
@@ -183,9 +183,9 @@ void generator::make_person(std::int64_t event_id, person& out, std::uint32_t fi
   out.city = us_cities[r.below(count_of(us_cities))];
   out.state = us_states[r.below(count_of(us_states))];
   out.date_time = timestamp_ms(event_id);
-  auto current = static_cast<std::int64_t>(8 + out.name.size() + out.email_address.size()
-                                           + out.credit_card.size() + out.city.size()
-                                           + out.state.size());
+  auto current =
+    static_cast<std::int64_t>(8 + out.name.size() + out.email_address.size()
+                              + out.credit_card.size() + out.city.size() + out.state.size());
   char* extra = card + card_cap;
   out.extra = {};
   if (want_extra) out.extra = {extra, next_extra(r, current, cfg_.avg_person_byte_size, extra)};
@@ -198,8 +198,7 @@ void generator::make_auction(std::int64_t event_id, auction& out, std::uint32_t 
   std::int64_t seller;
   if (r.below(cfg_.hot_sellers_ratio) > 0)
     seller = (last_base0_person_id(event_id) / hot_seller_batch) * hot_seller_batch;
-  else
-    seller = next_base0_person_id(event_id, r);
+  else seller = next_base0_person_id(event_id, r);
   out.seller = seller + first_person_id;
   out.category = first_category_id + r.below(num_categories);
   out.initial_bid = next_price(r);
@@ -287,14 +286,12 @@ void generator::make_bid(std::int64_t event_id, bid& out, std::uint32_t fields, 
   std::int64_t auction;
   if (r.below(cfg_.hot_auction_ratio) > 0)
     auction = (last_base0_auction_id(event_id) / hot_auction_batch) * hot_auction_batch;
-  else
-    auction = next_base0_auction_id(event_id, r);
+  else auction = next_base0_auction_id(event_id, r);
   out.auction = auction + first_auction_id;
   std::int64_t bidder;
   if (r.below(cfg_.hot_bidders_ratio) > 0)
     bidder = (last_base0_person_id(event_id) / hot_bidder_batch) * hot_bidder_batch + 1;
-  else
-    bidder = next_base0_person_id(event_id, r);
+  else bidder = next_base0_person_id(event_id, r);
   out.bidder = bidder + first_person_id;
   out.price = next_price(r);
   out.channel = {bytes + offs[0], offs[1] - offs[0]};
@@ -314,8 +311,8 @@ std::int64_t generator::delay_ms(std::uint64_t position) const {
 
 emission_order::emission_order(const generator& g, std::uint64_t total, std::size_t instance,
                                std::size_t parallelism, std::uint64_t block)
-  : g_(g), total_(total), block_(block), stride_(block * parallelism),
-    cursor_(block * instance), block_end_(block * (instance + 1)),
+  : g_(g), total_(total), block_(block), stride_(block * parallelism), cursor_(block * instance),
+    block_end_(block * (instance + 1)),
     delays_(g.cfg().occasional_delay_ms > 0 && g.cfg().prob_delayed_event > 0) {}
 
 bool emission_order::own_next(std::uint64_t& position) {

@@ -26,29 +26,39 @@ constexpr std::size_t max_batch = 2048;
 constexpr std::int64_t us_per_ms = 1000;
 
 const core::schema_ptr& person_schema() {
-  static const core::schema_ptr s = core::make_schema(
-    {{"id", value_type::int64}, {"name", value_type::string},
-     {"email_address", value_type::string}, {"credit_card", value_type::string},
-     {"city", value_type::string}, {"state", value_type::string},
-     {"date_time", value_type::timestamp}, {"extra", value_type::string}});
+  static const core::schema_ptr s = core::make_schema({{"id", value_type::int64},
+                                                       {"name", value_type::string},
+                                                       {"email_address", value_type::string},
+                                                       {"credit_card", value_type::string},
+                                                       {"city", value_type::string},
+                                                       {"state", value_type::string},
+                                                       {"date_time", value_type::timestamp},
+                                                       {"extra", value_type::string}});
   return s;
 }
 
 const core::schema_ptr& auction_schema() {
-  static const core::schema_ptr s = core::make_schema(
-    {{"id", value_type::int64}, {"item_name", value_type::string},
-     {"description", value_type::string}, {"initial_bid", value_type::int64},
-     {"reserve", value_type::int64}, {"date_time", value_type::timestamp},
-     {"expires", value_type::timestamp}, {"seller", value_type::int64},
-     {"category", value_type::int64}, {"extra", value_type::string}});
+  static const core::schema_ptr s = core::make_schema({{"id", value_type::int64},
+                                                       {"item_name", value_type::string},
+                                                       {"description", value_type::string},
+                                                       {"initial_bid", value_type::int64},
+                                                       {"reserve", value_type::int64},
+                                                       {"date_time", value_type::timestamp},
+                                                       {"expires", value_type::timestamp},
+                                                       {"seller", value_type::int64},
+                                                       {"category", value_type::int64},
+                                                       {"extra", value_type::string}});
   return s;
 }
 
 const core::schema_ptr& bid_schema() {
-  static const core::schema_ptr s = core::make_schema(
-    {{"auction", value_type::int64}, {"bidder", value_type::int64}, {"price", value_type::int64},
-     {"channel", value_type::string}, {"url", value_type::string},
-     {"date_time", value_type::timestamp}, {"extra", value_type::string}});
+  static const core::schema_ptr s = core::make_schema({{"auction", value_type::int64},
+                                                       {"bidder", value_type::int64},
+                                                       {"price", value_type::int64},
+                                                       {"channel", value_type::string},
+                                                       {"url", value_type::string},
+                                                       {"date_time", value_type::timestamp},
+                                                       {"extra", value_type::string}});
   return s;
 }
 
@@ -73,8 +83,8 @@ public:
     if (fields.is_object())
       for (const auto& [port, list] : fields.items())
         if (port != "person" && port != "auction" && port != "bid")
-          throw core::param_error("fields", "fields: no port '" + port
-                                              + "' (ports: person, auction, bid)");
+          throw core::param_error("fields",
+                                  "fields: no port '" + port + "' (ports: person, auction, bid)");
     for (std::size_t p = 0; p < 3; ++p) {
       const nlohmann::json* wanted = nullptr;
       if (fields.is_object() && fields.contains(names[p])) wanted = &fields.at(names[p]);
@@ -241,7 +251,8 @@ core::descriptor nexmark_descriptor() {
   core::descriptor d;
   d.kind = "source.nexmark";
   d.category = "source";
-  d.summary = "NEXMark auction events (people, auctions, bids) as the Beam/Flink generators make them";
+  d.summary =
+    "NEXMark auction events (people, auctions, bids) as the Beam/Flink generators make them";
   d.outputs = {
     {"person", "id:int, name, email_address, credit_card, city, state, date_time:timestamp, extra"},
     {"auction", "id:int, item_name, description, initial_bid:int, reserve:int, "
@@ -260,8 +271,7 @@ core::descriptor nexmark_descriptor() {
       .def(0)
       .min(0),
     prop("seed", param_type::integer, "seed of every random choice").def(0).min(0),
-    prop("base_time", param_type::timestamp, "event time of event 0")
-      .def("2015-07-15T00:00:00Z"),
+    prop("base_time", param_type::timestamp, "event time of event 0").def("2015-07-15T00:00:00Z"),
     prop("hot_auction_ratio", param_type::integer, "1 bid in this many is not on a hot auction")
       .def(2)
       .min(1),

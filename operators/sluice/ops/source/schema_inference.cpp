@@ -9,9 +9,9 @@
 
 #include "sluice/core/errors.hpp"
 #include "sluice/core/time.hpp"
-#include "sluice/ops/text/csv_scanner.hpp"
 #include "sluice/ops/source/file_cursor.hpp"
 #include "sluice/ops/source/jsonl_record_reader.hpp"
+#include "sluice/ops/text/csv_scanner.hpp"
 #include "sluice/ops/text/text_values.hpp"
 
 namespace sluice::ops {
@@ -119,8 +119,8 @@ core::schema_ptr parse_schema_param(const nlohmann::json& spec) {
       auto text = item.is_string() ? item.get<std::string>() : std::string();
       auto colon = text.rfind(':');
       if (colon == std::string::npos)
-        throw core::param_error("schema", "array items must be \"name:type\" strings, got "
-                                            + item.dump());
+        throw core::param_error("schema",
+                                "array items must be \"name:type\" strings, got " + item.dump());
       add(text.substr(0, colon), text.substr(colon + 1));
     }
   } else {
@@ -173,8 +173,9 @@ core::schema_ptr infer_schema(const std::string& path, bool csv, std::size_t max
   }
   // A CSV header alone still names the fields (as strings).
   if ((records == 0 && !header_done) || table.fields().empty())
-    throw core::param_error("path", "'" + path + "' holds no record to infer a schema from; "
-                                    "give a 'schema'");
+    throw core::param_error("path", "'" + path
+                                      + "' holds no record to infer a schema from; "
+                                        "give a 'schema'");
   std::vector<core::field> fields;
   for (const auto& f : table.fields()) fields.push_back({f.name, f.resolve()});
   return core::make_schema(std::move(fields));

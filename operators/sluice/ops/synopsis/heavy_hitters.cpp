@@ -14,8 +14,7 @@ class heavy_hitters final : public core::operator_base {
 public:
   heavy_hitters(key_fields keys, std::size_t k, std::size_t counters, std::uint64_t every,
                 core::schema_ptr output)
-    : keys_(std::move(keys)), k_(k), every_(every), output_(std::move(output)),
-      sketch_(counters) {}
+    : keys_(std::move(keys)), k_(k), every_(every), output_(std::move(output)), sketch_(counters) {}
 
   std::vector<core::schema_ptr> output_schemas() const override { return {output_}; }
 

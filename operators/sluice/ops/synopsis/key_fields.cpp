@@ -13,8 +13,8 @@ key_fields::key_fields(const std::vector<std::string>& names, const core::schema
   for (const auto& name : names) {
     const int i = input.index_of(name);
     if (i < 0)
-      throw core::param_error(param, "no field '" + name + "' in the input (" + input.to_string()
-                                       + ")");
+      throw core::param_error(param,
+                              "no field '" + name + "' in the input (" + input.to_string() + ")");
     if (!seen.insert(name).second)
       throw core::param_error(param, "field '" + name + "' is listed twice");
     indexes_.push_back(static_cast<std::size_t>(i));

@@ -55,11 +55,11 @@ private:
   void draw_next(sample_random& random);
 
   std::size_t k_;
-  std::vector<std::string> rows_;     ///< encoded records
-  std::vector<std::uint64_t> order_;  ///< arrival number of each stored record
+  std::vector<std::string> rows_;    ///< encoded records
+  std::vector<std::uint64_t> order_; ///< arrival number of each stored record
   std::uint64_t seen_ = 0;
-  double w_ = 0.0;                    ///< Algorithm L's running weight
-  std::uint64_t next_ = 0;            ///< arrival number of the next record to store
+  double w_ = 0.0;         ///< Algorithm L's running weight
+  std::uint64_t next_ = 0; ///< arrival number of the next record to store
 };
 
 } // namespace sluice::ops

@@ -29,8 +29,8 @@ struct key_stats {
   std::uint64_t emitted = 0; ///< count when last emitted
   double sum = 0.0;
   double ewma = 0.0;
-  std::int64_t int_min = 0, int_max = 0;  ///< for an int field
-  double min = 0.0, max = 0.0;            ///< for a double field
+  std::int64_t int_min = 0, int_max = 0; ///< for an int field
+  double min = 0.0, max = 0.0;           ///< for a double field
   core::timestamp ts = 0;
   bool has_ts = false;
   std::uint32_t newer = no_slot, older = no_slot; ///< recency list
@@ -177,15 +177,20 @@ core::descriptor running_descriptor() {
       .def(nlohmann::json::array()),
     prop("alpha", param_type::number,
          "weight of the newest value in ewma: ewma = alpha * x + (1 - alpha) * ewma")
-      .def(0.1).min(0).max(1),
+      .def(0.1)
+      .min(0)
+      .max(1),
     prop("every", param_type::integer,
          "emit a key's stats after every this many of its values (1: on each change)")
-      .def(1).min(1),
+      .def(1)
+      .min(1),
     prop("timestamp", param_type::string,
          "a timestamp field: output `ts` holds that of the key's latest record"),
     prop("max_keys", param_type::integer,
          "keys held at most; beyond, the least recently updated key is evicted")
-      .def(100000).min(1).max(100000000),
+      .def(100000)
+      .min(1)
+      .max(100000000),
   };
   d.create = [](const core::params& p, const core::operator_context& ctx) -> core::operator_ptr {
     const auto& input = input_schema(ctx, 0, "in");

@@ -54,8 +54,8 @@ private:
   const double p_;
   const core::schema_ptr input_;
   sample_random random_;
-  std::uint64_t skip_ = 0;           ///< records still to drop before the next kept one
-  std::vector<std::uint32_t> rows_;  ///< scratch: kept rows of the current batch
+  std::uint64_t skip_ = 0;          ///< records still to drop before the next kept one
+  std::vector<std::uint32_t> rows_; ///< scratch: kept rows of the current batch
 };
 
 /// method "reservoir": k records for the whole stream, or per tumbling
@@ -173,9 +173,9 @@ sample_config parse_config(const core::params& p, const core::schema& input,
   sample_config c;
   c.k = static_cast<std::size_t>(p.integer("k"));
   c.p = p.number("p");
-  const std::uint64_t base = p.has("seed") ? static_cast<std::uint64_t>(p.integer("seed"))
-                                           : (std::uint64_t{std::random_device{}()} << 32)
-                                               ^ std::random_device{}();
+  const std::uint64_t base =
+    p.has("seed") ? static_cast<std::uint64_t>(p.integer("seed"))
+                  : (std::uint64_t{std::random_device{}()} << 32) ^ std::random_device{}();
   c.seed = base + ctx.instance * 0x9e3779b97f4a7c15ULL; // instances sample independently
   c.max_out_of_order = p.duration("max_out_of_order");
   if (p.has("idle_timeout")) c.idle_timeout = p.duration("idle_timeout");
@@ -192,8 +192,8 @@ sample_config parse_config(const core::params& p, const core::schema& input,
     const std::string name = p.string("timestamp");
     c.timestamp = input.index_of(name);
     if (c.timestamp < 0)
-      throw core::param_error("timestamp", "no field '" + name + "' in the input ("
-                                             + input.to_string() + ")");
+      throw core::param_error("timestamp",
+                              "no field '" + name + "' in the input (" + input.to_string() + ")");
     if (input.at(static_cast<std::size_t>(c.timestamp)).type != core::value_type::timestamp)
       throw core::param_error("timestamp", "field '" + name + "' is not a timestamp");
   }

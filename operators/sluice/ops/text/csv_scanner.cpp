@@ -30,8 +30,7 @@ record_span csv_scanner::scan(std::string_view data, bool at_eof) {
   const char* nl = static_cast<const char*>(std::memchr(b, '\n', data.size()));
   if (!nl && !at_eof) return make_span(status::incomplete, 0, 0, 0);
   const char* line_end = nl ? nl : e;
-  if (std::memchr(b, '"', static_cast<std::size_t>(line_end - b)))
-    return scan_quoted(data, at_eof);
+  if (std::memchr(b, '"', static_cast<std::size_t>(line_end - b))) return scan_quoted(data, at_eof);
   // Fast path: no quotes on the line, so fields are plain comma-separated text.
   const char* text_end = line_end;
   if (nl && text_end > b && text_end[-1] == '\r') --text_end;
@@ -110,8 +109,8 @@ record_span csv_scanner::scan_quoted(std::string_view data, bool at_eof) {
     if (f == n && !at_eof) return make_span(status::incomplete, 0, 0, 0);
     std::size_t f_end = f;
     if (f < n && d[f] == '\n' && f_end > pos && d[f_end - 1] == '\r') --f_end;
-    refs_.push_back({static_cast<std::uint32_t>(pos), static_cast<std::uint32_t>(f_end - pos),
-                     false, false});
+    refs_.push_back(
+      {static_cast<std::uint32_t>(pos), static_cast<std::uint32_t>(f_end - pos), false, false});
     pos = f;
     if (pos < n && d[pos] == ',') {
       ++pos;

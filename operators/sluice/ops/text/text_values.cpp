@@ -76,31 +76,31 @@ core::value_type classify_text(std::string_view text) {
 
 bool append_parsed(core::column& col, std::string_view text) {
   switch (col.type()) {
-  case core::value_type::int64: {
-    std::int64_t v = 0;
-    if (!parse_int_text(text, v)) return false;
-    col.append_int(v);
-    return true;
-  }
-  case core::value_type::float64: {
-    double v = 0;
-    if (!parse_double_text(text, v)) return false;
-    col.append_double(v);
-    return true;
-  }
-  case core::value_type::boolean: {
-    bool v = false;
-    if (!parse_bool_text(text, v)) return false;
-    col.append_bool(v);
-    return true;
-  }
-  case core::value_type::timestamp: {
-    auto t = core::parse_iso8601(text);
-    if (!t) return false;
-    col.append_int(*t);
-    return true;
-  }
-  case core::value_type::string: col.append_string(text); return true;
+    case core::value_type::int64: {
+      std::int64_t v = 0;
+      if (!parse_int_text(text, v)) return false;
+      col.append_int(v);
+      return true;
+    }
+    case core::value_type::float64: {
+      double v = 0;
+      if (!parse_double_text(text, v)) return false;
+      col.append_double(v);
+      return true;
+    }
+    case core::value_type::boolean: {
+      bool v = false;
+      if (!parse_bool_text(text, v)) return false;
+      col.append_bool(v);
+      return true;
+    }
+    case core::value_type::timestamp: {
+      auto t = core::parse_iso8601(text);
+      if (!t) return false;
+      col.append_int(*t);
+      return true;
+    }
+    case core::value_type::string: col.append_string(text); return true;
   }
   return false;
 }

@@ -116,20 +116,20 @@ private:
       }
       out.push_back('\1');
       switch (col.type()) {
-      case core::value_type::int64:
-      case core::value_type::timestamp: append_raw(out, col.ints[r]); break;
-      case core::value_type::float64: {
-        double d = col.doubles[r] == 0.0 ? 0.0 : col.doubles[r]; // -0.0 == 0.0
-        append_raw(out, d);
-        break;
-      }
-      case core::value_type::boolean: out.push_back(col.bools[r] ? '\1' : '\0'); break;
-      case core::value_type::string: {
-        auto s = col.string_at(r);
-        append_raw(out, static_cast<std::uint32_t>(s.size()));
-        out.append(s.data(), s.size());
-        break;
-      }
+        case core::value_type::int64:
+        case core::value_type::timestamp: append_raw(out, col.ints[r]); break;
+        case core::value_type::float64: {
+          double d = col.doubles[r] == 0.0 ? 0.0 : col.doubles[r]; // -0.0 == 0.0
+          append_raw(out, d);
+          break;
+        }
+        case core::value_type::boolean: out.push_back(col.bools[r] ? '\1' : '\0'); break;
+        case core::value_type::string: {
+          auto s = col.string_at(r);
+          append_raw(out, static_cast<std::uint32_t>(s.size()));
+          out.append(s.data(), s.size());
+          break;
+        }
       }
     }
   }

@@ -28,11 +28,11 @@ inline void hash_rows(const std::vector<const core::column*>& cols, std::size_t 
 inline bool same_value(const core::column& a, std::size_t ra, const core::column& b,
                        std::size_t rb) {
   switch (a.type()) {
-  case core::value_type::int64:
-  case core::value_type::timestamp: return a.ints[ra] == b.ints[rb];
-  case core::value_type::float64: return a.doubles[ra] == b.doubles[rb];
-  case core::value_type::boolean: return (a.bools[ra] != 0) == (b.bools[rb] != 0);
-  case core::value_type::string: return a.string_at(ra) == b.string_at(rb);
+    case core::value_type::int64:
+    case core::value_type::timestamp: return a.ints[ra] == b.ints[rb];
+    case core::value_type::float64: return a.doubles[ra] == b.doubles[rb];
+    case core::value_type::boolean: return (a.bools[ra] != 0) == (b.bools[rb] != 0);
+    case core::value_type::string: return a.string_at(ra) == b.string_at(rb);
   }
   return false;
 }

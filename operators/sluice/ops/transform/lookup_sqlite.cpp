@@ -7,8 +7,8 @@
 #include <sqlite3.h>
 
 #include "sluice/core/errors.hpp"
-#include "sluice/ops/transform/lookup_source.hpp"
 #include "sluice/ops/text/text_values.hpp"
+#include "sluice/ops/transform/lookup_source.hpp"
 
 namespace sluice::ops {
 
@@ -88,20 +88,20 @@ bool append_value(sqlite3_stmt* s, int i, core::column& col) {
   }
   if (kind == SQLITE_BLOB) return false;
   switch (col.type()) {
-  case core::value_type::int64:
-  case core::value_type::timestamp: // an integer timestamp is microseconds since the epoch
-    if (kind == SQLITE_FLOAT) {
-      double d = sqlite3_column_double(s, i);
-      if (d != std::floor(d)) return false;
-    }
-    col.append_int(sqlite3_column_int64(s, i));
-    return true;
-  case core::value_type::float64: col.append_double(sqlite3_column_double(s, i)); return true;
-  case core::value_type::boolean:
-    if (kind != SQLITE_INTEGER) return false;
-    col.append_bool(sqlite3_column_int64(s, i) != 0);
-    return true;
-  case core::value_type::string: break; // handled above
+    case core::value_type::int64:
+    case core::value_type::timestamp: // an integer timestamp is microseconds since the epoch
+      if (kind == SQLITE_FLOAT) {
+        double d = sqlite3_column_double(s, i);
+        if (d != std::floor(d)) return false;
+      }
+      col.append_int(sqlite3_column_int64(s, i));
+      return true;
+    case core::value_type::float64: col.append_double(sqlite3_column_double(s, i)); return true;
+    case core::value_type::boolean:
+      if (kind != SQLITE_INTEGER) return false;
+      col.append_bool(sqlite3_column_int64(s, i) != 0);
+      return true;
+    case core::value_type::string: break; // handled above
   }
   return false;
 }

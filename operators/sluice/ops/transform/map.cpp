@@ -80,8 +80,8 @@ map_plan make_plan(const core::params& p, const core::schema& input) {
 
   for (const auto& name : drop) {
     if (input.index_of(name) < 0)
-      throw core::param_error("drop", "unknown field '" + name + "' (fields: "
-                                        + field_list(input) + ")");
+      throw core::param_error("drop",
+                              "unknown field '" + name + "' (fields: " + field_list(input) + ")");
     if (set.is_object() && set.contains(name))
       throw core::param_error("drop", "field '" + name + "' is both set and dropped");
   }

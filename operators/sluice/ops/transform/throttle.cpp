@@ -37,13 +37,10 @@ public:
     // Forwarded once every record received so far has been released.
     if (!pending_.empty() && pending_.back().after == received_)
       pending_.back().wm = std::max(pending_.back().wm, wm);
-    else
-      pending_.push_back({received_, wm});
+    else pending_.push_back({received_, wm});
   }
 
-  void on_end_of_stream(core::emitter& out) override {
-    release_rows(out, held_rows_);
-  }
+  void on_end_of_stream(core::emitter& out) override { release_rows(out, held_rows_); }
 
   core::poll_result poll(core::emitter& out, std::size_t budget) override {
     if (held_rows_ == 0) return core::poll_result::idle();
@@ -54,7 +51,8 @@ public:
     // Sleep until a chunk worth waking for is due (5 ms of records, or all
     // that is held), not just the next record: waking every 10 us at
     // 100 000/s would burn a core.
-    double chunk = std::min({static_cast<double>(held_rows_), burst_, std::max(1.0, rate_ * 0.005)});
+    double chunk =
+      std::min({static_cast<double>(held_rows_), burst_, std::max(1.0, rate_ * 0.005)});
     auto ns = static_cast<std::int64_t>(std::ceil((chunk - tokens_) * 1e9 / rate_));
     return core::poll_result::wait(std::max<std::int64_t>(ns, 1));
   }

@@ -17,8 +17,8 @@ struct open_window {
 };
 
 struct key_windows {
-  std::int64_t seen = 0;          ///< records of this key so far (mod slide)
-  std::vector<open_window> open;  ///< oldest first
+  std::int64_t seen = 0;         ///< records of this key so far (mod slide)
+  std::vector<open_window> open; ///< oldest first
 };
 
 class count_window final : public window_operator {

@@ -22,7 +22,8 @@ void group_states::release(const std::uint32_t* slots, std::size_t n) {
 void group_states::apply(const core::batch& b) {
   if (rows_.empty()) return;
   for (std::size_t a = 0; a < slots_of_.size(); ++a) {
-    const core::column* in = inputs_[a] < 0 ? nullptr : &b.col(static_cast<std::size_t>(inputs_[a]));
+    const core::column* in =
+      inputs_[a] < 0 ? nullptr : &b.col(static_cast<std::size_t>(inputs_[a]));
     slots_of_[a]->add(in, rows_.data(), slots_.data(), rows_.size());
   }
   rows_.clear();
@@ -32,7 +33,8 @@ void group_states::apply(const core::batch& b) {
 void group_states::add_now(const core::batch& b, std::uint32_t row, std::uint32_t slot) {
   apply(b);
   for (std::size_t a = 0; a < slots_of_.size(); ++a) {
-    const core::column* in = inputs_[a] < 0 ? nullptr : &b.col(static_cast<std::size_t>(inputs_[a]));
+    const core::column* in =
+      inputs_[a] < 0 ? nullptr : &b.col(static_cast<std::size_t>(inputs_[a]));
     slots_of_[a]->add(in, &row, &slot, 1);
   }
 }

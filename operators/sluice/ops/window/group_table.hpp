@@ -78,8 +78,7 @@ public:
     for (std::size_t i = h & mask;; i = (i + 1) & mask) {
       const entry& e = index_[i];
       if (e.id == none) return none;
-      if (e.id != tomb && e.tag == tag && hashes_[e.id] == h && equal(cols, row, e.id))
-        return e.id;
+      if (e.id != tomb && e.tag == tag && hashes_[e.id] == h && equal(cols, row, e.id)) return e.id;
     }
   }
 

@@ -7,8 +7,8 @@
 #include <numeric>
 #include <vector>
 
-#include "sluice/ops/window/group_states.hpp"
 #include "sluice/ops/window/group_keys.hpp"
+#include "sluice/ops/window/group_states.hpp"
 #include "sluice/ops/window/time_math.hpp"
 #include "sluice/ops/window/window_operator.hpp"
 
@@ -53,8 +53,7 @@ protected:
       const auto row = static_cast<std::uint32_t>(r);
       if (t >= cached_lo_ && t < cached_hi_) // a pane of incomplete windows
         states_.defer(row, self().slot_for(*cached_, row, h[r]));
-      else
-        place(b, row, t);
+      else place(b, row, t);
       if (event && observe(channel, t) && progress() >= due_) {
         states_.apply(b);
         handle_due();
@@ -65,9 +64,7 @@ protected:
 
   void on_progress() override { handle_due(); }
 
-  core::timestamp next_due() const override {
-    return panes_.empty() ? core::max_timestamp : due_;
-  }
+  core::timestamp next_due() const override { return panes_.empty() ? core::max_timestamp : due_; }
 
   core::timestamp window_start(std::int64_t n) const { return n * slide_; }
   core::timestamp window_end(std::int64_t n) const { return n * slide_ + size_; }

@@ -56,9 +56,11 @@ void result_writer::append_keys(const core::column* const* keys, std::size_t beg
     if (begin == 0 && end == in.size()) {
       core::append_all(out, in);
     } else if (in.type() == core::value_type::string && !in.has_nulls() && out.valid.empty()) {
-      const std::uint32_t from = in.offsets[begin], base = static_cast<std::uint32_t>(out.bytes.size());
+      const std::uint32_t from = in.offsets[begin],
+                          base = static_cast<std::uint32_t>(out.bytes.size());
       out.bytes.append(in.bytes.data() + from, in.offsets[end] - from);
-      for (std::size_t r = begin; r < end; ++r) out.offsets.push_back(base + in.offsets[r + 1] - from);
+      for (std::size_t r = begin; r < end; ++r)
+        out.offsets.push_back(base + in.offsets[r + 1] - from);
     } else {
       for (std::size_t r = begin; r < end; ++r) out.append_from(in, r);
     }

@@ -30,8 +30,7 @@ public:
   /// Keys: row `row` of the key columns `keys`.
   void append_key(const core::column* const* keys, std::size_t row);
   /// Keys: rows rows[0..n) of the key columns `keys`.
-  void append_key_rows(const core::column* const* keys, const std::uint32_t* rows,
-                       std::size_t n);
+  void append_key_rows(const core::column* const* keys, const std::uint32_t* rows, std::size_t n);
   /// window_start / window_end for `n` rows.
   void append_bounds(core::timestamp start, core::timestamp end, std::size_t n);
   /// The aggregates of slots[0..n); ends the run of n rows.

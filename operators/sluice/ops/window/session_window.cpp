@@ -17,8 +17,8 @@ struct session {
   timestamp start = 0, end = 0; ///< [first ts, last ts + gap)
   std::uint32_t key = 0;        ///< id in the key table
   bool alive = false;
-  bool emitted = false;                  ///< its current result is out
-  std::uint32_t gen = 0;                 ///< bumped to void its queued entry
+  bool emitted = false;                   ///< its current result is out
+  std::uint32_t gen = 0;                  ///< bumped to void its queued entry
   timestamp queued = core::max_timestamp; ///< time of its entry in due_, or max
 };
 
@@ -26,9 +26,7 @@ struct session {
 struct due_entry {
   timestamp time;
   std::uint32_t id, gen;
-  bool operator>(const due_entry& o) const {
-    return time != o.time ? time > o.time : id > o.id;
-  }
+  bool operator>(const due_entry& o) const { return time != o.time ? time > o.time : id > o.id; }
 };
 
 class session_window final : public window_operator {

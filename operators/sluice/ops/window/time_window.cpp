@@ -27,9 +27,7 @@ public:
   using base::base;
 
 private:
-  std::unique_ptr<local_pane> make_pane() {
-    return std::make_unique<local_pane>(cfg_->key_types);
-  }
+  std::unique_ptr<local_pane> make_pane() { return std::make_unique<local_pane>(cfg_->key_types); }
 
   std::uint32_t slot_for(local_pane& pn, std::uint32_t row, std::uint64_t h) {
     bool added = false;
@@ -87,7 +85,8 @@ private:
   std::uint32_t slot_for(shared_pane& pn, std::uint32_t row, std::uint64_t h) {
     bool added = false;
     last_key_ = dict_.find_or_add(keys_.data(), row, h, added); // payload: panes holding it
-    std::uint32_t slot = pn.groups.slot_of(last_key_, [this] { return states_.allocate(); }, added);
+    std::uint32_t slot = pn.groups.slot_of(
+      last_key_, [this] { return states_.allocate(); }, added);
     if (added && dict_.payload(last_key_)++ == 0) ++referenced_;
     return slot;
   }
@@ -137,8 +136,8 @@ private:
   // The key is the one slot_for just looked up.
   void emit_correction(std::int64_t n, std::uint32_t, std::uint32_t) {
     std::uint32_t merged = none, single = none;
-    for (auto it = panes_.lower_bound(first_pane(n)); it != panes_.end() && it->first <= last_pane(n);
-         ++it) {
+    for (auto it = panes_.lower_bound(first_pane(n));
+         it != panes_.end() && it->first <= last_pane(n); ++it) {
       std::uint32_t slot = it->second->groups.find(last_key_);
       if (slot == none) continue;
       if (single == none) {

@@ -33,12 +33,16 @@ extent parse_extent(const core::params& p, const std::string& name) {
   }
   if (v.is_string()) {
     auto d = core::parse_duration(v.get<std::string>());
-    if (!d) throw param_error(name, name + " must be a duration like \"10s\" or \"500ms\", got " + v.dump());
+    if (!d)
+      throw param_error(name,
+                        name + " must be a duration like \"10s\" or \"500ms\", got " + v.dump());
     if (*d <= 0) throw param_error(name, name + " must be longer than 0, got " + v.dump());
     return {*d, false};
   }
-  throw param_error(name, name + " must be a duration like \"10s\" (time windows) or an integer "
-                            "(count windows), got " + v.dump());
+  throw param_error(name, name
+                            + " must be a duration like \"10s\" (time windows) or an integer "
+                              "(count windows), got "
+                            + v.dump());
 }
 
 void check_aggregate_names(const window_config& c, const core::schema& input) {
@@ -91,9 +95,9 @@ std::vector<core::property_spec> window_properties(window_shape shape) {
                         .required());
       break;
   }
-  props.push_back(prop("key", param_type::string_list,
-                       "fields to group by; empty = one group for all records")
-                    .def(nlohmann::json::array()));
+  props.push_back(
+    prop("key", param_type::string_list, "fields to group by; empty = one group for all records")
+      .def(nlohmann::json::array()));
   props.push_back(prop("aggregates", param_type::json,
                        "list of {\"fn\": ..., \"field\": ..., \"as\": ...}; fn is one of count, "
                        "sum, avg, min, max, first, last, stddev, variance, count_distinct, "
@@ -150,12 +154,13 @@ window_config_ptr make_window_config(window_shape shape, const core::params& p,
     c->ts_name = p.string("timestamp");
     c->ts_index = input->index_of(c->ts_name);
     if (c->ts_index < 0)
-      throw param_error("timestamp", "no field '" + c->ts_name + "' in the input (fields: "
-                                       + field_list(*input) + ")");
+      throw param_error("timestamp", "no field '" + c->ts_name
+                                       + "' in the input (fields: " + field_list(*input) + ")");
     auto t = input->at(static_cast<std::size_t>(c->ts_index)).type;
     if (t != core::value_type::timestamp)
       throw param_error("timestamp", "field '" + c->ts_name + "' is a "
-                                       + std::string(core::name_of(t)) + "; it must be a timestamp");
+                                       + std::string(core::name_of(t))
+                                       + "; it must be a timestamp");
   } else if (c->count_based) {
     // Count windows need no event time: without a timestamp field their
     // window_start/window_end come from the arrival (processing-time) clock.
@@ -170,8 +175,8 @@ window_config_ptr make_window_config(window_shape shape, const core::params& p,
   for (const auto& k : p.strings("key")) {
     int i = input->index_of(k);
     if (i < 0)
-      throw param_error("key", "no field '" + k + "' in the input (fields: " + field_list(*input)
-                                 + ")");
+      throw param_error("key",
+                        "no field '" + k + "' in the input (fields: " + field_list(*input) + ")");
     if (!seen.insert(k).second) throw param_error("key", "field '" + k + "' is listed twice");
     c->key_fields.push_back(i);
     c->key_types.push_back(input->at(static_cast<std::size_t>(i)).type);

@@ -19,8 +19,8 @@ struct window_config {
   window_shape shape = window_shape::tumbling;
   /// `size`/`slide` were integers: windows of records per key, not of time.
   bool count_based = false;
-  std::int64_t size = 0;  ///< microseconds, or records when count_based
-  std::int64_t slide = 0; ///< as size; == size for tumbling
+  std::int64_t size = 0;     ///< microseconds, or records when count_based
+  std::int64_t slide = 0;    ///< as size; == size for tumbling
   core::duration_us gap = 0; ///< sessions
   bool processing_time = false;
   int ts_index = -1; ///< event-time field; -1 with processing time

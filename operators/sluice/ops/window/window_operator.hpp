@@ -91,9 +91,7 @@ private:
   void move_progress(core::timestamp p);
   void after(core::emitter& out);
   /// Processing time as wall-clock microseconds since the epoch.
-  core::timestamp clock_us() const {
-    return (clock_->now_ns() + clock_->wall_offset_ns()) / 1000;
-  }
+  core::timestamp clock_us() const { return (clock_->now_ns() + clock_->wall_offset_ns()) / 1000; }
 
   const std::shared_ptr<core::clock> clock_;
   core::event_time_progress progress_tracker_;

@@ -173,12 +173,9 @@ node_ptr make_cast(node_ptr x, value_type to) {
   if (from == to) return x;
   bool constant = x->constant() != nullptr;
   node_ptr n = make_call(to, {std::move(x)}, [from, to](kernel_io& io) {
-    if (from == vt::string)
-      from_string(io, to);
-    else if (to == vt::string)
-      to_string(io, from);
-    else
-      between_scalars(io, from, to);
+    if (from == vt::string) from_string(io, to);
+    else if (to == vt::string) to_string(io, from);
+    else between_scalars(io, from, to);
   });
   return constant ? fold_constant(n) : n;
 }

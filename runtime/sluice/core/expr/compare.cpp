@@ -52,22 +52,19 @@ public:
     auto run = [&](auto lr, auto rr) { compare_all(op_, p, lr, rr, n); };
     switch (kind_) {
       case compare_as::int64:
-        with_number_reader<std::int64_t>(l, [&](auto lr) {
-          with_number_reader<std::int64_t>(r, [&](auto rr) { run(lr, rr); });
-        });
+        with_number_reader<std::int64_t>(
+          l, [&](auto lr) { with_number_reader<std::int64_t>(r, [&](auto rr) { run(lr, rr); }); });
         break;
       case compare_as::float64:
-        with_number_reader<double>(l, [&](auto lr) {
-          with_number_reader<double>(r, [&](auto rr) { run(lr, rr); });
-        });
+        with_number_reader<double>(
+          l, [&](auto lr) { with_number_reader<double>(r, [&](auto rr) { run(lr, rr); }); });
         break;
       case compare_as::boolean:
         with_bool_reader(l, [&](auto lr) { with_bool_reader(r, [&](auto rr) { run(lr, rr); }); });
         break;
       case compare_as::string:
-        with_string_reader(l, [&](auto lr) {
-          with_string_reader(r, [&](auto rr) { run(lr, rr); });
-        });
+        with_string_reader(l,
+                           [&](auto lr) { with_string_reader(r, [&](auto rr) { run(lr, rr); }); });
         break;
     }
     return out;

@@ -50,9 +50,8 @@ public:
     operand r = evaluate_operand(*r_, b, errors);
     auto out = std::make_shared<column>(value_type::string);
     out->valid = valid_in_both(l, r, n);
-    with_string_reader(l, [&](auto lr) {
-      with_string_reader(r, [&](auto rr) { concat_all(lr, rr, n, *out); });
-    });
+    with_string_reader(
+      l, [&](auto lr) { with_string_reader(r, [&](auto rr) { concat_all(lr, rr, n, *out); }); });
     return out;
   }
 

@@ -92,8 +92,8 @@ std::vector<node_ptr> call_site::nodes() const {
 
 void call_site::mismatch() const {
   fail_at(text, offset,
-          std::string(def->name) + "() does not take (" + types_of(*this) + "); expected " +
-            std::string(def->signature));
+          std::string(def->name) + "() does not take (" + types_of(*this) + "); expected "
+            + std::string(def->signature));
 }
 
 void call_site::fail_at_arg(std::size_t k, const std::string& message) const {
@@ -110,14 +110,14 @@ node_ptr compile_call(call_site& site) {
   std::size_t n = site.args.size();
   if (n < def.min_args || n > def.max_args)
     fail_at(site.text, site.offset,
-            std::string(def.name) + "() takes " +
-              (def.max_args == variadic ? "at least " + std::to_string(def.min_args)
+            std::string(def.name) + "() takes "
+              + (def.max_args == variadic ? "at least " + std::to_string(def.min_args)
                  : def.min_args == def.max_args
-                 ? std::to_string(def.min_args)
-                 : std::to_string(def.min_args) + " to " + std::to_string(def.max_args)) +
-              " argument" +
-              (def.min_args == 1 && (def.max_args == 1 || def.max_args == variadic) ? "" : "s") +
-              ", got " + std::to_string(n) + "; expected " + std::string(def.signature));
+                   ? std::to_string(def.min_args)
+                   : std::to_string(def.min_args) + " to " + std::to_string(def.max_args))
+              + " argument"
+              + (def.min_args == 1 && (def.max_args == 1 || def.max_args == variadic) ? "" : "s")
+              + ", got " + std::to_string(n) + "; expected " + std::string(def.signature));
   bool constant = std::all_of(site.args.begin(), site.args.end(),
                               [](const call_arg& a) { return is_constant(a.n); });
   node_ptr out = def.build(site);

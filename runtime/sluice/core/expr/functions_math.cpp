@@ -83,8 +83,8 @@ std::int64_t round_int(std::int64_t x, std::int64_t digits) {
   for (std::int64_t k = 0; k < -digits; ++k) scale *= 10;
   std::int64_t q = x / scale, r = x % scale;
   if (2 * (r < 0 ? -r : r) >= scale) q += x < 0 ? -1 : 1;
-  return static_cast<std::int64_t>(static_cast<std::uint64_t>(q) *
-                                   static_cast<std::uint64_t>(scale));
+  return static_cast<std::int64_t>(static_cast<std::uint64_t>(q)
+                                   * static_cast<std::uint64_t>(scale));
 }
 
 node_ptr build_round(call_site& site) {
@@ -103,10 +103,8 @@ node_ptr build_round(call_site& site) {
                     [&](std::size_t i) { return round_double(x[i], digits[i]); });
         });
     };
-    if (has_digits)
-      with_number_reader<std::int64_t>(io.args[1], run);
-    else
-      run(constant_reader<std::int64_t>{0});
+    if (has_digits) with_number_reader<std::int64_t>(io.args[1], run);
+    else run(constant_reader<std::int64_t>{0});
   });
 }
 
@@ -139,8 +137,7 @@ node_ptr build_pow(call_site& site) {
       with_number_reader<double>(io.args[1], [&](auto y) {
         fill_rows(io, io.out.doubles, [&](std::size_t i) {
           double a = x[i], b = y[i];
-          if (a == 0 && b < 0)
-            io.fail(i, "pow(): zero raised to a negative power");
+          if (a == 0 && b < 0) io.fail(i, "pow(): zero raised to a negative power");
           else if (a < 0 && std::trunc(b) != b)
             io.fail(i, "pow(): a negative number raised to a non-integer power");
           return std::pow(a, b);

@@ -122,8 +122,7 @@ node_ptr build_hash(call_site& site) {
         } else {
           hash_column(*a.col, next);
         }
-        if (k == 0)
-          h.swap(next);
+        if (k == 0) h.swap(next);
         else
           for (std::size_t i = 0; i < n; ++i)
             h[i] = XXH3_64bits_withSeed(&next[i], sizeof next[i], h[i]);

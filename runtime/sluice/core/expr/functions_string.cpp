@@ -33,10 +33,8 @@ void change_case(kernel_io& io, bool to_upper) {
           auto d = static_cast<unsigned char>(v[++k]);
           bool from_upper = d >= 0x80 && d <= 0x9E && d != 0x97;
           bool from_lower = d >= 0xA0 && d <= 0xBE && d != 0xB7;
-          if (to_upper && from_lower)
-            d = static_cast<unsigned char>(d - 0x20);
-          else if (!to_upper && from_upper)
-            d = static_cast<unsigned char>(d + 0x20);
+          if (to_upper && from_lower) d = static_cast<unsigned char>(d - 0x20);
+          else if (!to_upper && from_upper) d = static_cast<unsigned char>(d + 0x20);
           w.add(static_cast<char>(c));
           w.add(static_cast<char>(d));
         } else {
@@ -87,8 +85,8 @@ std::size_t skip_chars(std::string_view v, std::int64_t chars, std::size_t from 
 // from 1, clipped to the string, as in SQL.
 node_ptr build_substr(call_site& site) {
   bool has_length = site.args.size() == 3;
-  if (!site.accept(0, vt::string) || !site.accept(1, vt::int64) ||
-      (has_length && !site.accept(2, vt::int64)))
+  if (!site.accept(0, vt::string) || !site.accept(1, vt::int64)
+      || (has_length && !site.accept(2, vt::int64)))
     site.mismatch();
   return make_call(vt::string, site.nodes(), [has_length](kernel_io& io) {
     constexpr std::int64_t no_end = INT64_MAX;
@@ -107,10 +105,8 @@ node_ptr build_substr(call_site& site) {
             w.add(s[i].substr(b, e - b));
           });
         };
-        if (has_length)
-          with_number_reader<std::int64_t>(io.args[2], run);
-        else
-          run(constant_reader<std::int64_t>{no_end});
+        if (has_length) with_number_reader<std::int64_t>(io.args[2], run);
+        else run(constant_reader<std::int64_t>{no_end});
       });
     });
   });
@@ -166,10 +162,8 @@ node_ptr build_trim(call_site& site) {
           w.add(trim_view(s[i], set[i], where));
         });
       };
-      if (has_set)
-        with_string_reader(io.args[1], run);
-      else
-        run(constant_reader<std::string_view>{" \t\n\r"});
+      if (has_set) with_string_reader(io.args[1], run);
+      else run(constant_reader<std::string_view>{" \t\n\r"});
     });
   });
 }

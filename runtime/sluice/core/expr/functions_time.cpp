@@ -111,8 +111,8 @@ std::int64_t extract_int(part p, std::int64_t t) {
 std::string constant_word(call_site& site, std::size_t k, const char* what) {
   const scalar* s = site.args[k].n->constant();
   if (!s || s->type != vt::string)
-    site.fail_at_arg(
-      k, std::string(site.def->name) + "() needs the " + what + " as a constant string");
+    site.fail_at_arg(k, std::string(site.def->name) + "() needs the " + what
+                          + " as a constant string");
   std::string out = s->s;
   for (auto& c : out)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
@@ -124,9 +124,9 @@ node_ptr build_extract(call_site& site) {
   if (!site.accept(0, vt::string)) site.mismatch();
   if (!site.accept(1, vt::timestamp))
     fail_at(site.text, site.offset,
-            std::string(site.def->name) + "() needs a timestamp, got " +
-              std::string(name_of(site.type(1))) + "; expected " +
-              std::string(site.def->signature));
+            std::string(site.def->name) + "() needs a timestamp, got "
+              + std::string(name_of(site.type(1))) + "; expected "
+              + std::string(site.def->signature));
   std::string word = constant_word(site, 0, "part");
   const named_part* found = nullptr;
   std::string names;

@@ -18,11 +18,14 @@ struct keyword {
 };
 
 constexpr keyword keywords[] = {
-  {"and", token_kind::kw_and},   {"or", token_kind::kw_or},     {"not", token_kind::kw_not},
-  {"true", token_kind::kw_true}, {"false", token_kind::kw_false}, {"null", token_kind::kw_null},
-  {"is", token_kind::kw_is},     {"in", token_kind::kw_in},     {"between", token_kind::kw_between},
-  {"like", token_kind::kw_like}, {"case", token_kind::kw_case}, {"when", token_kind::kw_when},
-  {"then", token_kind::kw_then}, {"else", token_kind::kw_else}, {"end", token_kind::kw_end},
+  {"and", token_kind::kw_and},         {"or", token_kind::kw_or},
+  {"not", token_kind::kw_not},         {"true", token_kind::kw_true},
+  {"false", token_kind::kw_false},     {"null", token_kind::kw_null},
+  {"is", token_kind::kw_is},           {"in", token_kind::kw_in},
+  {"between", token_kind::kw_between}, {"like", token_kind::kw_like},
+  {"case", token_kind::kw_case},       {"when", token_kind::kw_when},
+  {"then", token_kind::kw_then},       {"else", token_kind::kw_else},
+  {"end", token_kind::kw_end},
 };
 
 token_kind keyword_or_identifier(std::string_view word) {
@@ -149,12 +152,21 @@ std::size_t read_operator(std::string_view text, std::size_t i, token_kind& kind
       kind = token_kind::ne;
       return 2;
     case '<':
-      if (next == '=') { kind = token_kind::le; return 2; }
-      if (next == '>') { kind = token_kind::ne; return 2; }
+      if (next == '=') {
+        kind = token_kind::le;
+        return 2;
+      }
+      if (next == '>') {
+        kind = token_kind::ne;
+        return 2;
+      }
       kind = token_kind::lt;
       return 1;
     case '>':
-      if (next == '=') { kind = token_kind::ge; return 2; }
+      if (next == '=') {
+        kind = token_kind::ge;
+        return 2;
+      }
       kind = token_kind::gt;
       return 1;
     default: return 0;

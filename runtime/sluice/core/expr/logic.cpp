@@ -26,8 +26,10 @@ public:
     if (!l.has_nulls() && !r.has_nulls()) {
       with_bool_reader(l, [&](auto lr) {
         with_bool_reader(r, [&](auto rr) {
-          if (is_and) for (std::size_t i = 0; i < n; ++i) p[i] = lr[i] & rr[i];
-          else for (std::size_t i = 0; i < n; ++i) p[i] = lr[i] | rr[i];
+          if (is_and)
+            for (std::size_t i = 0; i < n; ++i) p[i] = lr[i] & rr[i];
+          else
+            for (std::size_t i = 0; i < n; ++i) p[i] = lr[i] | rr[i];
         });
       });
     } else {

@@ -79,12 +79,9 @@ parsed parser::parse_comparison() {
           return l;
         if (negated) next();
         const token& t = next();
-        if (k == token_kind::kw_in)
-          l = parse_in(l, t, negated);
-        else if (k == token_kind::kw_between)
-          l = parse_between(l, t, negated);
-        else
-          l = parse_like(l, t, negated);
+        if (k == token_kind::kw_in) l = parse_in(l, t, negated);
+        else if (k == token_kind::kw_between) l = parse_between(l, t, negated);
+        else l = parse_like(l, t, negated);
         continue;
       }
       default: return l;
@@ -175,9 +172,9 @@ parsed parser::parse_primary() {
       bool bare = t.spelling.front() != '"';
       token_kind after = peek().kind;
       if (bare && after == token_kind::lparen) return parse_call(t);
-      if (bare && is_word(t, "interval") &&
-          (after == token_kind::string || after == token_kind::integer ||
-           after == token_kind::real))
+      if (bare && is_word(t, "interval")
+          && (after == token_kind::string || after == token_kind::integer
+              || after == token_kind::real))
         return parse_interval(t);
       return {field(t), t.offset};
     }
@@ -208,8 +205,8 @@ node_ptr parser::field(const token& t) {
 }
 
 bool parser::is_word(const token& t, std::string_view lower) {
-  return t.kind == token_kind::identifier && !t.spelling.empty() && t.spelling.front() != '"' &&
-    equals_ignore_case(t.spelling, lower);
+  return t.kind == token_kind::identifier && !t.spelling.empty() && t.spelling.front() != '"'
+         && equals_ignore_case(t.spelling, lower);
 }
 
 void parser::close(const token& open, std::string_view what) {
@@ -220,8 +217,8 @@ void parser::close(const token& open, std::string_view what) {
   }
   if (t.kind == token_kind::end) fail_at(text_, open.offset, "'(' is never closed");
   fail_at(text_, t.offset,
-          "expected ')' to close the '(' " + std::string(what) + "at column " +
-            std::to_string(column(open)) + ", got " + describe(t));
+          "expected ')' to close the '(' " + std::string(what) + "at column "
+            + std::to_string(column(open)) + ", got " + describe(t));
 }
 
 void parser::expected_value(const token& t) {

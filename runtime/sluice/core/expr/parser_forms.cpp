@@ -77,8 +77,8 @@ parsed parser::parse_is(parsed l, const token& is) {
   node_ptr x = typed_as(l.n, vt::boolean);
   if (x->type() != vt::boolean)
     fail_at(text_, is.offset,
-            "IS " + std::string(t.kind == token_kind::kw_true ? "TRUE" : "FALSE") +
-              " needs a bool, got " + type_name(x));
+            "IS " + std::string(t.kind == token_kind::kw_true ? "TRUE" : "FALSE")
+              + " needs a bool, got " + type_name(x));
   node_ptr when =
     t.kind == token_kind::kw_true ? x : make_unary(unary_op::not_, x, "NOT", column(is));
   return {make_case({{when, bool_literal(!negated)}}, bool_literal(negated)), l.offset};
@@ -111,12 +111,10 @@ parsed parser::parse_in(parsed l, const token& op, bool negated) {
     }
     if (!comparable(x->type(), item.n->type()))
       fail_at(text_, item.offset,
-              "IN list value has type " + type_name(item.n) + ", which does not compare with " +
-                type_name(x));
-    if (const scalar* s = item.n->constant())
-      constants.push_back(*s);
-    else
-      all_constant = false;
+              "IN list value has type " + type_name(item.n) + ", which does not compare with "
+                + type_name(x));
+    if (const scalar* s = item.n->constant()) constants.push_back(*s);
+    else all_constant = false;
   }
   if (all_constant) return {make_in_set(x, std::move(constants), has_null, negated), l.offset};
   node_ptr any;
@@ -141,11 +139,11 @@ parsed parser::parse_between(parsed l, const token& op, bool negated) {
   as_timestamp_if_compared(low, x);
   as_timestamp_if_compared(high, x);
   for (const parsed* bound : {&low, &high})
-    if (!is_untyped_null(x) && !is_untyped_null(bound->n) &&
-        !comparable(x->type(), bound->n->type()))
+    if (!is_untyped_null(x) && !is_untyped_null(bound->n)
+        && !comparable(x->type(), bound->n->type()))
       fail_at(text_, op.offset,
-              "BETWEEN needs comparable types, got " + type_name(x) + " and " +
-                type_name(bound->n));
+              "BETWEEN needs comparable types, got " + type_name(x) + " and "
+                + type_name(bound->n));
   std::size_t c = column(op);
   node_ptr n = make_binary(binary_op::and_, make_binary(binary_op::ge, x, low.n, ">=", c),
                            make_binary(binary_op::le, x, high.n, "<=", c), "AND", c);
@@ -189,11 +187,11 @@ parsed parser::parse_case(const token& kw) {
     node_ptr when;
     if (subject) {
       as_timestamp_if_compared(c, subject);
-      if (!is_untyped_null(subject) && !is_untyped_null(c.n) &&
-          !comparable(subject->type(), c.n->type()))
+      if (!is_untyped_null(subject) && !is_untyped_null(c.n)
+          && !comparable(subject->type(), c.n->type()))
         fail_at(text_, c.offset,
-                "WHEN value has type " + type_name(c.n) +
-                  ", which does not compare with the CASE value's " + type_name(subject));
+                "WHEN value has type " + type_name(c.n)
+                  + ", which does not compare with the CASE value's " + type_name(subject));
       when = make_binary(binary_op::eq, subject, c.n, "=", column(w));
     } else {
       when = typed_as(c.n, vt::boolean);
@@ -203,8 +201,8 @@ parsed parser::parse_case(const token& kw) {
     const token& then = next();
     if (then.kind != token_kind::kw_then)
       fail_at(text_, then.offset,
-              "expected THEN after the WHEN at column " + std::to_string(column(w)) + ", got " +
-                describe(then));
+              "expected THEN after the WHEN at column " + std::to_string(column(w)) + ", got "
+                + describe(then));
     whens.push_back(when);
     values.push_back(parse_or().n);
     if (whens.size() > 10000) fail_at(text_, w.offset, "CASE has too many WHEN branches");
@@ -219,8 +217,8 @@ parsed parser::parse_case(const token& kw) {
   const token& end = next();
   if (end.kind != token_kind::kw_end)
     fail_at(text_, end.offset,
-            "expected END to close the CASE at column " + std::to_string(column(kw)) + ", got " +
-              describe(end));
+            "expected END to close the CASE at column " + std::to_string(column(kw)) + ", got "
+              + describe(end));
   leave();
   std::size_t clash = 0;
   auto t = unify(values, clash);
@@ -228,8 +226,8 @@ parsed parser::parse_case(const token& kw) {
     std::size_t first = 0;
     while (is_untyped_null(values[first])) ++first;
     fail_at(text_, kw.offset,
-            "CASE results have different types: " + type_name(values[first]) + " and " +
-              type_name(values[clash]));
+            "CASE results have different types: " + type_name(values[first]) + " and "
+              + type_name(values[clash]));
   }
   if (!t) return {make_null(vt::string, true), kw.offset};
   std::vector<case_branch> branches;
@@ -268,8 +266,8 @@ parsed parser::parse_cast(const token& name, const token& open) {
   if (!to)
     fail_at(text_, type.offset,
             "expected a type after AS (int, bigint, double, bool, string, "
-            "timestamp), got " +
-              describe(type));
+            "timestamp), got "
+              + describe(type));
   close(open, "of CAST ");
   if (!is_untyped_null(x.n) && !can_cast(x.n->type(), *to))
     fail_at(text_, name.offset,
@@ -321,8 +319,8 @@ parsed parser::parse_interval(const token& kw) {
     next();
   } else {
     fail_at(text_, peek().offset,
-            "expected a unit after INTERVAL " + std::string(v.spelling) + " (" + interval_units +
-              "), got " + describe(peek()));
+            "expected a unit after INTERVAL " + std::string(v.spelling) + " (" + interval_units
+              + "), got " + describe(peek()));
   }
   double micros = std::round(value * unit);
   if (!(std::fabs(micros) < 9.2e18)) fail_at(text_, kw.offset, "INTERVAL is out of range");

@@ -13,9 +13,9 @@ using vt = value_type;
 
 [[noreturn]] void type_error(std::string_view spelling, const char* needs, vt l, vt r,
                              std::size_t column) {
-  throw expression_error(column, "operator '" + std::string(spelling) + "' needs " + needs +
-                                   ", got " + std::string(name_of(l)) + " and " +
-                                   std::string(name_of(r)));
+  throw expression_error(column, "operator '" + std::string(spelling) + "' needs " + needs
+                                   + ", got " + std::string(name_of(l)) + " and "
+                                   + std::string(name_of(r)));
 }
 
 // The node for + - * / %, or nullopt when the types do not fit.
@@ -165,13 +165,13 @@ node_ptr make_unary(unary_op op, node_ptr operand, std::string_view spelling, st
   node_ptr n;
   if (op == unary_op::negate) {
     if (!is_numeric(t))
-      throw expression_error(column, "operator '" + std::string(spelling) +
-                                       "' needs a number, got " + std::string(name_of(t)));
+      throw expression_error(column, "operator '" + std::string(spelling) + "' needs a number, got "
+                                       + std::string(name_of(t)));
     n = make_negate(operand);
   } else {
     if (t != vt::boolean)
-      throw expression_error(column, "operator '" + std::string(spelling) +
-                                       "' needs a bool, got " + std::string(name_of(t)));
+      throw expression_error(column, "operator '" + std::string(spelling) + "' needs a bool, got "
+                                       + std::string(name_of(t)));
     n = make_not(operand);
   }
   return folded(std::move(n), operand);

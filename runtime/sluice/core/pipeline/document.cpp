@@ -65,8 +65,8 @@ std::int64_t get_integer(const json& obj, const char* key, const std::string& wh
   if (!it->is_number_integer())
     throw document_error(place, "must be an integer, got " + json_kind(*it));
   if (it->is_number_unsigned()
-      && it->get<std::uint64_t>() > static_cast<std::uint64_t>(
-           std::numeric_limits<std::int64_t>::max()))
+      && it->get<std::uint64_t>()
+           > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
     throw document_error(place, "is too large");
   return it->get<std::int64_t>();
 }
@@ -74,8 +74,7 @@ std::int64_t get_integer(const json& obj, const char* key, const std::string& wh
 const json* get_array(const json& obj, const char* key) {
   auto it = obj.find(key);
   if (it == obj.end()) return nullptr;
-  if (!it->is_array())
-    throw document_error(key, "must be an array, got " + json_kind(*it));
+  if (!it->is_array()) throw document_error(key, "must be an array, got " + json_kind(*it));
   return &*it;
 }
 

@@ -1,8 +1,8 @@
 #include "sluice/core/pipeline/validator.hpp"
 
 #include <algorithm>
-#include <optional>
 #include <map>
+#include <optional>
 #include <tuple>
 #include <unordered_map>
 
@@ -102,8 +102,8 @@ private:
       node_error(i, "parallelism must be at least 1, got " + std::to_string(spec.parallelism));
     if (!spec.on_error.empty() && spec.on_error != "fail" && spec.on_error != "skip"
         && spec.on_error != "dead_letter")
-      node_error(i, "on_error must be one of fail, skip, dead_letter, got \"" + spec.on_error
-                      + "\"");
+      node_error(i,
+                 "on_error must be one of fail, skip, dead_letter, got \"" + spec.on_error + "\"");
 
     node.desc = reg_.find(spec.kind);
     if (!node.desc) {
@@ -146,8 +146,8 @@ private:
     for (std::size_t p = 0; p < outputs.size(); ++p)
       if (outputs[p].name == name) return p;
     if (name == errors_port) return outputs.size();
-    edge_error(e, "node '" + id + "' has no output port '" + name + "' (it has: "
-                    + port_list(outputs, true) + ")");
+    edge_error(e, "node '" + id + "' has no output port '" + name
+                    + "' (it has: " + port_list(outputs, true) + ")");
     return std::nullopt;
   }
 
@@ -167,8 +167,8 @@ private:
     }
     int p = desc.input_index(name);
     if (p >= 0) return static_cast<std::size_t>(p);
-    edge_error(e, "node '" + id + "' has no input port '" + name + "' (it has: "
-                    + port_list(desc.inputs, false) + ")");
+    edge_error(e, "node '" + id + "' has no input port '" + name
+                    + "' (it has: " + port_list(desc.inputs, false) + ")");
     return std::nullopt;
   }
 
@@ -353,9 +353,9 @@ private:
   const registry& reg_;
   std::unordered_map<std::string, std::size_t> index_; ///< id -> first node with it
   std::vector<std::optional<params>> params_;          ///< per node, if they parsed
-  std::vector<bool> built_;           ///< per node: factory ran, outputs known
-  std::vector<bool> bad_input_edge_;  ///< per node: an edge into it names no port
-  std::vector<bool> edge_ok_;         ///< per edge: both ports resolved, not a duplicate
+  std::vector<bool> built_;                            ///< per node: factory ran, outputs known
+  std::vector<bool> bad_input_edge_;                   ///< per node: an edge into it names no port
+  std::vector<bool> edge_ok_; ///< per edge: both ports resolved, not a duplicate
   /// per edge: its input port resolved, so that input counts as connected
   /// even when the upstream end is wrong (which is reported on its own)
   std::vector<bool> feeds_port_;

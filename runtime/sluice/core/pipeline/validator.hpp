@@ -13,10 +13,10 @@ namespace sluice::core {
 /// One problem in a pipeline, named by place: the node (and param, and the
 /// 1-based column inside an expression), or the edge.
 struct diagnostic {
-  std::string node;      ///< node id, or "" for document-level problems
-  std::string param;     ///< param name, or ""
+  std::string node;         ///< node id, or "" for document-level problems
+  std::string param;        ///< param name, or ""
   std::size_t position = 0; ///< column inside the param's expression, or 0
-  std::string edge;      ///< "a -> b.port" for edge problems, or ""
+  std::string edge;         ///< "a -> b.port" for edge problems, or ""
   std::string message;
 
   /// "node 'f': param 'where' at column 7: unknown field 'pricee'",
@@ -30,7 +30,7 @@ struct resolved_edge {
   std::size_t from_node = 0; ///< index into checked_pipeline::nodes
   std::size_t from_port = 0; ///< output index; == outputs.size() for "errors"
   std::size_t to_node = 0;
-  std::size_t to_port = 0;   ///< input index
+  std::size_t to_port = 0; ///< input index
   std::int64_t capacity = default_edge_capacity;
   partition_kind partition = partition_kind::forward;
   std::string hash_field;    ///< for partition_kind::hash

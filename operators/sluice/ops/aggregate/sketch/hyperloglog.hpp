@@ -44,8 +44,8 @@ private:
   void densify();
 
   int precision_;
-  std::vector<std::uint64_t> sparse_;    ///< sorted distinct hashes, while sparse
-  std::vector<std::uint8_t> registers_;  ///< m registers once dense, else empty
+  std::vector<std::uint64_t> sparse_;   ///< sorted distinct hashes, while sparse
+  std::vector<std::uint8_t> registers_; ///< m registers once dense, else empty
 };
 
 } // namespace sluice::ops
