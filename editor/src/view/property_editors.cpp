@@ -118,8 +118,8 @@ QWidget* checkedTextEditor(const core::property_spec& spec, const json& value,
   return edit;
 }
 
-QWidget* pathEditor(const core::property_spec& spec, const json& value, const PropertyContext& ctx,
-                    QWidget* parent) {
+QWidget* pathEditor(const core::property_spec& /*spec*/, const json& value,
+                    const PropertyContext& ctx, QWidget* parent) {
   auto* box = new QWidget(parent);
   auto* layout = new QHBoxLayout(box);
   layout->setContentsMargins(0, 0, 0, 0);

@@ -40,7 +40,7 @@ public:
 
   /// Accounts for `n` input records that arrived too late and were dropped
   /// (counted, not emitted: a window whose `late` port is unconnected).
-  virtual void late(std::size_t n) {}
+  virtual void late(std::size_t /*n*/) {}
 };
 
 /// What a `poll` call leaves behind; each state says what the runtime does next.
@@ -100,19 +100,19 @@ public:
   virtual void open() {}
 
   /// A batch arrived on input port `port`.
-  virtual void on_batch(std::size_t port, const batch_ptr& b, emitter& out) {}
+  virtual void on_batch(std::size_t /*port*/, const batch_ptr& /*b*/, emitter& /*out*/) {}
 
   /// The runtime's entry point for a batch: which of the port's channels it
   /// came from (see operator_context::input_channels). Operators that track
   /// event-time progress per input (windows, joins) override this one; the
   /// default forwards to on_batch.
-  virtual void on_batch_from(std::size_t port, std::size_t channel, const batch_ptr& b,
+  virtual void on_batch_from(std::size_t port, std::size_t /*channel*/, const batch_ptr& b,
                              emitter& out) {
     on_batch(port, b, out);
   }
 
   /// Channel `channel` of port `port` has ended (others may go on).
-  virtual void on_input_ended(std::size_t port, std::size_t channel, emitter& out) {}
+  virtual void on_input_ended(std::size_t /*port*/, std::size_t /*channel*/, emitter& /*out*/) {}
 
   /// If positive: a channel silent for this long (processing time, from the
   /// context's clock) is reported by `on_input_idle`, and stops holding the
@@ -121,20 +121,20 @@ public:
 
   /// Channel `channel` of port `port` sent nothing for idle_timeout_us().
   /// Its next batch (on_batch_from) makes it active again.
-  virtual void on_input_idle(std::size_t port, std::size_t channel, emitter& out) {}
+  virtual void on_input_idle(std::size_t /*port*/, std::size_t /*channel*/, emitter& /*out*/) {}
 
   /// The input watermark (minimum over live inputs) advanced to `wm`.
   /// Default: forward it.
   virtual void on_watermark(timestamp wm, emitter& out) { out.watermark(wm); }
 
   /// Every input has ended: flush what is held (open windows, buffers).
-  virtual void on_end_of_stream(emitter& out) {}
+  virtual void on_end_of_stream(emitter& /*out*/) {}
 
   /// Produces output without new input, at most about `budget` records.
   /// Sources generate here; transforms that hold records (a throttle)
   /// release them here. Called after each on_batch and whenever the previous
   /// result asked for it.
-  virtual poll_result poll(emitter& out, std::size_t budget) { return poll_result::idle(); }
+  virtual poll_result poll(emitter& /*out*/, std::size_t /*budget*/) { return poll_result::idle(); }
 
   /// Releases resources and flushes output files. Called once at the end of
   /// a run, also when it stops early.

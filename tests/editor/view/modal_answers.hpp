@@ -6,6 +6,7 @@
 
 #include <QApplication>
 #include <QFileDialog>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QPointer>
 #include <QPushButton>
@@ -53,6 +54,9 @@ public:
         return;
       }
       dialog->selectFile(path);
+      // selectFile leaves the file name field alone while it has the
+      // keyboard focus (which it may have by now): type the path instead.
+      if (auto* name = dialog->findChild<QLineEdit*>("fileNameEdit")) name->setText(path);
       QMetaObject::invokeMethod(dialog, "accept"); // protected in QFileDialog
     };
   }

@@ -159,8 +159,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<aggregate_function> make_approx_count_distinct(const nlohmann::json& spec,
-                                                               const core::schema& input,
+std::unique_ptr<aggregate_function> make_approx_count_distinct(const nlohmann::json& /*spec*/,
+                                                               const core::schema& /*input*/,
                                                                std::string name, int input_index,
                                                                const std::string& where) {
   require_field(input_index, "approx_count_distinct", where);

@@ -78,8 +78,8 @@ void csv_record_reader::read_header() {
   header_pending_ = false;
 }
 
-parse_outcome csv_record_reader::parse(std::string_view record, core::batch_builder& out,
-                                       std::string& reason) {
+parse_outcome csv_record_reader::parse(std::string_view /*record: scanned already*/,
+                                       core::batch_builder& out, std::string& reason) {
   const auto& cols = scanner_.fields();
   if (header_pending_) {
     read_header();
