@@ -40,8 +40,15 @@ struct pipeline_run::impl {
   std::vector<planned_instance> instances;
   std::mutex stop_mutex;
   int stop_requests = 0;
+  /// Guards `instances` against kill_all, which a failing instance calls on
+  /// its own thread while the facade may be tearing the run down.
+  std::mutex instances_mutex;
 
   void kill_all() {
+    std::lock_guard<std::mutex> guard(instances_mutex);
+    kill_all_locked();
+  }
+  void kill_all_locked() {
     for (auto& inst : instances) caf::anon_send_exit(inst.actor, caf::exit_reason::user_shutdown);
   }
 };
@@ -70,7 +77,15 @@ pipeline_run::~pipeline_run() {
   if (!impl_) return;
   stop();
   impl_->shared->wait();
-  impl_->instances.clear();
+  {
+    // A failure ends the wait as soon as it is recorded, which is before the
+    // failing instance has killed the others: without this, the handles
+    // could be dropped first and an instance that never got its exit would
+    // keep the actor system (and the process) alive forever.
+    std::lock_guard<std::mutex> guard(impl_->instances_mutex);
+    if (impl_->shared->status() == run_status::failed) impl_->kill_all_locked();
+    impl_->instances.clear();
+  }
   impl_->system.reset(); // waits for every actor to be done
 }
 
