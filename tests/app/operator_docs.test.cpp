@@ -198,12 +198,12 @@ TEST_CASE("the operator documents name no kind and no param that the catalog doe
         }
       }
       const auto first = backticked(row.empty() ? "" : row[0]);
-      if (params_column < 0 || static_cast<std::size_t>(params_column) >= row.size() ||
-          first.size() != 1 || !params.count(first[0]))
+      if (params_column < 0 || static_cast<std::size_t>(params_column) >= row.size()
+          || first.size() != 1 || !params.count(first[0]))
         continue;
       for (const auto& word : backticked(row[static_cast<std::size_t>(params_column)])) {
-        INFO(file.filename().string() << ":" << line_no << " lists `" << word << "` as a param of "
-                                      << first[0]);
+        INFO(file.filename().string()
+             << ":" << line_no << " lists `" << word << "` as a param of " << first[0]);
         CHECK(params[first[0]].count(word) == 1);
       }
     }
