@@ -69,6 +69,26 @@ TEST_CASE("sluice validate names a file that does not exist and exits 2") {
   CHECK_THAT(r.output, Catch::Contains("/nonexistent/pipeline.json"));
 }
 
+TEST_CASE("sluice validate and run refuse out-of-range numbers and deep nesting with exit 2 and "
+          "the place") {
+  auto huge =
+    write_file("huge_number.json", R"J({"schemaVersion":1,"nodes":[],"edges":[],"x":1e400})J");
+  std::string deep_text = R"J({"schemaVersion":1,"nodes":[],"edges":[],"layout":)J";
+  for (int i = 0; i < 100000; ++i) deep_text += R"J({"a":)J";
+  deep_text += "1" + std::string(100001, '}');
+  auto deep = write_file("deep.json", deep_text);
+  for (const char* command : {"validate ", "run --quiet "}) {
+    auto r = sluice(command + huge.string());
+    INFO(r.output);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.output, Catch::Contains("line 1, column 46: number out of range"));
+    r = sluice(command + deep.string());
+    INFO(r.output);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.output, Catch::Contains("line 1, column 366: nested deeper than 64 levels"));
+  }
+}
+
 TEST_CASE("sluice operators --json prints the catalog with every built-in kind") {
   auto r = sluice("operators --json");
   REQUIRE(r.exit_code == 0);

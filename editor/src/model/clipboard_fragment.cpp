@@ -9,35 +9,9 @@
 #include <set>
 
 #include "model/node_ids.hpp"
+#include "sluice/core/json_text.hpp"
 
 namespace sluice::editor {
-
-namespace {
-
-/// "line L, column C" of nlohmann's 1-based byte offset.
-QString lineAndColumn(const std::string& text, std::size_t byte) {
-  std::size_t line = 1, column = 0;
-  for (std::size_t i = 0; i < std::min(byte, text.size()); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 0;
-    } else {
-      ++column;
-    }
-  }
-  return QStringLiteral("line %1, column %2").arg(line).arg(column == 0 ? 1 : column);
-}
-
-QString syntaxReason(const std::string& what) {
-  auto pos = what.find("column ");
-  if (pos != std::string::npos) {
-    auto colon = what.find(": ", pos);
-    if (colon != std::string::npos) return QString::fromStdString(what.substr(colon + 2));
-  }
-  return QString::fromStdString(what);
-}
-
-} // namespace
 
 ClipboardFragment ClipboardFragment::fromDocument(const core::pipeline_document& doc,
                                                   const QStringList& ids) {
@@ -76,10 +50,9 @@ std::optional<ClipboardFragment> ClipboardFragment::parse(const QString& qtext, 
   std::string text = qtext.toStdString();
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    return fail(QStringLiteral("not pipeline JSON: %1: %2")
-                  .arg(lineAndColumn(text, e.byte), syntaxReason(e.what())));
+    j = core::parse_json_text(text);
+  } catch (const core::json_text_error& e) {
+    return fail(QStringLiteral("not pipeline JSON: %1").arg(QString::fromStdString(e.what())));
   }
   if (!j.is_object() || !j.contains("nodes"))
     return fail(QStringLiteral("not a pipeline fragment: expected an object with \"nodes\""));

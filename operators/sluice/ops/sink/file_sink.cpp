@@ -36,6 +36,19 @@ std::uint64_t highest_rotated(const std::string& path) {
   return highest;
 }
 
+} // namespace
+
+std::string instance_path(const std::string& path, std::size_t instance, std::size_t parallelism) {
+  if (parallelism <= 1) return path;
+  fs::path p(path);
+  std::string stem = p.stem().string();
+  std::string extension = p.extension().string();
+  fs::path name = stem + "-" + std::to_string(instance) + extension;
+  return (p.has_parent_path() ? p.parent_path() / name : name).string();
+}
+
+namespace {
+
 class file_sink final : public core::operator_base {
 public:
   file_sink(std::string path, record_format format, core::schema_ptr input, std::uint64_t rotate)
@@ -131,7 +144,9 @@ core::descriptor file_sink_descriptor() {
   d.inputs = {{"in", "records to write, any schema"}};
   d.properties = {
     prop("path", param_type::path,
-         "file to write; parent folders are created, an existing file is replaced")
+         "file to write; parent folders are created, an existing file is replaced; at "
+         "parallelism N > 1 instance i writes its own file, with -i before the extension "
+         "(out.jsonl: out-0.jsonl ... out-<N-1>.jsonl)")
       .required(),
     format_property(),
     prop("rotate", param_type::json,
@@ -143,6 +158,7 @@ core::descriptor file_sink_descriptor() {
     core::schema_ptr input = ctx.inputs.empty() ? nullptr : ctx.inputs[0];
     auto path = p.string("path");
     if (path.empty()) throw core::param_error("path", "must not be empty");
+    path = instance_path(path, ctx.instance, ctx.parallelism);
     std::uint64_t rotate = 0;
     if (p.has("rotate") && !p.json("rotate").is_null()) {
       auto size = parse_byte_size(p.json("rotate"));

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <cstddef>
+#include <string>
+
 #include "sluice/core/descriptor.hpp"
 
 namespace sluice::ops {
@@ -11,6 +14,12 @@ namespace sluice::ops {
 /// up from one past the highest existing `path.N` (so earlier rotated files
 /// are never overwritten), and writing goes on in a new `path` (a CSV file
 /// starts with its header again). Files are cut between records only.
+/// At parallelism > 1 every instance writes its own file (instance_path).
 core::descriptor file_sink_descriptor();
+
+/// The file that instance `instance` of `parallelism` writes: `path` itself
+/// when alone, else `-<instance>` inserted before the extension
+/// ("out/x.jsonl" -> "out/x-2.jsonl"), so instances never share a file.
+std::string instance_path(const std::string& path, std::size_t instance, std::size_t parallelism);
 
 } // namespace sluice::ops

@@ -1,5 +1,7 @@
 #include "sluice/core/pipeline/document.hpp"
 
+#include "sluice/core/json_text.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -120,35 +122,6 @@ json layout_from_json(const json& j) {
   return j;
 }
 
-/// 1-based line and column of byte offset `byte` (1-based, as nlohmann
-/// reports it) in `text`.
-std::pair<std::size_t, std::size_t> line_and_column(const std::string& text, std::size_t byte) {
-  std::size_t line = 1;
-  std::size_t column = 0;
-  auto end = std::min(byte, text.size());
-  for (std::size_t i = 0; i < end; ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 0;
-    } else {
-      ++column;
-    }
-  }
-  return {line, column == 0 ? 1 : column};
-}
-
-/// The reason part of an nlohmann parse error, without its
-/// "[json.exception.parse_error.101] parse error at line 1, column 2: " prefix.
-std::string parse_reason(const std::string& what) {
-  auto pos = what.find("column ");
-  if (pos != std::string::npos) {
-    auto colon = what.find(": ", pos);
-    if (colon != std::string::npos) return what.substr(colon + 2);
-  }
-  auto bracket = what.find("] ");
-  return bracket == std::string::npos ? what : what.substr(bracket + 2);
-}
-
 } // namespace
 
 endpoint endpoint::parse(const std::string& text) {
@@ -191,11 +164,10 @@ pipeline_document pipeline_document::from_json(const nlohmann::json& j) {
 pipeline_document pipeline_document::parse(const std::string& text) {
   json j;
   try {
-    j = json::parse(text);
-  } catch (const json::parse_error& e) {
-    auto [line, column] = line_and_column(text, e.byte);
-    throw document_error("line " + std::to_string(line) + ", column " + std::to_string(column),
-                         "JSON syntax error: " + parse_reason(e.what()));
+    j = parse_json_text(text);
+  } catch (const json_text_error& e) {
+    throw document_error(
+      "line " + std::to_string(e.line()) + ", column " + std::to_string(e.column()), e.reason());
   }
   return from_json(j);
 }
