@@ -33,8 +33,9 @@ TEST_CASE("JSON text within the limits parses to its value") {
 }
 
 TEST_CASE("numbers out of range are an error naming their line and column, not an abort") {
-  CHECK(error_of("{\"x\": 1e400}") == "line 1, column 7: number out of range: number overflow "
-                                      "parsing '1e400'");
+  CHECK(error_of("{\"x\": 1e400}")
+        == "line 1, column 7: number out of range: number overflow "
+           "parsing '1e400'");
   CHECK_THAT(error_of("{\n  \"x\": -1e400}"), Catch::StartsWith("line 2, column 8: number out of "
                                                                 "range"));
   CHECK_THAT(error_of("[" + std::string(400, '9') + "]"),
@@ -44,7 +45,8 @@ TEST_CASE("numbers out of range are an error naming their line and column, not a
 TEST_CASE("nesting deeper than the limit is refused before parsing, at the bracket that is too "
           "deep") {
   CHECK(error_of(nested(65)) == "line 1, column 65: nested deeper than 64 levels");
-  CHECK(error_of("{\"a\":" + nested(3) + "}", 3) == "line 1, column 8: nested deeper than 3 levels");
+  CHECK(error_of("{\"a\":" + nested(3) + "}", 3)
+        == "line 1, column 8: nested deeper than 3 levels");
   // 100 000 levels: refused at once instead of overflowing the stack later.
   std::string deep;
   for (int i = 0; i < 100000; ++i) deep += "{\"a\":";
@@ -57,7 +59,8 @@ TEST_CASE("brackets inside strings do not count as nesting") {
 }
 
 TEST_CASE("a JSON syntax error names its line and column") {
-  CHECK(error_of("{\n  \"a\": 1,,\n}") == "line 2, column 10: JSON syntax error: syntax error "
-                                          "while parsing object key - unexpected ','; expected "
-                                          "string literal");
+  CHECK(error_of("{\n  \"a\": 1,,\n}")
+        == "line 2, column 10: JSON syntax error: syntax error "
+           "while parsing object key - unexpected ','; expected "
+           "string literal");
 }
