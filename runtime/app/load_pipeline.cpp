@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "sluice/core/printable.hpp"
 #include "sluice/ops/builtin.hpp"
 
 namespace sluice::app {
@@ -11,13 +12,14 @@ std::optional<core::checked_pipeline> load_checked(const std::string& file) {
   try {
     doc = core::pipeline_document::load(file);
   } catch (const core::document_error& e) {
-    std::cerr << file << ": error: " << e.what() << "\n";
+    std::cerr << core::printable(file) << ": error: " << core::printable(e.what()) << "\n";
     return std::nullopt;
   }
   auto checked = core::check(std::move(doc), ops::builtin_registry());
   if (!checked.ok()) {
-    for (const auto& d : checked.errors) std::cerr << file << ": error: " << d.to_string() << "\n";
-    std::cerr << file << ": " << checked.errors.size()
+    for (const auto& d : checked.errors)
+      std::cerr << core::printable(file) << ": error: " << core::printable(d.to_string()) << "\n";
+    std::cerr << core::printable(file) << ": " << checked.errors.size()
               << (checked.errors.size() == 1 ? " error" : " errors") << "\n";
     return std::nullopt;
   }

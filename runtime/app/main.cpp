@@ -1,14 +1,52 @@
 // The `sluice` command: run, watch (top), validate and list pipelines' operators.
 
+#include <cmath>
 #include <iostream>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
 
 namespace {
+
 constexpr const char* version = "0.1.0";
+constexpr const char* commands[] = {"run", "top", "validate", "operators"};
+
+/// A number of seconds: finite, at most a year, above zero (or at least zero
+/// with `zero_ok`). CLI11's own number checks let "nan" and "inf" through.
+CLI::Validator seconds(bool zero_ok) {
+  return CLI::Validator(
+    [zero_ok](std::string& text) -> std::string {
+      double v = 0;
+      std::size_t used = 0;
+      try {
+        v = std::stod(text, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used == 0 || used != text.size() || !std::isfinite(v))
+        return "'" + text + "' is not a number of seconds";
+      if (zero_ok ? v < 0 : v <= 0)
+        return "'" + text + "' must be " + (zero_ok ? "0 or more" : "more than 0") + " seconds";
+      if (v > 365 * 24 * 3600.0) return "'" + text + "' is more than a year of seconds";
+      return {};
+    },
+    "SECONDS");
 }
+
+/// The first word names no command: CLI11 would only say that one is required.
+bool unknown_command(int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') return false;
+  for (const char* c : commands)
+    if (std::string(argv[1]) == c) return false;
+  std::string word = std::string(argv[1]).substr(0, 64);
+  std::cerr << "sluice: unknown command '" << word
+            << "'; the commands are run, top, validate and operators (see sluice --help)\n";
+  return true;
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
   using namespace sluice::app;
@@ -21,7 +59,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("FILE", run.file, "pipeline file (JSON)")->required();
   run_cmd
     ->add_option("--duration", run.duration_s, "stop the sources after SECONDS, drain, and exit 0")
-    ->check(CLI::PositiveNumber);
+    ->check(seconds(false));
   run_cmd->add_flag("--quiet,-q", run.quiet, "print no progress line and no summary");
   run_cmd
     ->add_option("--metrics-port", run.metrics_port,
@@ -34,7 +72,7 @@ int main(int argc, char** argv) {
   run_cmd
     ->add_option("--linger", run.linger_s,
                  "after the run ends, keep serving metrics for SECONDS (Ctrl-C ends sooner)")
-    ->check(CLI::NonNegativeNumber);
+    ->check(seconds(true));
   run_cmd->add_flag("--top", run.top,
                     "show the live per-node table (as `sluice top`) instead of the progress "
                     "line; q stops the run");
@@ -52,6 +90,7 @@ int main(int argc, char** argv) {
   auto* ops_cmd = app.add_subcommand("operators", "List the operator catalog");
   ops_cmd->add_flag("--json", json, "print the catalog as JSON");
 
+  if (unknown_command(argc, argv)) return exit_invalid;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

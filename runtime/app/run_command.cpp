@@ -12,6 +12,7 @@
 #include "commands.hpp"
 #include "load_pipeline.hpp"
 #include "run_summary.hpp"
+#include "sluice/core/printable.hpp"
 #include "sluice/exec/pipeline_run.hpp"
 #include "sluice/observe/metrics_frame.hpp"
 #include "sluice/observe/metrics_server.hpp"
@@ -150,6 +151,7 @@ int run_command(const run_args& args) {
   progress_line progress{!top.term && !args.quiet && isatty(STDERR_FILENO) == 1};
   int handled_interrupts = 0;
   bool duration_reached = false;
+  bool aborted = false; // a second Ctrl-C: records in flight are dropped
   auto stop_gracefully = [&] {
     progress.clear();
     if (top.term)
@@ -165,8 +167,12 @@ int run_command(const run_args& args) {
     int n = interrupts.load();
     if (n > handled_interrupts) {
       handled_interrupts = n;
-      if (n == 1) stop_gracefully();
-      else run->abort();
+      if (n == 1) {
+        stop_gracefully();
+      } else if (!aborted) {
+        aborted = true;
+        run->abort();
+      }
     }
     if (!duration_reached && args.duration_s > 0 && elapsed() >= args.duration_s) {
       duration_reached = true;
@@ -204,13 +210,21 @@ int run_command(const run_args& args) {
   auto bottleneck = run_bottleneck(run->pipeline(), totals);
   double secs = elapsed();
   if (status == exec::run_status::failed) {
-    std::cerr << args.file << ": error: " << run->failure() << "\n";
+    std::cerr << core::printable(args.file) << ": error: " << core::printable(run->failure())
+              << "\n";
     server.reset();
     run.reset();
     return exit_runtime_failure;
   }
   server.reset();
   run.reset();
+  if (aborted) {
+    // Not a success: whatever was in flight between the nodes is lost.
+    if (!args.quiet) std::cerr << format_summary(totals, secs, bottleneck);
+    std::cerr << args.file << ": error: aborted by a second interrupt after "
+              << static_cast<long long>(secs) << " s; records in flight were dropped\n";
+    return exit_runtime_failure;
+  }
   if (!args.quiet) {
     std::cerr << format_summary(totals, secs, bottleneck);
     std::fprintf(stderr, "%s after %.2f s\n",

@@ -33,6 +33,21 @@ std::vector<node_totals> totals_by_node(const core::checked_pipeline& p,
   return out;
 }
 
+namespace {
+
+/// Busy and back-pressured shares of a node's life, each in [0, 1] and
+/// together at most 1. The counters are charged from the first message on,
+/// a little before the instance counts itself started, so a run of a few
+/// milliseconds could otherwise show more than 100 %.
+std::pair<double, double> time_shares(const node_totals& t) {
+  double alive = static_cast<double>(std::max<std::int64_t>(t.alive_ns, 1));
+  double busy = std::clamp(static_cast<double>(t.busy_ns) / alive, 0.0, 1.0);
+  double bp = std::clamp(static_cast<double>(t.backpressured_ns) / alive, 0.0, 1.0 - busy);
+  return {busy, bp};
+}
+
+} // namespace
+
 std::string human_count(double v) {
   char buf[32];
   if (v >= 1e9) std::snprintf(buf, sizeof buf, "%.2f G", v / 1e9);
@@ -48,9 +63,9 @@ std::string run_bottleneck(const core::checked_pipeline& p,
   for (const auto& t : totals) {
     observe::node_rates n;
     n.node = t.node;
-    double alive = static_cast<double>(std::max<std::int64_t>(t.alive_ns, 1));
-    n.busy_ms_per_second = 1000.0 * static_cast<double>(t.busy_ns) / alive;
-    n.backpressured_ms_per_second = 1000.0 * static_cast<double>(t.backpressured_ns) / alive;
+    auto [busy, bp] = time_shares(t);
+    n.busy_ms_per_second = 1000.0 * busy;
+    n.backpressured_ms_per_second = 1000.0 * bp;
     n.idle_ms_per_second =
       std::max(0.0, 1000.0 - n.busy_ms_per_second - n.backpressured_ms_per_second);
     n.state = n.backpressured_ms_per_second > observe::backpressured_threshold_ms
@@ -77,15 +92,14 @@ std::string format_summary(const std::vector<node_totals>& totals, double elapse
   for (const auto& t : totals) {
     auto moved = static_cast<double>(t.is_source ? t.out : t.in);
     double rate = elapsed_s > 0 ? moved / elapsed_s : 0;
-    double alive = static_cast<double>(std::max<std::int64_t>(t.alive_ns, 1));
+    auto [busy, bp] = time_shares(t);
     std::snprintf(
       line, sizeof line, "%-*s  %-*s  %12llu  %12llu  %10llu  %8llu  %11s  %5.1f%%  %5.1f%%\n",
       static_cast<int>(w), (t.node == bottleneck ? "*" + t.node : t.node).c_str(),
       static_cast<int>(kw), t.kind.c_str(), static_cast<unsigned long long>(t.in),
       static_cast<unsigned long long>(t.out), static_cast<unsigned long long>(t.filtered),
-      static_cast<unsigned long long>(t.errors), human_count(rate).c_str(),
-      100.0 * static_cast<double>(t.busy_ns) / alive,
-      100.0 * static_cast<double>(t.backpressured_ns) / alive);
+      static_cast<unsigned long long>(t.errors), human_count(rate).c_str(), 100.0 * busy,
+      100.0 * bp);
     out += line;
   }
   if (!bottleneck.empty())

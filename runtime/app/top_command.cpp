@@ -4,8 +4,11 @@
 #include <chrono>
 #include <csignal>
 #include <iostream>
+#include <memory>
+#include <stdexcept>
 
 #include "commands.hpp"
+#include "sluice/core/printable.hpp"
 #include "sluice/observe/metrics_client.hpp"
 #include "sluice/observe/top_table.hpp"
 #include "terminal.hpp"
@@ -47,7 +50,14 @@ void refresh(observe::metrics_client& client, view_state& v) {
 } // namespace
 
 int top_command(const top_args& args) {
-  observe::metrics_client client(args.url);
+  std::unique_ptr<observe::metrics_client> made;
+  try {
+    made = std::make_unique<observe::metrics_client>(args.url);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "sluice top: " << core::printable(args.url, 200) << ": " << e.what() << "\n";
+    return exit_invalid;
+  }
+  auto& client = *made;
   view_state v;
   if (args.once) {
     refresh(client, v);

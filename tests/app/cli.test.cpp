@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -148,6 +149,55 @@ TEST_CASE("sluice run exits 2 on an invalid pipeline and on bad arguments") {
   CHECK(sluice("run").exit_code == 2);
   CHECK(sluice("run --duration -1 " + file.string()).exit_code == 2);
   CHECK(sluice("frobnicate").exit_code == 2);
+}
+
+TEST_CASE("durations that are not finite numbers of seconds are refused with a short message") {
+  auto file = write_file("for_durations.json", R"J({"schemaVersion": 1, "nodes": [
+      {"id": "gen", "kind": "source.generator", "params": {"count": 0}},
+      {"id": "out", "kind": "sink.null"}],
+    "edges": [{"from": "gen", "to": "out"}]})J");
+  for (const char* bad : {"nan", "inf", "-1", "0", "1e400", "ten", "3s"}) {
+    auto r = sluice(std::string("run --duration ") + bad + " " + file.string());
+    INFO("--duration " << bad << ": " << r.output);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.output, Catch::Contains("--duration") && Catch::Contains(bad));
+    CHECK(r.output.size() < 300); // no 309-digit limit printed
+  }
+  CHECK(sluice("run --linger nan --duration 0.1 " + file.string()).exit_code == 2);
+}
+
+TEST_CASE("sluice validate escapes control bytes and cuts huge values in what it prints") {
+  std::string kind(10 * 1024 * 1024, 'k');
+  auto file =
+    write_file("hostile.json", "{\"schemaVersion\": 1, \"nodes\": [{\"id\": \"a\\u001b[2Jb\", "
+                               "\"kind\": \"source.generator\"}, {\"id\": \"x\", \"kind\": \""
+                                 + kind + "\"}], \"edges\": []}");
+  auto r = sluice("validate " + file.string());
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find('\x1b') == std::string::npos);
+  CHECK_THAT(r.output, Catch::Contains("a\\x1b[2Jb") && Catch::Contains("bytes left out"));
+  CHECK(r.output.size() < 5000);
+}
+
+TEST_CASE("a directory or a FIFO as the pipeline file is refused with what it is") {
+  auto dir = std::filesystem::path(out_dir()) / "a_directory";
+  std::filesystem::create_directories(dir);
+  auto r = sluice("validate " + dir.string());
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.output, Catch::Contains("is a directory"));
+  auto fifo = std::filesystem::path(out_dir()) / "a_fifo";
+  std::filesystem::remove(fifo);
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+  r = sluice("validate " + fifo.string()); // used to block forever
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.output, Catch::Contains("is not a regular file"));
+}
+
+TEST_CASE("an unknown command is named, with the list of commands") {
+  auto r = sluice("frobnicate");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.output, Catch::Contains("unknown command 'frobnicate'")
+                         && Catch::Contains("run, top, validate and operators"));
 }
 
 TEST_CASE("sluice --version prints the version") {

@@ -273,6 +273,9 @@ TEST_CASE(
     CHECK(nlohmann::json::parse(r->body)["error"].is_string());
   };
   check_error(http.Get("/no/such/path"), 404);
+  // A path that decodes to invalid UTF-8 is still a 404 with a JSON body (it was a 500).
+  check_error(http.Get("/%ff"), 404);
+  check_error(http.Get("/api/%ff%fe"), 404);
   check_error(http.Post("/api/metrics", "{}", "application/json"), 405);
   check_error(http.Put("/metrics", "x", "text/plain"), 405);
   check_error(http.Get("/api/metrics/history?since=yesterday"), 400);
@@ -337,6 +340,16 @@ TEST_CASE("sluice top --once says when it cannot reach a run") {
                       (out_dir() / (std::to_string(getpid()) + "-top-once.log")).string());
   CHECK(child.wait_exit(30s) == 1);
   CHECK_THAT(child.output(), Catch::Contains("cannot reach"));
+}
+
+TEST_CASE("sluice top refuses a URL it cannot use with exit 2 and the reason") {
+  // ftp:// used to end in an uncaught exception (abort).
+  child_process ftp({SLUICE_BIN, "top", "--once", "ftp://127.0.0.1:21"},
+                    (out_dir() / (std::to_string(getpid()) + "-top-ftp.log")).string());
+  CHECK(ftp.wait_exit(30s) == 2);
+  CHECK_THAT(ftp.output(), Catch::Contains("only http:// URLs are supported, got 'ftp://'"));
+  // (The unknown host is not tested: resolving it would query a name server
+  // off this machine.)
 }
 
 TEST_CASE("sluice top shows a run's nodes in an 80x24 tmux pane and quits on q") {

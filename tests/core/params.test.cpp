@@ -76,3 +76,10 @@ TEST_CASE("ill-typed and out-of-range params say what was expected and what came
   CHECK_THAT(error_of(json{{"path", "p"}, {"fields", json::array({1})}}),
              Catch::Contains("array of strings"));
 }
+
+TEST_CASE("an unknown param with an empty name says so") {
+  std::string param = "?";
+  CHECK_THAT(error_of(json{{"path", "p"}, {"", 3}}, &param),
+             Catch::Contains("unknown param with an empty name"));
+  CHECK(param.empty());
+}

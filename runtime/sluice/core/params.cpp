@@ -108,7 +108,9 @@ params::params(const std::vector<property_spec>& specs, const nlohmann::json& ra
       if (!spec) {
         std::string known;
         for (const auto& s : specs) known += (known.empty() ? "" : ", ") + s.name;
-        throw param_error(name, "unknown param (known: " + (known.empty() ? "none" : known) + ")");
+        throw param_error(
+          name, std::string(name.empty() ? "unknown param with an empty name" : "unknown param")
+                  + " (known: " + (known.empty() ? "none" : known) + ")");
       }
       check_value(*spec, v);
       values_[name] = v;

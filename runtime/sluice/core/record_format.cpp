@@ -28,7 +28,30 @@ bool append_double(double v, std::string& out) {
   return true;
 }
 
-bool needs_json_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+bool needs_json_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\' || c >= 0x80; }
+
+/// Length of the well-formed UTF-8 sequence that starts at s[i] (lead byte
+/// >= 0x80), or 0: a stray continuation byte, a truncated sequence, an
+/// overlong form, a surrogate or a code point above U+10FFFF.
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
+  auto at = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  auto cont = [&](std::size_t k) { return i + k < s.size() && (at(k) & 0xC0) == 0x80; };
+  unsigned char c = at(0);
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    if (!cont(1) || !cont(2)) return 0;
+    if (c == 0xE0 && at(1) < 0xA0) return 0;  // overlong
+    if (c == 0xED && at(1) >= 0xA0) return 0; // surrogate
+    return 3;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    if (!cont(1) || !cont(2) || !cont(3)) return 0;
+    if (c == 0xF0 && at(1) < 0x90) return 0;  // overlong
+    if (c == 0xF4 && at(1) >= 0x90) return 0; // above U+10FFFF
+    return 4;
+  }
+  return 0;
+}
 
 bool needs_csv_quotes(std::string_view s) {
   for (char c : s)
@@ -108,6 +131,17 @@ void append_json_escaped(std::string_view s, std::string& out) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     auto c = static_cast<unsigned char>(s[i]);
     if (!needs_json_escape(c)) continue;
+    if (c >= 0x80) {
+      if (auto n = utf8_sequence_length(s, i)) {
+        i += n - 1; // well-formed: copied as it is
+        continue;
+      }
+      // Not UTF-8: the byte becomes U+FFFD, so the output stays valid JSON.
+      out.append(s.data() + start, i - start);
+      start = i + 1;
+      out.append("\xEF\xBF\xBD");
+      continue;
+    }
     out.append(s.data() + start, i - start);
     start = i + 1;
     switch (c) {

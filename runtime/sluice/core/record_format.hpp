@@ -28,7 +28,9 @@ void append_csv_header(const schema& s, std::string& out);
 /// comma, a double quote, CR or LF are quoted, inner quotes doubled.
 void append_csv_record(const batch& b, std::size_t row, std::string& out);
 
-/// Appends `s` JSON-escaped, without the surrounding quotes.
+/// Appends `s` JSON-escaped, without the surrounding quotes. Bytes that are
+/// not well-formed UTF-8 become U+FFFD, one per byte: the output is always
+/// valid JSON, whatever a source read.
 void append_json_escaped(std::string_view s, std::string& out);
 
 /// Appends the text of `format_iso8601(t)`, digit by digit (no snprintf).

@@ -1,5 +1,10 @@
 #include "sluice/observe/metrics_client.hpp"
 
+#include <netdb.h>
+#include <sys/socket.h>
+
+#include <stdexcept>
+
 #include <httplib.h>
 
 namespace sluice::observe {
@@ -17,18 +22,44 @@ struct metrics_client::impl {
 namespace {
 
 /// "http://HOST:PORT": adds the scheme, drops a path ("/metrics" pasted
-/// along with the address).
+/// along with the address). Refuses what the HTTP client would throw on.
 std::string normalise(std::string url) {
   if (url.find("://") == std::string::npos) url = "http://" + url;
-  auto path = url.find('/', url.find("://") + 3);
+  auto scheme_end = url.find("://");
+  auto scheme = url.substr(0, scheme_end);
+  if (scheme != "http")
+    throw std::invalid_argument("only http:// URLs are supported, got '" + scheme.substr(0, 32)
+                                + "://'");
+  auto path = url.find('/', scheme_end + 3);
   if (path != std::string::npos) url.resize(path);
+  if (url.size() == scheme_end + 3) throw std::invalid_argument("the URL names no host");
   return url;
+}
+
+/// The host part of a normalised URL ("http://HOST:PORT").
+std::string host_of(const std::string& url) {
+  auto start = url.find("://") + 3;
+  if (start < url.size() && url[start] == '[')
+    return url.substr(start + 1, url.find(']') - start - 1);
+  auto colon = url.find(':', start);
+  return url.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+}
+
+/// Whether `host` resolves to an address.
+bool resolves(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &found);
+  if (found) ::freeaddrinfo(found);
+  return rc == 0;
 }
 
 } // namespace
 
-metrics_client::metrics_client(std::string url)
-  : impl_(std::make_unique<impl>(normalise(url))), url_(normalise(std::move(url))) {}
+metrics_client::metrics_client(std::string url) : url_(normalise(std::move(url))) {
+  impl_ = std::make_unique<impl>(url_);
+}
 
 metrics_client::~metrics_client() = default;
 
@@ -36,7 +67,11 @@ std::optional<nlohmann::json> metrics_client::get_json(const std::string& path) 
   auto res = impl_->http.Get(path);
   if (!res) {
     error_ = httplib::to_string(res.error());
-    if (res.error() == httplib::Error::Connection) error_ = "cannot connect (connection refused?)";
+    if (res.error() == httplib::Error::Connection) {
+      auto host = host_of(url_);
+      error_ = resolves(host) ? "cannot connect to " + url_ + " (nothing listening there?)"
+                              : "cannot resolve the host name '" + host + "'";
+    }
     return std::nullopt;
   }
   if (res->status != 200) {

@@ -11,11 +11,14 @@ namespace sluice::observe {
 
 /// Reads a run's endpoint (metrics_server) over HTTP: what `sluice top URL`
 /// uses. Each call makes one GET with short timeouts and never throws; on
-/// failure it returns nullopt and error() says why ("connection refused",
+/// failure it returns nullopt and error() says why ("cannot connect to ...",
+/// "cannot resolve the host name ...",
 /// "HTTP 404", "bad JSON: ...").
 class metrics_client {
 public:
   /// `url`: "http://HOST:PORT" ("HOST:PORT" and a trailing path are fine).
+  /// Throws std::invalid_argument, saying why, for another scheme or a URL
+  /// without a host.
   explicit metrics_client(std::string url);
   ~metrics_client();
 

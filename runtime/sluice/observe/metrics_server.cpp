@@ -21,7 +21,9 @@ using nlohmann::json;
 
 void json_reply(httplib::Response& res, int status, const json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json");
+  // A request path is any bytes ("/%ff"); echoed in an error it must still
+  // give valid JSON, so invalid UTF-8 becomes U+FFFD instead of throwing.
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
 }
 
 void error_reply(httplib::Response& res, int status, const std::string& message) {

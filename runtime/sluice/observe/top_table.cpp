@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "sluice/core/printable.hpp"
+
 namespace sluice::observe {
 
 namespace {
@@ -76,7 +78,8 @@ std::vector<std::string> render_top(const metrics_frame& f, const top_header& h,
   std::vector<std::string> out;
   auto add = [&](const std::string& text, const char* attr = nullptr) {
     if (out.size() >= rows) return;
-    auto t = fit(text, w);
+    // Names and messages come from the server: never let them steer the terminal.
+    auto t = fit(core::printable(text, 4096, false), w);
     if (color && attr) t = attr + t + reset;
     out.push_back(std::move(t));
   };

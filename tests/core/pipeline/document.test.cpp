@@ -229,6 +229,9 @@ TEST_CASE("structural problems at the top level name the key", "[document]") {
   CHECK(error_place(R"({"schemaVersion": 1, "nodes": [], "nodez": []})") == "nodez");
   CHECK_THAT(error_message(R"({"schemaVersion": 1, "nodes": [], "nodez": []})"),
              Catch::Contains("unknown key"));
+  // An empty key used to give only "unknown key (known: ...)", naming nothing.
+  CHECK_THAT(error_message(R"({"schemaVersion": 1, "nodes": [], "": 1})"),
+             Catch::Contains("unknown key \"\" (an empty name)"));
 }
 
 TEST_CASE("structural problems in a node name the node's index and field", "[document]") {

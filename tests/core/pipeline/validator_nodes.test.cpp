@@ -92,6 +92,15 @@ TEST_CASE("parallelism below 1 is reported on the node", "[validator]") {
   CHECK(p.errors[0].to_string() == "node 'gen': parallelism must be at least 1, got 0");
 }
 
+TEST_CASE("parallelism above the maximum is reported on the node before anything is built",
+          "[validator]") {
+  // 100 000 instances used to validate, then take minutes and gigabytes to start.
+  auto p = check_parts(R"([{"id": "gen", "kind": "fake.source", "parallelism": 100000}])");
+  REQUIRE(p.errors.size() == 1);
+  CHECK(p.errors[0].to_string() == "node 'gen': parallelism must be at most 256, got 100000");
+  CHECK(check_parts(R"([{"id": "gen", "kind": "fake.source", "parallelism": 256}])").ok());
+}
+
 TEST_CASE("an unknown on_error policy is reported on the node", "[validator]") {
   auto p = check_parts(R"([{"id": "gen", "kind": "fake.source", "on_error": "retry"},
     {"id": "n", "kind": "fake.numbers", "on_error": "dead_letter"},

@@ -111,7 +111,7 @@ private:
     if (resolved_) return true;
     auto all = expand_glob(cfg_.pattern);
     if (all.empty()) {
-      if (!cfg_.follow) throw std::runtime_error("no file matches '" + cfg_.pattern + "'");
+      if (!cfg_.follow) throw std::runtime_error(why_no_file(cfg_.pattern));
       if (has_glob_chars(cfg_.pattern)) return false; // look again later
       all.push_back(cfg_.pattern);                    // tail -F: wait for the file to appear
     }
@@ -262,8 +262,8 @@ core::descriptor file_source_descriptor() {
     } else {
       auto files = expand_glob(cfg.pattern);
       if (files.empty())
-        throw core::param_error("path", "no file matches '" + cfg.pattern
-                                          + "', so no schema can be inferred: create the file "
+        throw core::param_error("path", why_no_file(cfg.pattern)
+                                          + ", so no schema can be inferred: create the file "
                                             "or give a 'schema'");
       cfg.schema = infer_schema(files.front(), cfg.csv);
     }

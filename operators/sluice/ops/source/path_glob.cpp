@@ -25,4 +25,14 @@ std::vector<std::string> expand_glob(const std::string& pattern) {
   return out;
 }
 
+std::string why_no_file(const std::string& pattern) {
+  struct stat st {};
+  if (!has_glob_chars(pattern) && ::stat(pattern.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return "'" + pattern + "' is a directory, not a file";
+    if (!S_ISREG(st.st_mode))
+      return "'" + pattern + "' is not a regular file (a FIFO, socket or device)";
+  }
+  return "no file matches '" + pattern + "'";
+}
+
 } // namespace sluice::ops

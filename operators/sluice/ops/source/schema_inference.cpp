@@ -1,6 +1,7 @@
 #include "sluice/ops/source/schema_inference.hpp"
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <unordered_map>
 #include <vector>
@@ -25,6 +26,9 @@ struct field_stats {
   std::string name;
   bool ints = false, doubles = false, bools = false, strings = false, others = false;
   bool all_timestamps = true; ///< every string seen parses as ISO-8601
+  /// The record that last set a value: a key repeated within one JSON
+  /// record counts once, first value only, as the reader keeps it.
+  std::size_t last_record = SIZE_MAX;
 
   value_type resolve() const {
     bool numbers = ints || doubles;
@@ -148,6 +152,13 @@ core::schema_ptr infer_schema(const std::string& path, bool csv, std::size_t max
     if (data.empty() && eof) break;
     auto span = csv ? scanner.scan(data, eof) : scan_line(data, eof);
     if (span.what == record_span::status::incomplete) {
+      // A sample is a few records: a "line" this long (a file without line
+      // ends, /dev/zero) is no sample, and would take all memory to read.
+      if (data.size() > max_sample_record_bytes)
+        throw core::param_error("path", "cannot infer the schema of '" + path + "': record "
+                                          + std::to_string(records + 1) + " is longer than "
+                                          + std::to_string(max_sample_record_bytes >> 20)
+                                          + " MiB; give a 'schema'");
       if (cur.fill() == 0) eof = true;
       continue;
     }
@@ -164,7 +175,12 @@ core::schema_ptr infer_schema(const std::string& path, bool csv, std::size_t max
       } else if (!csv) {
         simdjson::dom::object obj;
         if (!parser.parse(text.data(), text.size(), false).get(obj)) {
-          for (auto kv : obj) note_json(table.at(kv.key), kv.value);
+          for (auto kv : obj) {
+            auto& f = table.at(kv.key);
+            if (f.last_record == records) continue;
+            f.last_record = records;
+            note_json(f, kv.value);
+          }
           ++records;
         }
       }

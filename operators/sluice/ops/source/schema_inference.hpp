@@ -15,6 +15,9 @@ namespace sluice::ops {
 /// "name:type" strings, in the given order. Throws param_error("schema").
 core::schema_ptr parse_schema_param(const nlohmann::json& spec);
 
+/// Inference refuses a record longer than this (16 MiB) instead of reading on.
+inline constexpr std::size_t max_sample_record_bytes = std::size_t{16} << 20;
+
 /// Infers a schema from the first `max_records` records of the file at
 /// `path` (JSON lines, or CSV with a header). Fields come in order of first
 /// appearance (CSV: header order). A field's type is the narrowest that holds
@@ -23,7 +26,7 @@ core::schema_ptr parse_schema_param(const nlohmann::json& spec);
 /// for mixed kinds, nested values, or no value but null). Malformed records
 /// are passed over; a CSV file with only a header gives string fields.
 /// Throws param_error("path") naming the file if it cannot be read or holds
-/// no record.
+/// no record, or if a record is longer than max_sample_record_bytes.
 core::schema_ptr infer_schema(const std::string& path, bool csv, std::size_t max_records = 1000);
 
 } // namespace sluice::ops

@@ -25,7 +25,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 } // namespace
 
 std::string closest_kind(const registry& reg, std::string_view kind) {
-  if (kind.empty()) return {};
+  // No kind is anywhere near this long, and the edit distance of a huge
+  // string (a 10 MB "kind") would take seconds.
+  if (kind.empty() || kind.size() > 64) return {};
   std::string best;
   std::size_t best_distance = std::max<std::size_t>(2, kind.size() / 3) + 1;
   for (const auto& d : reg.all()) {

@@ -42,7 +42,10 @@ void reject_unknown_keys(const json& obj, const std::string& where,
     for (const char* k : known) found = found || item.key() == k;
     if (!found) {
       auto place = where.empty() ? item.key() : where + "." + item.key();
-      throw document_error(place, "unknown key (known: " + join(known) + ")");
+      throw document_error(place, std::string(item.key().empty() ? "unknown key \"\" (an empty "
+                                                                   "name)"
+                                                                 : "unknown key")
+                                    + " (known: " + join(known) + ")");
     }
   }
 }
@@ -173,6 +176,21 @@ pipeline_document pipeline_document::parse(const std::string& text) {
 }
 
 pipeline_document pipeline_document::load(const std::filesystem::path& file) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  auto status = fs::status(file, ec);
+  if (!ec && fs::is_directory(status))
+    throw document_error(file.string(), "is a directory, not a pipeline file");
+  if (!ec && fs::exists(status) && !fs::is_regular_file(status))
+    throw document_error(file.string(), "is not a regular file (a FIFO, socket or device); a "
+                                        "pipeline file is read whole, so it must be a file");
+  if (!ec && fs::is_regular_file(status)) {
+    auto size = fs::file_size(file, ec);
+    if (!ec && size > max_file_bytes)
+      throw document_error(file.string(), "is " + std::to_string(size) + " bytes; a pipeline file "
+                                            + "may have at most " + std::to_string(max_file_bytes)
+                                            + " bytes");
+  }
   std::ifstream in(file, std::ios::binary);
   if (!in) throw document_error(file.string(), std::string("cannot open: ") + std::strerror(errno));
   std::ostringstream text;

@@ -72,7 +72,11 @@ public:
   static pipeline_document from_json(const nlohmann::json& j);
   /// Parses text; a JSON syntax error becomes a document_error with line and column.
   static pipeline_document parse(const std::string& text);
-  /// Reads and parses a file; a missing file is a document_error too.
+  /// The largest pipeline file `load` reads (16 MiB; real ones are a few KB).
+  static constexpr std::uintmax_t max_file_bytes = 16u << 20;
+
+  /// Reads and parses a file; a missing file, a directory, a FIFO or other
+  /// special file, and a file over max_file_bytes are document_errors too.
   static pipeline_document load(const std::filesystem::path& file);
 
   nlohmann::ordered_json to_json() const;

@@ -100,6 +100,9 @@ private:
     }
     if (spec.parallelism < 1)
       node_error(i, "parallelism must be at least 1, got " + std::to_string(spec.parallelism));
+    else if (spec.parallelism > max_parallelism)
+      node_error(i, "parallelism must be at most " + std::to_string(max_parallelism) + ", got "
+                      + std::to_string(spec.parallelism));
     if (!spec.on_error.empty() && spec.on_error != "fail" && spec.on_error != "skip"
         && spec.on_error != "dead_letter")
       node_error(i,

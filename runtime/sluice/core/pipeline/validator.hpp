@@ -69,6 +69,12 @@ struct checked_pipeline {
   bool ok() const { return errors.empty(); }
 };
 
+/// The most instances one node may have. Each instance is an actor with its
+/// own operator and, on an edge that is not `forward`, a channel to every
+/// downstream instance: past a few hundred that costs more than any machine
+/// this runs on has cores to give back.
+inline constexpr std::int64_t max_parallelism = 256;
+
 /// Checks everything `sluice validate` reports, collecting every error it
 /// can find (not just the first): unknown kind, missing/unknown/ill-typed
 /// param, bad expression (with position), dangling or duplicate edge,
