@@ -6,7 +6,11 @@
 #include <catch2/catch.hpp>
 
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -422,4 +426,66 @@ TEST_CASE("sluice run --top shows its own run in tmux and q stops the run") {
   int rc = -1;
   in >> rc;
   CHECK(rc == 0);
+}
+
+namespace {
+
+/// Clients that hold connections to the endpoint: `slow` ones trickle a
+/// request a byte at a time, `idle` ones send nothing. Everything stops and
+/// closes when this goes out of scope (at most ~20 s either way).
+struct hostile_clients {
+  std::vector<int> sockets;
+  std::atomic<bool> done{false};
+  std::vector<std::thread> tricklers;
+
+  hostile_clients(int port, int slow, int idle) {
+    for (int i = 0; i < slow + idle; ++i) {
+      int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+      sockaddr_in addr{};
+      addr.sin_family = AF_INET;
+      addr.sin_port = htons(static_cast<std::uint16_t>(port));
+      addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      if (fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0)
+        sockets.push_back(fd);
+      else if (fd >= 0) ::close(fd);
+      // httplib listens with a backlog of 5: a burst faster than its accept
+      // loop would be refused, which is not what this test is about.
+      std::this_thread::sleep_for(5ms);
+    }
+    for (int i = 0; i < slow && i < static_cast<int>(sockets.size()); ++i) {
+      tricklers.emplace_back([this, fd = sockets[static_cast<std::size_t>(i)]] {
+        const std::string request = "GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n";
+        for (std::size_t k = 0; k < 40 && !done; ++k) {
+          ::send(fd, request.data() + (k % request.size()), 1, MSG_NOSIGNAL);
+          std::this_thread::sleep_for(500ms);
+        }
+      });
+    }
+  }
+  ~hostile_clients() {
+    done = true;
+    for (auto& t : tricklers) t.join();
+    for (int fd : sockets) ::close(fd);
+  }
+};
+
+} // namespace
+
+TEST_CASE("slow and idle clients neither starve the endpoint nor delay the end of a run") {
+  // With four threads, four clients sending a byte a second made /api/health
+  // time out, and the run did not exit until they left.
+  served_run run(throttled_pipeline(), {"--duration", "4"});
+  hostile_clients clients(run.port, 8, 300);
+  REQUIRE(clients.sockets.size() == 308);
+  std::this_thread::sleep_for(300ms);
+  httplib::Client http(run.host, run.port);
+  http.set_connection_timeout(2, 0);
+  http.set_read_timeout(2, 0);
+  auto started = std::chrono::steady_clock::now();
+  auto r = http.Get("/api/health");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(std::chrono::steady_clock::now() - started < 2s);
+  // The clients stay for up to 20 s; the run ends after 4 s and must exit.
+  CHECK(run.child->wait_exit(12s) == 0);
 }

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "sluice/observe/connection_threads.hpp"
 #include "sluice/observe/pipeline_json.hpp"
 #include "sluice/observe/prometheus_text.hpp"
 
@@ -68,6 +69,10 @@ struct metrics_server::impl {
   std::mutex stop_mutex;
   std::condition_variable stop_cv;
   bool stopping = false;
+  /// Requests inside handle(); stop() waits for them, as they read the run.
+  std::size_t handling = 0;
+  std::shared_ptr<connection_threads::state> connections =
+    std::make_shared<connection_threads::state>();
 
   impl(core::checked_pipeline p, run_source s, server_options o)
     : pipeline(std::move(p)), source(std::move(s)), options(std::move(o)), sampler(pipeline) {
@@ -92,7 +97,28 @@ struct metrics_server::impl {
     return source.health();
   }
 
+  /// Answers one request; after stop() (the run may be gone) only with 503.
   void handle(const httplib::Request& req, httplib::Response& res) {
+    {
+      std::lock_guard<std::mutex> guard(stop_mutex);
+      if (stopping) {
+        error_reply(res, 503, "the run is over and this endpoint is closing");
+        return;
+      }
+      ++handling;
+    }
+    struct done_t {
+      impl& d;
+      ~done_t() {
+        std::lock_guard<std::mutex> guard(d.stop_mutex);
+        --d.handling;
+        d.stop_cv.notify_all();
+      }
+    } done{*this};
+    answer(req, res);
+  }
+
+  void answer(const httplib::Request& req, httplib::Response& res) {
     if (!known(req.path)) {
       error_reply(res, 404,
                   "no such path: " + req.path
@@ -168,7 +194,11 @@ metrics_server::metrics_server(core::checked_pipeline pipeline, run_source sourc
                                server_options options)
   : impl_(std::make_unique<impl>(std::move(pipeline), std::move(source), std::move(options))) {
   auto& d = *impl_;
-  d.http.new_task_queue = [] { return new httplib::ThreadPool(4); };
+  // A thread per connection (up to 512), and a run's end never waits more
+  // than half a second for clients (connection_threads.hpp).
+  d.http.new_task_queue = [state = d.connections] {
+    return new connection_threads(state, 512, std::chrono::milliseconds(500));
+  };
   d.http.set_keep_alive_timeout(2);
   // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, which would let
   // a second run bind the same port and share its requests.
@@ -176,7 +206,7 @@ metrics_server::metrics_server(core::checked_pipeline pipeline, run_source sourc
     int yes = 1;
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const void*>(&yes), sizeof yes);
   });
-  d.http.set_read_timeout(5);
+  d.http.set_read_timeout(2);
   d.http.set_payload_max_length(64 * 1024); // nothing here takes a body
   d.http.set_write_timeout(5);
   auto* raw = impl_.get();
@@ -217,15 +247,23 @@ metrics_server::metrics_server(core::checked_pipeline pipeline, run_source sourc
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
-metrics_server::~metrics_server() { stop(); }
+metrics_server::~metrics_server() {
+  stop();
+  // Connections of slow clients may still be served on detached threads,
+  // which use the HTTP server (never the run: handle() answers 503 after
+  // stop). Leave it to them rather than delay the end of the run.
+  if (impl_ && connection_threads::running(*impl_->connections) > 0) (void)impl_.release();
+}
 
 void metrics_server::stop() {
   if (!impl_) return;
   auto& d = *impl_;
   {
-    std::lock_guard<std::mutex> guard(d.stop_mutex);
+    std::unique_lock<std::mutex> lock(d.stop_mutex);
     if (d.stopping) return;
     d.stopping = true;
+    // Requests already reading the run finish first (they take microseconds).
+    d.stop_cv.wait(lock, [&] { return d.handling == 0; });
   }
   d.stop_cv.notify_all();
   d.http.stop();
