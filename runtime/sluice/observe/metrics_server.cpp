@@ -194,12 +194,14 @@ metrics_server::metrics_server(core::checked_pipeline pipeline, run_source sourc
                                server_options options)
   : impl_(std::make_unique<impl>(std::move(pipeline), std::move(source), std::move(options))) {
   auto& d = *impl_;
-  // A thread per connection (up to 512), and a run's end never waits more
-  // than half a second for clients (connection_threads.hpp).
+  // A thread per connection (up to 512), and a run's end waits at most 1.5 s
+  // for clients (connection_threads.hpp): long enough for an idle keep-alive
+  // connection (1 s) to end on its own, so only a client that is still
+  // sending is left to a detached thread.
   d.http.new_task_queue = [state = d.connections] {
-    return new connection_threads(state, 512, std::chrono::milliseconds(500));
+    return new connection_threads(state, 512, std::chrono::milliseconds(1500));
   };
-  d.http.set_keep_alive_timeout(2);
+  d.http.set_keep_alive_timeout(1);
   // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, which would let
   // a second run bind the same port and share its requests.
   d.http.set_socket_options([](socket_t sock) {
