@@ -31,6 +31,10 @@ TEST_CASE("durations parse with units and refuse anything else") {
   CHECK(parse_duration("250us") == 250);
   CHECK(parse_duration("500ms") == 500000);
   CHECK(parse_duration("10s") == 10000000);
+  // Beyond int64 microseconds is no duration (the cast used to be undefined).
+  CHECK_FALSE(parse_duration("1e30s"));
+  CHECK_FALSE(parse_duration("300000000d"));
+  CHECK(parse_duration("100000d") == 8640000000000000);
   CHECK(parse_duration("1.5s") == 1500000);
   CHECK(parse_duration("5m") == 300000000);
   CHECK(parse_duration("2h") == 7200000000LL);

@@ -71,7 +71,11 @@ std::optional<duration_us> parse_duration(std::string_view text) {
   else if (unit == "h") factor = 3600e6;
   else if (unit == "d") factor = 86400e6;
   else return std::nullopt;
-  return static_cast<duration_us>(value * factor + 0.5);
+  // Past about 292 000 years a duration no longer fits in int64 microseconds
+  // (and the cast would be undefined): such a text is no duration.
+  double us = value * factor + 0.5;
+  if (!(us < 9.2e18)) return std::nullopt;
+  return static_cast<duration_us>(us);
 }
 
 std::optional<timestamp> parse_iso8601(std::string_view s) {

@@ -1,5 +1,7 @@
 #include "expr_test_support.hpp"
 
+#include <limits>
+
 #include "sluice/core/expr/lexer.hpp"
 
 using namespace sluice::core;
@@ -179,4 +181,18 @@ TEST_CASE("bad durations and intervals are errors where they are written") {
   CHECK(i.message
         == "unknown INTERVAL unit 'fortnights' (units: MICROSECOND, MILLISECOND, "
            "SECOND, MINUTE, HOUR, DAY, WEEK)");
+}
+
+TEST_CASE("extract and date_trunc of the lowest timestamps neither overflow nor fail") {
+  // Found by fuzzing: floor(t / step) * step overflowed within a day of the
+  // lowest int64 timestamp (and constant folding ran it in `validate`).
+  constexpr std::int64_t lowest = std::numeric_limits<std::int64_t>::min() + 1;
+  CHECK(micros("extract(hour FROM CAST(-9223372036854775807 AS timestamp))") >= 0);
+  auto b = table().timestamps("ts", {lowest}).build();
+  for (const char* unit : {"millisecond", "second", "minute", "hour", "day", "week"}) {
+    INFO(unit);
+    auto v = ints_of(*eval("date_trunc('" + std::string(unit) + "', ts)", b))[0];
+    REQUIRE(v);
+    CHECK(*v <= lowest);
+  }
 }

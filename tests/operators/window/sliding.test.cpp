@@ -99,6 +99,17 @@ TEST_CASE("sliding windows reject a slide larger than size or of another kind") 
   CHECK(e->param() == "slide");
 }
 
+TEST_CASE("sliding windows reject more than 100000 panes per window") {
+  // size 4294967296m over slide 20s validated, then the run merged panes forever.
+  auto e = param_error_of("window.sliding", sliding({{"size", "4294967296m"}, {"slide", "20s"}}),
+                          event_schema());
+  REQUIRE(e);
+  CHECK(e->param() == "slide");
+  CHECK_THAT(std::string(e->what()), Catch::Contains("more than 100000"));
+  CHECK_FALSE(param_error_of("window.sliding", sliding({{"size", "100000s"}, {"slide", "1s"}}),
+                             event_schema()));
+}
+
 TEST_CASE("sketch aggregates work in sliding windows through their merged states") {
   auto op =
     make_window("window.sliding", sliding({{"aggregates",

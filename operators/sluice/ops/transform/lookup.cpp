@@ -102,8 +102,8 @@ void apply_schema(const nlohmann::json& j, std::vector<core::field>& columns) {
     throw core::param_error("schema",
                             "must be an object of column name to type, e.g. {\"age\": \"int\"}");
   for (const auto& [name, type] : j.items()) {
-    auto f =
-      std::find_if(columns.begin(), columns.end(), [&](const auto& c) { return c.name == name; });
+    auto f = std::find_if(columns.begin(), columns.end(),
+                          [&n = name](const auto& c) { return c.name == n; });
     if (f == columns.end())
       throw core::param_error("schema", "the table has no column '" + name
                                           + "' (columns: " + names_of(columns) + ")");

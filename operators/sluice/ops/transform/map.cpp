@@ -104,7 +104,7 @@ map_plan make_plan(const core::params& p, const core::schema& input) {
       auto type = plan.exprs.back().type();
       map_plan::source src{true, plan.exprs.size() - 1};
       auto at = std::find_if(fields.begin(), fields.end(),
-                             [&](const core::field& f) { return f.name == name; });
+                             [&n = name](const core::field& f) { return f.name == n; });
       if (at != fields.end()) {
         at->type = type;
         plan.sources[static_cast<std::size_t>(at - fields.begin())] = src;

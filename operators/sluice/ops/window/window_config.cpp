@@ -1,5 +1,6 @@
 #include "sluice/ops/window/window_config.hpp"
 
+#include <numeric>
 #include <set>
 
 #include "sluice/core/errors.hpp"
@@ -143,6 +144,16 @@ window_config_ptr make_window_config(window_shape shape, const core::params& p,
                                    "both record counts)");
       if (slide.value > size.value)
         throw param_error("slide", "slide must not be larger than size");
+      // A window is merged from size / gcd(size, slide) panes, and a record
+      // lands in about size / slide windows: past this, a run does nothing
+      // but merge (4294967296m over 20s validated, then hung).
+      constexpr std::int64_t max_panes = 100000;
+      auto panes = size.value / std::gcd(size.value, slide.value);
+      if (panes > max_panes)
+        throw param_error("slide", "a window would be merged from " + std::to_string(panes)
+                                     + " panes of gcd(size, slide), more than "
+                                     + std::to_string(max_panes)
+                                     + ": make size a smaller multiple of slide");
     }
     c->count_based = size.records;
     c->size = size.value;

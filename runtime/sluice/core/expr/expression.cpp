@@ -49,11 +49,31 @@ value_type compiled_expression::type() const {
   return root_->type();
 }
 
+namespace {
+
+/// The contract says a row that failed is null in the result, whatever the
+/// node: some (coalesce falling back past a failed argument, IN matching a
+/// later item) computed a value anyway, and a filter then both kept the
+/// record and reported it. Cleared here once, for every node.
+column_ptr null_error_rows(column_ptr out, const row_errors& errors, std::size_t first) {
+  bool all_null = true;
+  for (std::size_t k = first; k < errors.rows.size() && all_null; ++k)
+    all_null = out->is_null(errors.rows[k]);
+  if (all_null) return out;
+  auto copy = std::make_shared<column>(*out);
+  if (copy->valid.empty()) copy->valid.assign(copy->size(), 1);
+  for (std::size_t k = first; k < errors.rows.size(); ++k) copy->valid[errors.rows[k]] = 0;
+  return copy;
+}
+
+} // namespace
+
 column_ptr compiled_expression::evaluate(const batch& b, row_errors* errors) const {
   if (!root_) throw std::logic_error("compiled_expression used before compile()");
   std::size_t first = errors ? errors->rows.size() : 0;
   column_ptr out = root_->evaluate(b, errors);
   if (errors && errors->rows.size() > first + 1) normalise(*errors, first);
+  if (errors && errors->rows.size() > first) out = null_error_rows(std::move(out), *errors, first);
   return out;
 }
 

@@ -2,6 +2,7 @@
 // Timestamps are int64 microseconds since the epoch, UTC.
 
 #include <cmath>
+#include <limits>
 #include <optional>
 
 #include "sluice/core/expr/call.hpp"
@@ -85,9 +86,21 @@ constexpr named_part parts[] = {
   {"epoch", part::epoch},
 };
 
+/// q * step, saturated at the int64 range. Only timestamps within a day of
+/// the lowest one (around year -290 000) need it: their truncation is not
+/// representable and stays at the lowest value instead of overflowing.
+std::int64_t saturated_times(std::int64_t q, std::int64_t step) {
+  std::int64_t out = 0;
+  if (__builtin_mul_overflow(q, step, &out))
+    return q < 0 ? std::numeric_limits<std::int64_t>::min()
+                 : std::numeric_limits<std::int64_t>::max();
+  return out;
+}
+
 std::int64_t extract_int(part p, std::int64_t t) {
   std::int64_t days = floor_div(t, us_per_day);
-  std::int64_t of_day = t - days * us_per_day;
+  std::int64_t of_day = t % us_per_day; // no days * us_per_day: it may not fit
+  if (of_day < 0) of_day += us_per_day;
   switch (p) {
     case part::hour: return of_day / (3600 * us_per_second);
     case part::minute: return of_day / (60 * us_per_second) % 60;
@@ -154,20 +167,22 @@ node_ptr build_extract(call_site& site) {
 enum class unit { millisecond, second, minute, hour, day, week, month, year };
 
 std::int64_t truncate(unit u, std::int64_t t) {
-  auto down = [t](std::int64_t step) { return floor_div(t, step) * step; };
+  auto down = [t](std::int64_t step) { return saturated_times(floor_div(t, step), step); };
   std::int64_t days = floor_div(t, us_per_day);
   switch (u) {
     case unit::millisecond: return down(1000);
     case unit::second: return down(us_per_second);
     case unit::minute: return down(60 * us_per_second);
     case unit::hour: return down(3600 * us_per_second);
-    case unit::day: return days * us_per_day;
-    case unit::week: return (days - ((days + 3) % 7 + 7) % 7) * us_per_day; // back to Monday
+    case unit::day: return saturated_times(days, us_per_day);
+    case unit::week: // back to Monday
+      return saturated_times(days - ((days + 3) % 7 + 7) % 7, us_per_day);
     case unit::month: {
       civil c = civil_from_days(days);
-      return days_from_civil(c.year, c.month, 1) * us_per_day;
+      return saturated_times(days_from_civil(c.year, c.month, 1), us_per_day);
     }
-    case unit::year: return days_from_civil(civil_from_days(days).year, 1, 1) * us_per_day;
+    case unit::year:
+      return saturated_times(days_from_civil(civil_from_days(days).year, 1, 1), us_per_day);
   }
   return t;
 }
