@@ -9,10 +9,14 @@ WERROR ?= 0
 PIPELINE ?= pipelines/quickstart.json
 # `make test-asan` builds here, apart from the normal build.
 ASAN_BUILD_DIR ?= build-asan
+# `make fuzz`: its build folder (clang, libFuzzer, ASan + UBSan) and the
+# seconds each fuzz target runs.
+FUZZ_BUILD_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
 
 CMAKE_FLAGS = -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DSANITIZE=$(SANITIZE) -DSLUICE_WERROR=$(WERROR)
 
-.PHONY: all setup configure build run editor test test-asan bench format format-check clean
+.PHONY: all setup configure build run editor test test-asan fuzz bench format format-check clean
 
 all: build
 
@@ -47,6 +51,15 @@ test-asan: setup
 	@cmake --build $(ASAN_BUILD_DIR) -j $(JOBS) --target sluice_runtime_tests
 	cd $(ASAN_BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L runtime
 
+# The fuzz targets of fuzz/ (see fuzz/README.md), each for FUZZ_SECONDS on a
+# copy of its seed corpus; fails on any finding, whose input lands in
+# $(FUZZ_BUILD_DIR)/crashes/<target>/.
+fuzz: setup
+	@cmake -S . -B $(FUZZ_BUILD_DIR) -DCMAKE_CXX_COMPILER=clang++ -DSLUICE_FUZZ=ON \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSANITIZE= -DSLUICE_WERROR=OFF > /dev/null
+	@cmake --build $(FUZZ_BUILD_DIR) -j $(JOBS) --target sluice_fuzz_targets
+	@bash scripts/fuzz.sh --build-dir $(FUZZ_BUILD_DIR) --seconds $(FUZZ_SECONDS)
+
 bench: build
 	@bash bench/run.sh $(BUILD_DIR)
 
@@ -57,4 +70,4 @@ format-check: setup
 	@bash scripts/format.sh --check
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR) $(FUZZ_BUILD_DIR)

@@ -25,6 +25,8 @@ packages=(
   prometheus          # promtool: tests check the /metrics exposition
   tmux                # tests drive `sluice top` in a terminal
   clang-format        # `make format` and CI's format check (.clang-format)
+  clang               # `make fuzz`: libFuzzer needs clang (fuzz/)
+  libclang-rt-14-dev  # libFuzzer and the sanitizer runtimes for clang 14 (libclang_rt.fuzzer)
 )
 
 missing=()
