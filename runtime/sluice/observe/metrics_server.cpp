@@ -65,6 +65,7 @@ struct metrics_server::impl {
 
   httplib::Server http;
   int port = 0;
+  int listen_socket = -1; ///< seen in set_socket_options, before httplib listens
   std::thread http_thread, sampler_thread;
   std::mutex stop_mutex;
   std::condition_variable stop_cv;
@@ -204,9 +205,10 @@ metrics_server::metrics_server(core::checked_pipeline pipeline, run_source sourc
   d.http.set_keep_alive_timeout(1);
   // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, which would let
   // a second run bind the same port and share its requests.
-  d.http.set_socket_options([](socket_t sock) {
+  d.http.set_socket_options([raw = impl_.get()](socket_t sock) {
     int yes = 1;
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const void*>(&yes), sizeof yes);
+    raw->listen_socket = sock;
   });
   d.http.set_read_timeout(2);
   d.http.set_payload_max_length(64 * 1024); // nothing here takes a body
@@ -242,6 +244,10 @@ metrics_server::metrics_server(core::checked_pipeline pipeline, run_source sourc
                                + std::to_string(d.options.port) + " (in use, or a bad address?)");
     d.port = d.options.port;
   }
+  // httplib listens with a backlog of 5: a burst of connections (a few
+  // hundred clients at once) would be refused. Listening again on Linux
+  // only raises the backlog.
+  if (d.listen_socket >= 0) ::listen(d.listen_socket, 1024);
   d.sampler_thread = std::thread([raw] { raw->sample_loop(); });
   d.http_thread = std::thread([raw] { raw->http.listen_after_bind(); });
   // stop() only reaches a server that is listening: wait until it is.
