@@ -57,8 +57,7 @@ std::size_t offset_of_number(std::string_view text, const std::string& what) {
   return at == std::string_view::npos ? 0 : at;
 }
 
-} // namespace
-
+/// 1-based line and column of the byte at 0-based `offset` in `text`.
 std::pair<std::size_t, std::size_t> line_and_column_of(std::string_view text, std::size_t offset) {
   std::size_t line = 1;
   std::size_t column = 1;
@@ -73,6 +72,8 @@ std::pair<std::size_t, std::size_t> line_and_column_of(std::string_view text, st
   }
   return {line, column};
 }
+
+} // namespace
 
 nlohmann::json parse_json_text(std::string_view text, std::size_t max_depth) {
   if (auto at = too_deep_at(text, max_depth); at != std::string_view::npos) {

@@ -40,7 +40,4 @@ private:
 /// Parses `text`; throws json_text_error.
 nlohmann::json parse_json_text(std::string_view text, std::size_t max_depth = max_json_depth);
 
-/// 1-based line and column of the byte at 0-based `offset` in `text`.
-std::pair<std::size_t, std::size_t> line_and_column_of(std::string_view text, std::size_t offset);
-
 } // namespace sluice::core
