@@ -62,18 +62,19 @@ private:
 };
 
 /// Builds `source.file` with `params` and polls it with `budget` until it
-/// finishes. A param_error from the factory (say, nothing to infer a schema
+/// finishes. A param_error from bind (say, nothing to infer a schema
 /// from) is an expected outcome; anything else escapes to libFuzzer.
 inline void run_file_source(const nlohmann::json& params, std::size_t budget) {
   const auto* d = ops::builtin_registry().find("source.file");
   if (!d) finding("no source.file in the registry");
-  core::operator_ptr op;
+  core::bound_ptr bound;
   try {
-    op = d->create(core::params(d->properties, params), core::operator_context{});
+    bound = d->bind(core::params(d->properties, params), core::bind_context{});
   } catch (const core::param_error&) {
     return;
   }
-  auto schemas = op->output_schemas();
+  auto schemas = bound->output_schemas();
+  auto op = bound->create(core::operator_context{});
   if (schemas.size() != 1 || !schemas[0] || schemas[0]->size() == 0)
     finding("source.file has no output schema");
   checking_emitter out(schemas[0]);

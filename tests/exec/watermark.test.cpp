@@ -2,6 +2,7 @@
 
 #include "run_helpers.hpp"
 #include "sluice/core/params.hpp"
+#include "sluice/ops/descriptor_util.hpp"
 
 using namespace sluice;
 
@@ -16,12 +17,14 @@ struct recording {
   std::uint64_t behind_watermark = 0;
 };
 
+/// Sees every batch and every watermark: a test of the runtime, so it takes
+/// the runtime's interface directly instead of a shape.
 class recording_sink final : public core::operator_base {
 public:
   explicit recording_sink(std::shared_ptr<recording> r, int ts_index)
     : r_(std::move(r)), ts_index_(ts_index) {}
-  std::vector<core::schema_ptr> output_schemas() const override { return {}; }
-  void on_batch(std::size_t, const core::batch_ptr& b, core::emitter&) override {
+  shape_kind shape() const override { return shape_kind::stateful; }
+  void on_batch_from(std::size_t, std::size_t, const core::batch_ptr& b, core::emitter&) override {
     std::lock_guard<std::mutex> guard(r_->mutex);
     auto wm = r_->watermarks.empty() ? core::min_timestamp : r_->watermarks.back();
     for (auto ts : b->col(static_cast<std::size_t>(ts_index_)).ints)
@@ -45,8 +48,10 @@ core::registry registry_with_recorder(std::shared_ptr<recording> r) {
   d.category = "sink";
   d.summary = "records watermarks";
   d.inputs = {{"in", ""}};
-  d.create = [r](const core::params&, const core::operator_context& ctx) -> core::operator_ptr {
-    return std::make_unique<recording_sink>(r, ctx.inputs[0]->index_of("ts"));
+  d.bind = [r](const core::params&, const core::bind_context& ctx) -> core::bound_ptr {
+    return ops::bound({}, [r, ts = ctx.inputs[0]->index_of("ts")](const core::operator_context&) {
+      return std::make_unique<recording_sink>(r, ts);
+    });
   };
   reg.add(std::move(d));
   return reg;

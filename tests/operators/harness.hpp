@@ -89,11 +89,26 @@ inline const core::descriptor& descriptor_of(const std::string& kind) {
   return *d;
 }
 
-/// Builds `kind` from JSON params the way the runtime does.
+/// Binds `kind` to JSON params the way the validator does.
+inline core::bound_ptr bind_operator(const std::string& kind, const nlohmann::json& params,
+                                     const core::bind_context& ctx = {}) {
+  const auto& d = descriptor_of(kind);
+  return d.bind(core::params(d.properties, params), ctx);
+}
+
+/// Binds and creates `kind` from JSON params the way the planner does.
 inline core::operator_ptr make_operator(const std::string& kind, const nlohmann::json& params,
                                         const core::operator_context& ctx = {}) {
-  const auto& d = descriptor_of(kind);
-  return d.create(core::params(d.properties, params), ctx);
+  return bind_operator(kind, params, ctx)->create(ctx);
+}
+
+/// The output schemas `kind` binds to with `params` (and input schemas).
+inline std::vector<core::schema_ptr> output_schemas_of(const std::string& kind,
+                                                       const nlohmann::json& params,
+                                                       std::vector<core::schema_ptr> inputs = {}) {
+  core::bind_context ctx;
+  ctx.inputs = std::move(inputs);
+  return bind_operator(kind, params, ctx)->output_schemas();
 }
 
 /// Builds a one-input operator reading `input`.
@@ -109,9 +124,9 @@ inline std::optional<core::param_error> param_error_of(const std::string& kind,
                                                        const nlohmann::json& params,
                                                        core::schema_ptr input = nullptr) {
   try {
-    core::operator_context ctx;
+    core::bind_context ctx;
     if (input) ctx.inputs = {std::move(input)};
-    make_operator(kind, params, ctx);
+    bind_operator(kind, params, ctx);
   } catch (const core::param_error& e) {
     return e;
   }

@@ -44,10 +44,34 @@ private:
   core::property_spec spec_;
 };
 
-/// The schema on input port `port` of the instance being built. Throws
+/// A bound config whose create() calls `make(ctx)`. `make` is the config:
+/// it captures, by value, everything bind checked and compiled, and builds
+/// an instance from it (copying what each instance must own).
+template <class Make>
+class bound_by final : public core::bound_operator {
+public:
+  bound_by(std::vector<core::schema_ptr> outputs, Make make)
+    : core::bound_operator(std::move(outputs)), make_(std::move(make)) {}
+  core::operator_ptr create(const core::operator_context& ctx) const override { return make_(ctx); }
+
+private:
+  const Make make_;
+};
+
+/// What bind returns: `outputs` (one schema per data output port) and the
+/// instance maker, e.g.
+///   return bound({input}, [where, input](const core::operator_context&) {
+///     return std::make_unique<filter>(where, input);
+///   });
+template <class Make>
+core::bound_ptr bound(std::vector<core::schema_ptr> outputs, Make make) {
+  return std::make_shared<const bound_by<Make>>(std::move(outputs), std::move(make));
+}
+
+/// The schema on input port `port` of the node being bound. Throws
 /// param_error (param "") when the port is not connected: operators that
-/// compute their output from the input cannot be built without it.
-inline const core::schema_ptr& input_schema(const core::operator_context& ctx, std::size_t port,
+/// compute their output from the input cannot be bound without it.
+inline const core::schema_ptr& input_schema(const core::bind_context& ctx, std::size_t port,
                                             const std::string& port_name) {
   if (port >= ctx.inputs.size() || !ctx.inputs[port])
     throw core::param_error("", "input port '" + port_name + "' is not connected");

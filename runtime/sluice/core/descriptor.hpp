@@ -50,9 +50,30 @@ struct port_spec {
   std::string help;
 };
 
-/// Builds an operator from checked params; throws param_error naming the
-/// property that is wrong (including expression type errors).
-using factory_fn = std::function<operator_ptr(const params&, const operator_context&)>;
+/// What bind returns: the node's immutable configuration (params checked,
+/// expressions compiled, fields resolved) and its output schemas. Shared by
+/// every instance of the node; create() may be called any number of times,
+/// from any thread.
+class bound_operator {
+public:
+  explicit bound_operator(std::vector<schema_ptr> outputs) : outputs_(std::move(outputs)) {}
+  virtual ~bound_operator() = default;
+
+  /// One schema per data output port, in port order (without `errors`).
+  const std::vector<schema_ptr>& output_schemas() const { return outputs_; }
+  /// A fresh running instance (not yet opened).
+  virtual operator_ptr create(const operator_context& ctx) const = 0;
+
+private:
+  std::vector<schema_ptr> outputs_;
+};
+
+using bound_ptr = std::shared_ptr<const bound_operator>;
+
+/// Checks params against the input schemas and returns the bound config;
+/// throws param_error naming the property that is wrong (including
+/// expression type errors). Pure: no I/O (see operator.hpp).
+using bind_fn = std::function<bound_ptr(const params&, const bind_context&)>;
 
 /// Everything the catalog, the validator, the runtime and the editor know of
 /// an operator kind. `kind` is the string in pipeline files: stable forever.
@@ -63,7 +84,7 @@ struct descriptor {
   std::vector<port_spec> inputs;
   std::vector<port_spec> outputs; ///< without the implicit `errors` port
   std::vector<property_spec> properties;
-  factory_fn create;
+  bind_fn bind;
   /// The operator blocks on I/O (files, sockets, database clients) in its
   /// callbacks: the runtime gives each instance its own thread instead of a
   /// slot on the cooperative scheduler.
@@ -72,7 +93,7 @@ struct descriptor {
   /// output ports are `output_names(params)` (the node's params as written in
   /// the pipeline file), in that order, instead of `outputs`, which then only
   /// documents the fixed ones for the catalog. `output_names` never throws:
-  /// on bad params it returns what it can and the factory reports the error.
+  /// on bad params it returns what it can and bind reports the error.
   /// The operator's output_schemas() and the context's output_connected
   /// follow the same order.
   bool dynamic_outputs = false;

@@ -1,5 +1,9 @@
 #include "sluice/core/event_time_progress.hpp"
 
+#include <string>
+
+#include "sluice/core/state.hpp"
+
 #include <stdexcept>
 
 namespace sluice::core {
@@ -65,6 +69,31 @@ bool event_time_progress::recompute() {
   if (next == progress_) return false;
   progress_ = next;
   return true;
+}
+
+void event_time_progress::snapshot(state_writer& w) const {
+  w.count(channels_.size());
+  for (const auto& c : channels_) {
+    w.i64(c.max_seen);
+    w.boolean(c.ended);
+    w.boolean(c.idle);
+  }
+  w.i64(min_seen_);
+  w.i64(progress_);
+}
+
+void event_time_progress::restore(state_reader& r) {
+  auto n = r.count();
+  if (n != channels_.size())
+    throw state_error("event-time progress of " + std::to_string(n)
+                      + " input channels, this instance has " + std::to_string(channels_.size()));
+  for (auto& c : channels_) {
+    c.max_seen = r.i64();
+    c.ended = r.boolean();
+    c.idle = r.boolean();
+  }
+  min_seen_ = r.i64();
+  progress_ = r.i64();
 }
 
 } // namespace sluice::core

@@ -7,6 +7,9 @@
 
 namespace sluice::core {
 
+class state_writer;
+class state_reader;
+
 /// Deterministic event-time progress over the input channels of an
 /// operator (windows, joins). Per channel it keeps the maximum event time
 /// seen; progress is the minimum, over channels that have not ended and are
@@ -53,6 +56,11 @@ public:
   timestamp progress() const { return progress_; }
 
   duration_us max_out_of_order() const { return max_out_of_order_; }
+
+  /// Every channel's progress. restore() expects as many channels as were
+  /// written (state_error otherwise).
+  void snapshot(state_writer& w) const;
+  void restore(state_reader& r);
 
 private:
   struct channel_state {

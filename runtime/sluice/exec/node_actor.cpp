@@ -110,6 +110,7 @@ void node_actor::start() {
   m.started_ns.store(now_ns(), relaxed);
   started_ = true;
   idle_timeout_ns_ = setup_->op->idle_timeout_us() * 1000;
+  polls_after_batch_ = setup_->op->polls_after_batch();
   if (idle_timeout_ns_ > 0 && !slots_.empty()) {
     auto now = setup_->clock->now_ns();
     for (auto& s : slots_) s.last_data_ns = now;
@@ -240,10 +241,13 @@ void node_actor::consume(in_slot& slot) {
       }
       setup_->op->on_batch_from(slot.spec.port, slot.spec.channel_in_port, current_, *emitter_);
       after_callback();
-      auto r = setup_->op->poll(*emitter_, setup_->batch_size);
+      if (polls_after_batch_) {
+        auto r = setup_->op->poll(*emitter_, setup_->batch_size);
+        current_.reset();
+        after_callback();
+        apply(r);
+      }
       current_.reset();
-      after_callback();
-      apply(r);
       slot.unreturned += static_cast<std::int64_t>(rows);
       return_credit(slot, false);
       break;

@@ -99,6 +99,7 @@ private:
   /// Steady-clock time the earliest pending operator timer fires, or max.
   std::int64_t timer_due_ns_ = INT64_MAX;
   std::int64_t idle_timeout_ns_ = 0;
+  bool polls_after_batch_ = false; ///< the operator asked for poll() after each batch
 };
 
 } // namespace sluice::exec

@@ -4,7 +4,6 @@
 #include <stdexcept>
 
 #include "sluice/core/errors.hpp"
-#include "sluice/core/params.hpp"
 #include "sluice/exec/node_actor.hpp"
 
 namespace sluice::exec {
@@ -51,8 +50,8 @@ core::operator_ptr build(const core::checked_pipeline& p, std::size_t idx, std::
   ctx.inputs = n.input_schemas;
   ctx.clock = options.clock ? options.clock : core::default_clock();
   try {
-    core::params params(n.desc->properties, n.spec->params);
-    auto op = n.desc->create(params, ctx);
+    if (!n.bound) throw std::logic_error("the node was not bound (the pipeline has errors)");
+    auto op = n.bound->create(ctx);
     op->open();
     return op;
   } catch (const core::param_error& e) {

@@ -33,13 +33,14 @@ namespace sluice::test {
 
 using namespace sluice::core;
 
-class fake_operator final : public operator_base {
+/// A bound node with given output schemas. The validator only binds: if it
+/// ever created an operator, the test would fail here.
+class fake_bound final : public bound_operator {
 public:
-  explicit fake_operator(std::vector<schema_ptr> outputs) : outputs_(std::move(outputs)) {}
-  std::vector<schema_ptr> output_schemas() const override { return outputs_; }
-
-private:
-  std::vector<schema_ptr> outputs_;
+  using bound_operator::bound_operator;
+  operator_ptr create(const operator_context&) const override {
+    throw std::logic_error("the validator created an operator");
+  }
 };
 
 inline schema_ptr fake_source_schema() {
@@ -53,7 +54,7 @@ inline schema_ptr fake_numbers_schema() {
   return s;
 }
 
-inline const schema_ptr& fake_input(const operator_context& ctx, std::size_t port) {
+inline const schema_ptr& fake_input(const bind_context& ctx, std::size_t port) {
   if (port >= ctx.inputs.size() || !ctx.inputs[port])
     throw param_error("", "input port " + std::to_string(port) + " is not connected");
   return ctx.inputs[port];
@@ -105,64 +106,64 @@ inline registry make_fake_registry() {
   auto count = make_prop("count", param_type::integer, 10);
   count.min = 0;
   source.properties.push_back(count);
-  source.create = [](const params&, const operator_context&) -> operator_ptr {
-    return std::make_unique<fake_operator>(std::vector<schema_ptr>{fake_source_schema()});
+  source.bind = [](const params&, const bind_context&) -> bound_ptr {
+    return std::make_shared<const fake_bound>(std::vector<schema_ptr>{fake_source_schema()});
   };
   reg.add(std::move(source));
 
   auto numbers = fake_descriptor("fake.numbers", {}, {"out"});
-  numbers.create = [](const params&, const operator_context&) -> operator_ptr {
-    return std::make_unique<fake_operator>(std::vector<schema_ptr>{fake_numbers_schema()});
+  numbers.bind = [](const params&, const bind_context&) -> bound_ptr {
+    return std::make_shared<const fake_bound>(std::vector<schema_ptr>{fake_numbers_schema()});
   };
   reg.add(std::move(numbers));
 
   auto filter = fake_descriptor("fake.filter", {"in"}, {"out"});
   filter.properties.push_back(make_prop("where", param_type::expression, "true"));
-  filter.create = [](const params& p, const operator_context& ctx) -> operator_ptr {
+  filter.bind = [](const params& p, const bind_context& ctx) -> bound_ptr {
     const auto& in = fake_input(ctx, 0);
     auto text = p.string("where");
     if (text != "true") check_identifiers("where", text, *in);
-    return std::make_unique<fake_operator>(std::vector<schema_ptr>{in});
+    return std::make_shared<const fake_bound>(std::vector<schema_ptr>{in});
   };
   reg.add(std::move(filter));
 
   auto pick = fake_descriptor("fake.pick", {"in"}, {"out"});
   pick.properties.push_back(make_prop("field", param_type::string, nullptr, true));
-  pick.create = [](const params& p, const operator_context& ctx) -> operator_ptr {
+  pick.bind = [](const params& p, const bind_context& ctx) -> bound_ptr {
     const auto& in = fake_input(ctx, 0);
     auto name = p.string("field");
     int i = in->index_of(name);
     if (i < 0) throw param_error("field", "unknown field '" + name + "'", 1);
     auto out = make_schema({in->at(static_cast<std::size_t>(i))});
-    return std::make_unique<fake_operator>(std::vector<schema_ptr>{out});
+    return std::make_shared<const fake_bound>(std::vector<schema_ptr>{out});
   };
   reg.add(std::move(pick));
 
   auto split = fake_descriptor("fake.split", {"in"}, {"out", "late"});
-  split.create = [](const params&, const operator_context& ctx) -> operator_ptr {
+  split.bind = [](const params&, const bind_context& ctx) -> bound_ptr {
     const auto& in = fake_input(ctx, 0);
-    return std::make_unique<fake_operator>(std::vector<schema_ptr>{in, in});
+    return std::make_shared<const fake_bound>(std::vector<schema_ptr>{in, in});
   };
   reg.add(std::move(split));
 
   auto join = fake_descriptor("fake.join", {"left", "right"}, {"out"});
-  join.create = [](const params&, const operator_context& ctx) -> operator_ptr {
+  join.bind = [](const params&, const bind_context& ctx) -> bound_ptr {
     auto fields = fake_input(ctx, 0)->fields();
     for (const auto& f : fake_input(ctx, 1)->fields())
       if (std::find(fields.begin(), fields.end(), f) == fields.end()) fields.push_back(f);
-    return std::make_unique<fake_operator>(std::vector<schema_ptr>{make_schema(fields)});
+    return std::make_shared<const fake_bound>(std::vector<schema_ptr>{make_schema(fields)});
   };
   reg.add(std::move(join));
 
   auto sink = fake_descriptor("fake.sink", {"in"}, {});
-  sink.create = [](const params&, const operator_context& ctx) -> operator_ptr {
+  sink.bind = [](const params&, const bind_context& ctx) -> bound_ptr {
     fake_input(ctx, 0);
-    return std::make_unique<fake_operator>(std::vector<schema_ptr>{});
+    return std::make_shared<const fake_bound>(std::vector<schema_ptr>{});
   };
   reg.add(std::move(sink));
 
   auto broken = fake_descriptor("fake.broken", {"in"}, {"out"});
-  broken.create = [](const params&, const operator_context&) -> operator_ptr {
+  broken.bind = [](const params&, const bind_context&) -> bound_ptr {
     throw std::runtime_error("out of widgets");
   };
   reg.add(std::move(broken));

@@ -78,12 +78,12 @@ TEST_CASE("a param naming a field absent from the input is reported against that
   CHECK(p.errors[0].to_string() == "node 'pk': param 'field' at column 1: unknown field 'seq'");
 }
 
-TEST_CASE("a factory failing with another exception is reported on its node", "[validator]") {
+TEST_CASE("a bind failing with another exception is reported on its node", "[validator]") {
   auto p = check_parts(R"([{"id": "gen", "kind": "fake.source"}, {"id": "b", "kind": "fake.broken"},
     {"id": "out", "kind": "fake.sink"}])",
                        R"([{"from": "gen", "to": "b"}, {"from": "b", "to": "out"}])");
   REQUIRE(p.errors.size() == 1);
-  CHECK(p.errors[0].to_string() == "node 'b': cannot be built: out of widgets");
+  CHECK(p.errors[0].to_string() == "node 'b': cannot be bound: out of widgets");
 }
 
 TEST_CASE("parallelism below 1 is reported on the node", "[validator]") {

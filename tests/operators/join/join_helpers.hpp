@@ -35,7 +35,9 @@ struct join_run {
     core::operator_context ctx;
     ctx.inputs = {left_schema, right_schema};
     ctx.input_channels = {1, 1};
-    op = make_operator(kind, params, ctx);
+    auto bound = bind_operator(kind, params, ctx);
+    outputs = bound->output_schemas();
+    op = bound->create(ctx);
   }
 
   void left(const std::string& rows) {
@@ -60,10 +62,11 @@ struct join_run {
     std::sort(r.begin(), r.end());
     return r;
   }
-  std::string schema() const { return op->output_schemas().at(0)->to_string(); }
+  std::string schema() const { return outputs.at(0)->to_string(); }
 
   core::schema_ptr left_schema, right_schema;
   core::operator_ptr op;
+  std::vector<core::schema_ptr> outputs; ///< as bound
   join_emitter out;
 };
 

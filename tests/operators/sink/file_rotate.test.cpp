@@ -33,7 +33,7 @@ void write_all(const nlohmann::json& params, const std::vector<core::batch_ptr>&
   auto op = make_transform("sink.file", params, schema);
   recording_emitter out(0);
   op->open();
-  for (const auto& b : batches) op->on_batch(0, b, out);
+  for (const auto& b : batches) op->on_batch_from(0, 0, b, out);
   op->on_end_of_stream(out);
   op->close();
 }

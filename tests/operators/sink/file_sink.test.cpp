@@ -10,6 +10,7 @@ using namespace sluice;
 using core::value_type;
 using sluice::test::make_batch;
 using sluice::test::make_transform;
+using sluice::test::output_schemas_of;
 using sluice::test::read_text;
 using sluice::test::recording_emitter;
 using sluice::test::temp_dir;
@@ -29,7 +30,7 @@ void write_all(const std::string& path, const std::string& format,
   auto op = make_transform("sink.file", {{"path", path}, {"format", format}}, schema);
   recording_emitter out(0);
   op->open();
-  for (const auto& b : batches) op->on_batch(0, b, out);
+  for (const auto& b : batches) op->on_batch_from(0, 0, b, out);
   op->on_end_of_stream(out);
   op->close();
 }
@@ -119,7 +120,8 @@ TEST_CASE("the file sink writes many batches in order through its buffer") {
   auto gen = sluice::test::make_operator("source.generator", {{"count", 200000}});
   recording_emitter generated;
   while (gen->poll(generated, 4096).what != core::poll_result::state::finished) {}
-  write_all(dir.file("big.jsonl"), "jsonl", generated.batches[0], gen->output_schemas()[0]);
+  write_all(dir.file("big.jsonl"), "jsonl", generated.batches[0],
+            generated.batches[0].front()->schema_of());
   auto text = read_text(dir.file("big.jsonl"));
   CHECK(std::count(text.begin(), text.end(), '\n') == 200000);
   auto last_line = text.substr(text.rfind('\n', text.size() - 2) + 1);
@@ -131,7 +133,7 @@ TEST_CASE("the file sink writes many batches in order through its buffer") {
 TEST_CASE("the file sink opens nothing before open()") {
   temp_dir dir;
   auto op = make_transform("sink.file", {{"path", dir.file("never.jsonl")}}, mixed);
-  CHECK(op->output_schemas().empty());
+  CHECK(output_schemas_of("sink.file", {{"path", dir.file("never.jsonl")}}, {mixed}).empty());
   CHECK_FALSE(std::filesystem::exists(dir.file("never.jsonl")));
 }
 
@@ -168,7 +170,8 @@ TEST_CASE("the null sink accepts and discards batches") {
   auto op = make_transform("sink.null", nlohmann::json::object(), mixed);
   recording_emitter out(0);
   op->open();
-  op->on_batch(0, make_batch(mixed, R"([[1, 2.5, true, "x", "2026-01-01T00:00:00Z"]])"), out);
+  op->on_batch_from(0, 0, make_batch(mixed, R"([[1, 2.5, true, "x", "2026-01-01T00:00:00Z"]])"),
+                    out);
   op->on_end_of_stream(out);
   op->close();
   CHECK(out.errors.empty());

@@ -64,7 +64,7 @@ void write_all(const nlohmann::json& params, const std::vector<core::batch_ptr>&
                recording_emitter& out, const core::schema_ptr& schema = mixed) {
   auto op = make_transform("sink.sqlite", params, schema);
   op->open();
-  for (const auto& b : batches) op->on_batch(0, b, out);
+  for (const auto& b : batches) op->on_batch_from(0, 0, b, out);
   op->on_end_of_stream(out);
   op->close();
 }
@@ -203,13 +203,13 @@ TEST_CASE("a reader can query the table while the sink keeps writing (WAL)") {
   auto op = make_transform("sink.sqlite", {{"path", db}, {"table", "t"}}, s);
   recording_emitter out(0);
   op->open();
-  op->on_batch(0, make_batch(s, "[[1], [2]]"), out);
+  op->on_batch_from(0, 0, make_batch(s, "[[1], [2]]"), out);
 
   reader r(db);
   r.exec("BEGIN");
-  CHECK(r.query("SELECT count(*) FROM t") == rows{"2"}); // a read transaction is open
-  op->on_batch(0, make_batch(s, "[[3], [4]]"), out);     // and the writer is not blocked
-  CHECK(r.query("SELECT count(*) FROM t") == rows{"2"}); // the reader keeps its snapshot
+  CHECK(r.query("SELECT count(*) FROM t") == rows{"2"});     // a read transaction is open
+  op->on_batch_from(0, 0, make_batch(s, "[[3], [4]]"), out); // and the writer is not blocked
+  CHECK(r.query("SELECT count(*) FROM t") == rows{"2"});     // the reader keeps its snapshot
   r.exec("COMMIT");
   CHECK(r.query("SELECT count(*) FROM t") == rows{"4"});
   op->close();

@@ -9,6 +9,7 @@
 
 using namespace sluice;
 using sluice::test::make_operator;
+using sluice::test::output_schemas_of;
 using sluice::test::param_error_of;
 using sluice::test::recording_emitter;
 using sluice::test::temp_dir;
@@ -50,7 +51,7 @@ rows read_all(const json& params, recording_emitter& out) {
 }
 
 std::string schema_of(const json& params) {
-  return make_operator("source.file", params)->output_schemas().at(0)->to_string();
+  return output_schemas_of("source.file", params).at(0)->to_string();
 }
 
 } // namespace

@@ -9,6 +9,7 @@
 
 using namespace sluice;
 using sluice::test::make_operator;
+using sluice::test::output_schemas_of;
 using sluice::test::recording_emitter;
 using state = core::poll_result::state;
 
@@ -37,8 +38,7 @@ std::vector<std::int64_t> ints(const recording_emitter& out, std::size_t port, s
 } // namespace
 
 TEST_CASE("source.nexmark declares the reference's person, auction and bid schemas") {
-  auto op = make_operator("source.nexmark", nlohmann::json::object());
-  auto s = op->output_schemas();
+  auto s = output_schemas_of("source.nexmark", nlohmann::json::object());
   REQUIRE(s.size() == 3);
   CHECK(s[0]->to_string()
         == "id:int, name:string, email_address:string, credit_card:string, city:string, "
@@ -235,8 +235,7 @@ TEST_CASE("source.nexmark emits only the fields asked for, with the same values"
                            {"auction", {"id", "reserve"}},
                            {"person", {"id", "credit_card"}}};
   auto some = run({{"events", 5000}, {"fields", fields}});
-  auto op = make_operator("source.nexmark", {{"fields", fields}});
-  auto s = op->output_schemas();
+  auto s = output_schemas_of("source.nexmark", {{"fields", fields}});
   CHECK(s[0]->to_string() == "id:int, credit_card:string"); // in the schema's order
   CHECK(s[1]->to_string() == "id:int, reserve:int");
   CHECK(s[2]->to_string() == "auction:int, price:int");

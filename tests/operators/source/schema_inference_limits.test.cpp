@@ -10,6 +10,7 @@
 
 using namespace sluice;
 using sluice::test::make_operator;
+using sluice::test::output_schemas_of;
 using sluice::test::param_error_of;
 using sluice::test::temp_dir;
 
@@ -18,7 +19,7 @@ namespace {
 std::filesystem::path test_root() { return std::filesystem::path(SLUICE_BINARY_DIR) / "test-tmp"; }
 
 std::string schema_of(const std::string& path) {
-  return make_operator("source.file", {{"path", path}})->output_schemas().at(0)->to_string();
+  return output_schemas_of("source.file", {{"path", path}}).at(0)->to_string();
 }
 
 } // namespace

@@ -9,6 +9,7 @@ using namespace sluice;
 using core::value_type;
 using sluice::test::make_batch;
 using sluice::test::make_transform;
+using sluice::test::output_schemas_of;
 using sluice::test::param_error_of;
 using sluice::test::recording_emitter;
 using rows = std::vector<std::string>;
@@ -26,20 +27,22 @@ const char* small = R"([["/a", 1, 1.0], ["/b", 2, 1.0], ["/a", 1, 1.0], ["/c", 3
 TEST_CASE("heavy hitters emit the top k keys with counts, errors and ranks at end of stream") {
   auto op = make_transform("synopsis.heavy_hitters", {{"key", "page"}, {"k", 2}}, clicks);
   recording_emitter out;
-  op->on_batch(0, make_batch(clicks, small), out);
+  op->on_batch_from(0, 0, make_batch(clicks, small), out);
   CHECK(out.rows() == 0);
   op->on_end_of_stream(out);
   CHECK(out.json_rows()
         == rows{R"({"page":"/a","count":3,"error":0,"rank":1})",
                 R"({"page":"/b","count":2,"error":0,"rank":2})"});
-  CHECK(op->output_schemas()[0]->to_string() == "page:string, count:int, error:int, rank:int");
+  CHECK(output_schemas_of("synopsis.heavy_hitters", {{"key", "page"}, {"k", 2}}, {clicks})[0]
+          ->to_string()
+        == "page:string, count:int, error:int, rank:int");
 }
 
 TEST_CASE("heavy hitters count a list of key fields, nulls included") {
   auto op = make_transform("synopsis.heavy_hitters", {{"key", {"user", "page"}}, {"k", 3}}, clicks);
   recording_emitter out;
-  op->on_batch(0, make_batch(clicks, small), out);
-  op->on_batch(0, make_batch(clicks, R"([[null, 4, 2.0], [null, 4, 3.0]])"), out);
+  op->on_batch_from(0, 0, make_batch(clicks, small), out);
+  op->on_batch_from(0, 0, make_batch(clicks, R"([[null, 4, 2.0], [null, 4, 3.0]])"), out);
   op->on_end_of_stream(out);
   CHECK(out.json_rows()
         == rows{R"({"user":4,"page":null,"count":3,"error":0,"rank":1})",
@@ -51,7 +54,7 @@ TEST_CASE("heavy hitters with every emit the current top k periodically and at e
   auto op =
     make_transform("synopsis.heavy_hitters", {{"key", {"page"}}, {"k", 1}, {"every", 3}}, clicks);
   recording_emitter out;
-  op->on_batch(0, make_batch(clicks, small), out); // 7 records: after 3 and 6
+  op->on_batch_from(0, 0, make_batch(clicks, small), out); // 7 records: after 3 and 6
   CHECK(out.json_rows()
         == rows{R"({"page":"/a","count":2,"error":0,"rank":1})",
                 R"({"page":"/a","count":3,"error":0,"rank":1})"});
@@ -62,7 +65,7 @@ TEST_CASE("heavy hitters with every emit the current top k periodically and at e
   auto exact =
     make_transform("synopsis.heavy_hitters", {{"key", "page"}, {"k", 1}, {"every", 7}}, clicks);
   recording_emitter once;
-  exact->on_batch(0, make_batch(clicks, small), once);
+  exact->on_batch_from(0, 0, make_batch(clicks, small), once);
   exact->on_end_of_stream(once); // nothing new since the last emission
   CHECK(once.rows() == 1);
 }
@@ -83,7 +86,7 @@ TEST_CASE("heavy hitters find planted heavy keys in a large stream within N over
       b.column_at(1).append_int(user);
       b.column_at(2).append_double(0.0);
     }
-    op->on_batch(0, b.finish(), out);
+    op->on_batch_from(0, 0, b.finish(), out);
   }
   op->on_end_of_stream(out);
   REQUIRE(out.rows() == 5);

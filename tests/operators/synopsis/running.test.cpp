@@ -33,7 +33,7 @@ std::string without_ewma(const std::string& row, double ewma) {
 rows run(const nlohmann::json& params, const char* input, bool end = true) {
   auto op = make_transform("synopsis.running", params, readings);
   recording_emitter out;
-  op->on_batch(0, make_batch(readings, input), out);
+  op->on_batch_from(0, 0, make_batch(readings, input), out);
   if (end) op->on_end_of_stream(out);
   return out.json_rows();
 }
@@ -64,7 +64,7 @@ TEST_CASE(
   auto op = make_transform("synopsis.running", {{"key", {"sensor"}}, {"field", "v"}, {"every", 2}},
                            readings);
   recording_emitter out;
-  op->on_batch(0, make_batch(readings, four), out);
+  op->on_batch_from(0, 0, make_batch(readings, four), out);
   auto first = out.json_rows();
   REQUIRE(first.size() == 1);
   CHECK(without_ewma(first[0], 1.2) == R"({"sensor":"a","count":2,"avg":2,"min":1,"max":3})");
@@ -118,7 +118,7 @@ TEST_CASE("running stats over many keys match exact sums") {
     b.column_at(2).append_double(i);
     b.column_at(3).append_int(i);
   }
-  op->on_batch(0, b.finish(), out);
+  op->on_batch_from(0, 0, b.finish(), out);
   op->on_end_of_stream(out);
   REQUIRE(out.rows() == 100);
   for (const auto& batch : out.batches[0])

@@ -34,7 +34,7 @@ core::batch_ptr records(std::int64_t from, std::int64_t to) {
 /// Feeds records 0..n-1 in batches of `batch`, then ends the stream.
 void feed(core::operator_base& op, recording_emitter& out, std::int64_t n, std::int64_t batch) {
   for (std::int64_t i = 0; i < n; i += batch)
-    op.on_batch(0, records(i, std::min(n, i + batch)), out);
+    op.on_batch_from(0, 0, records(i, std::min(n, i + batch)), out);
   op.on_end_of_stream(out);
 }
 
@@ -51,8 +51,8 @@ std::vector<std::int64_t> seqs(const recording_emitter& out) {
 TEST_CASE("a reservoir sample keeps k records unchanged and emits them at end of stream") {
   auto op = make_transform("synopsis.sample", {{"k", 10}, {"seed", 1}}, events);
   recording_emitter out;
-  op->on_batch(0, records(0, 500), out);
-  op->on_batch(0, records(500, 1000), out);
+  op->on_batch_from(0, 0, records(0, 500), out);
+  op->on_batch_from(0, 0, records(500, 1000), out);
   CHECK(out.rows() == 0);
   op->on_end_of_stream(out);
   REQUIRE(out.rows() == 10);
@@ -115,7 +115,7 @@ TEST_CASE("a reservoir larger than the stream emits every record") {
 TEST_CASE("a reservoir sample holds input watermarks back") {
   auto op = make_transform("synopsis.sample", {{"k", 3}, {"seed", 1}}, events);
   recording_emitter out;
-  op->on_batch(0, records(0, 10), out);
+  op->on_batch_from(0, 0, records(0, 10), out);
   op->on_watermark(5 * second, out);
   CHECK(out.watermarks.empty());
 }
@@ -124,7 +124,8 @@ TEST_CASE("a bernoulli sample keeps each record with probability p as records ar
   auto op =
     make_transform("synopsis.sample", {{"method", "bernoulli"}, {"p", 0.1}, {"seed", 3}}, events);
   recording_emitter out;
-  for (std::int64_t i = 0; i < 100000; i += 1000) op->on_batch(0, records(i, i + 1000), out);
+  for (std::int64_t i = 0; i < 100000; i += 1000)
+    op->on_batch_from(0, 0, records(i, i + 1000), out);
   const std::size_t kept = out.rows();
   CHECK(kept > 10000 - 500); // five standard deviations (95)
   CHECK(kept < 10000 + 500);
@@ -154,8 +155,8 @@ TEST_CASE("a bernoulli sample with p 1 keeps every record and with p 0 none") {
   auto none = make_transform("synopsis.sample", {{"method", "bernoulli"}, {"p", 0}}, events);
   recording_emitter a, n;
   auto in = records(0, 50);
-  all->on_batch(0, in, a);
-  none->on_batch(0, in, n);
+  all->on_batch_from(0, 0, in, a);
+  none->on_batch_from(0, 0, in, n);
   REQUIRE(a.batches[0].size() == 1);
   CHECK(a.batches[0][0] == in);
   CHECK(n.rows() == 0);
@@ -166,9 +167,9 @@ TEST_CASE("a windowed reservoir emits each tumbling window's sample once the win
   auto op = make_transform("synopsis.sample",
                            {{"k", 2}, {"seed", 1}, {"window", "10s"}, {"timestamp", "ts"}}, events);
   recording_emitter out;
-  op->on_batch(0, records(0, 10), out); // event time 0..9 s: [0, 10) not complete yet
+  op->on_batch_from(0, 0, records(0, 10), out); // event time 0..9 s: [0, 10) not complete yet
   CHECK(out.rows() == 0);
-  op->on_batch(0, records(10, 25), out); // reaches 24 s: [0, 10) and [10, 20) complete
+  op->on_batch_from(0, 0, records(10, 25), out); // reaches 24 s: [0, 10) and [10, 20) complete
   REQUIRE(out.batches[0].size() == 2);
   for (std::size_t w = 0; w < 2; ++w) {
     const auto& b = *out.batches[0][w];
@@ -189,9 +190,9 @@ TEST_CASE("a windowed reservoir counts records of an already emitted window as l
   auto op = make_transform("synopsis.sample",
                            {{"k", 5}, {"seed", 1}, {"window", "10s"}, {"timestamp", "ts"}}, events);
   recording_emitter out;
-  op->on_batch(0, records(0, 12), out); // [0, 10) emitted
+  op->on_batch_from(0, 0, records(0, 12), out); // [0, 10) emitted
   CHECK(out.rows() == 5);
-  op->on_batch(0, records(3, 4), out); // 3 s: its window is gone
+  op->on_batch_from(0, 0, records(3, 4), out); // 3 s: its window is gone
   CHECK(out.late_count == 1);
   op->on_end_of_stream(out);
   CHECK(out.rows() == 7);
@@ -203,13 +204,13 @@ TEST_CASE("a windowed reservoir waits for max_out_of_order and sends a null time
     "synopsis.sample",
     {{"k", 5}, {"window", "10s"}, {"timestamp", "ts"}, {"max_out_of_order", "5s"}}, events);
   recording_emitter out;
-  op->on_batch(0, records(0, 14), out);
+  op->on_batch_from(0, 0, records(0, 14), out);
   CHECK(out.rows() == 0); // progress is 13 s - 5 s
-  op->on_batch(0, make_batch(events, R"([[99, null, "x"], [4, "1970-01-01T00:00:04Z", "r4"]])"),
-               out);
+  op->on_batch_from(
+    0, 0, make_batch(events, R"([[99, null, "x"], [4, "1970-01-01T00:00:04Z", "r4"]])"), out);
   CHECK(out.errors.size() == 1);
   CHECK(out.late_count == 0);
-  op->on_batch(0, records(15, 16), out);
+  op->on_batch_from(0, 0, records(15, 16), out);
   CHECK(out.rows() == 5);
 }
 

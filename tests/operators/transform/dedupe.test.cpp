@@ -46,7 +46,7 @@ recording_emitter run_dedupe(const nlohmann::json& params,
   auto all = make_batch(clicks, at_seconds(rows));
   recording_emitter out;
   for (std::size_t b = 0; b < all->rows(); b += batch_size)
-    op->on_batch(0, all->slice(b, std::min(all->rows(), b + batch_size)), out);
+    op->on_batch_from(0, 0, all->slice(b, std::min(all->rows(), b + batch_size)), out);
   return out;
 }
 
@@ -117,7 +117,7 @@ TEST_CASE("dedupe keeps its state bounded by the keys seen within the span") {
       builder.column_at(1).append_string("u");
       builder.column_at(2).append_int(n);
     }
-    op->on_batch(0, builder.finish(), out);
+    op->on_batch_from(0, 0, builder.finish(), out);
     most = std::max(most, state->keys_held());
   }
   CHECK(out.rows() == 100000); // all distinct
@@ -140,7 +140,7 @@ TEST_CASE("dedupe emits a batch without duplicates as it is") {
   auto op = make_transform("transform.dedupe", by_user, clicks);
   auto in = make_batch(clicks, at_seconds({{0, "a", 1}, {1, "b", 2}}));
   recording_emitter out;
-  op->on_batch(0, in, out);
+  op->on_batch_from(0, 0, in, out);
   REQUIRE(out.batches[0].size() == 1);
   CHECK(out.batches[0][0] == in);
 }
@@ -148,7 +148,8 @@ TEST_CASE("dedupe emits a batch without duplicates as it is") {
 TEST_CASE("dedupe sends a record with a null time to errors") {
   auto op = make_transform("transform.dedupe", by_user, clicks);
   recording_emitter out;
-  op->on_batch(0, make_batch(clicks, R"([[null, "a", 1], ["1970-01-01T00:00:01Z", "a", 2]])"), out);
+  op->on_batch_from(
+    0, 0, make_batch(clicks, R"([[null, "a", 1], ["1970-01-01T00:00:01Z", "a", 2]])"), out);
   REQUIRE(out.errors.size() == 1);
   CHECK(out.errors[0].reason == "the timestamp field 'ts' is null");
   CHECK(out.rows() == 1);
@@ -162,11 +163,11 @@ TEST_CASE("dedupe uses the clock when the input has no ts field") {
   ctx.clock = clock;
   auto op = sluice::test::make_operator("transform.dedupe", {{"within", "10s"}}, ctx);
   recording_emitter out;
-  op->on_batch(0, make_batch(plain, R"([["a"], ["a"], ["b"]])"), out);
+  op->on_batch_from(0, 0, make_batch(plain, R"([["a"], ["a"], ["b"]])"), out);
   clock->advance_ns(5'000'000'000);
-  op->on_batch(0, make_batch(plain, R"([["a"]])"), out);
+  op->on_batch_from(0, 0, make_batch(plain, R"([["a"]])"), out);
   clock->advance_ns(20'000'000'000);
-  op->on_batch(0, make_batch(plain, R"([["a"]])"), out);
+  op->on_batch_from(0, 0, make_batch(plain, R"([["a"]])"), out);
   CHECK(out.json_rows() == strings{R"({"user":"a"})", R"({"user":"b"})", R"({"user":"a"})"});
   CHECK(out.filtered_count == 2);
 }
@@ -176,9 +177,10 @@ TEST_CASE("dedupe reads event time from the field named by timestamp") {
   auto op = make_transform("transform.dedupe",
                            {{"key", {"user"}}, {"within", "1s"}, {"timestamp", "at"}}, s);
   recording_emitter out;
-  op->on_batch(0, make_batch(s, R"([["2026-01-01T00:00:00Z", "a"], ["2026-01-01T00:00:00.5Z", "a"],
+  op->on_batch_from(
+    0, 0, make_batch(s, R"([["2026-01-01T00:00:00Z", "a"], ["2026-01-01T00:00:00.5Z", "a"],
                                    ["2026-01-01T00:00:02Z", "a"]])"),
-               out);
+    out);
   CHECK(out.rows() == 2);
 }
 

@@ -6,6 +6,7 @@ using namespace sluice;
 using core::value_type;
 using sluice::test::make_batch;
 using sluice::test::make_transform;
+using sluice::test::output_schemas_of;
 using sluice::test::param_error_of;
 using sluice::test::recording_emitter;
 
@@ -22,7 +23,7 @@ const char* five_rows = R"([[1, 1, "x", 1.5], [2, 0, "y", 2.5], [3, 3, "z", 3.5]
 std::vector<std::string> run_filter(const std::string& where, recording_emitter& out,
                                     const char* rows = five_rows) {
   auto op = make_transform("transform.filter", {{"where", where}}, trades);
-  op->on_batch(0, make_batch(trades, rows), out);
+  op->on_batch_from(0, 0, make_batch(trades, rows), out);
   return out.json_rows();
 }
 
@@ -50,7 +51,7 @@ TEST_CASE("the filter emits the input batch itself when every record passes") {
   auto op = make_transform("transform.filter", {{"where", "price > 0"}}, trades);
   auto in = make_batch(trades, five_rows);
   recording_emitter out;
-  op->on_batch(0, in, out);
+  op->on_batch_from(0, 0, in, out);
   REQUIRE(out.batches[0].size() == 1);
   CHECK(out.batches[0][0] == in);
   CHECK(out.filtered_count == 0);
@@ -83,9 +84,9 @@ TEST_CASE("the filter accounts for every record over many batches") {
   recording_emitter generated;
   while (gen->poll(generated, 3000).what != core::poll_result::state::finished) {}
   auto op = make_transform("transform.filter", {{"where", "value > 50 AND key != 'k3'"}},
-                           gen->output_schemas()[0]);
+                           generated.batches[0].front()->schema_of());
   recording_emitter out;
-  for (const auto& b : generated.batches[0]) op->on_batch(0, b, out);
+  for (const auto& b : generated.batches[0]) op->on_batch_from(0, 0, b, out);
   std::size_t expected = 0;
   for (std::int64_t seq = 0; seq < 20000; ++seq)
     if (static_cast<double>(seq % 1000) / 10.0 > 50 && seq % 7 != 3) ++expected;
@@ -94,9 +95,9 @@ TEST_CASE("the filter accounts for every record over many batches") {
 }
 
 TEST_CASE("the filter keeps its input schema") {
-  auto op = make_transform("transform.filter", {{"where", "a > 1"}}, trades);
-  REQUIRE(op->output_schemas().size() == 1);
-  CHECK(*op->output_schemas()[0] == *trades);
+  auto schemas = output_schemas_of("transform.filter", {{"where", "a > 1"}}, {trades});
+  REQUIRE(schemas.size() == 1);
+  CHECK(*schemas[0] == *trades);
 }
 
 TEST_CASE("a filter whose where is not boolean is a param error naming its type") {
@@ -120,7 +121,7 @@ TEST_CASE("a filter expression error names where and the position in the express
   CHECK(param_error_of("transform.filter", nlohmann::json::object(), trades)->param() == "where");
 }
 
-TEST_CASE("a filter without a connected input cannot be built") {
+TEST_CASE("a filter without a connected input cannot be bound") {
   auto e = param_error_of("transform.filter", {{"where", "a > 1"}});
   REQUIRE(e);
   CHECK_THAT(e->what(), Catch::Contains("not connected"));

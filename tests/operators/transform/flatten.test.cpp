@@ -6,6 +6,7 @@ using namespace sluice;
 using core::value_type;
 using sluice::test::make_batch;
 using sluice::test::make_transform;
+using sluice::test::output_schemas_of;
 using sluice::test::param_error_of;
 using sluice::test::recording_emitter;
 using strings = std::vector<std::string>;
@@ -18,7 +19,7 @@ const core::schema_ptr posts = core::make_schema(
 recording_emitter run_flatten(const nlohmann::json& params, const char* rows) {
   auto op = make_transform("transform.flatten", params, posts);
   recording_emitter out;
-  op->on_batch(0, make_batch(posts, rows), out);
+  op->on_batch_from(0, 0, make_batch(posts, rows), out);
   return out;
 }
 
@@ -80,9 +81,11 @@ TEST_CASE("flatten splits at a separator of several characters") {
 
 TEST_CASE("flatten into a new field keeps the split field and appends the parts") {
   auto op = make_transform("transform.flatten", {{"split", "tags"}, {"as", "tag"}}, posts);
-  CHECK(op->output_schemas()[0]->to_string() == "id:int, tags:string, score:double, tag:string");
+  CHECK(output_schemas_of("transform.flatten", {{"split", "tags"}, {"as", "tag"}}, {posts})[0]
+          ->to_string()
+        == "id:int, tags:string, score:double, tag:string");
   recording_emitter out;
-  op->on_batch(0, make_batch(posts, R"([[1, "a,b", 0]])"), out);
+  op->on_batch_from(0, 0, make_batch(posts, R"([[1, "a,b", 0]])"), out);
   CHECK(out.json_rows()
         == strings{R"({"id":1,"tags":"a,b","score":0,"tag":"a"})",
                    R"({"id":1,"tags":"a,b","score":0,"tag":"b"})"});
@@ -92,7 +95,7 @@ TEST_CASE("flatten shares the other columns when every record gives one part") {
   auto op = make_transform("transform.flatten", {{"split", "tags"}}, posts);
   auto in = make_batch(posts, R"([[1, " a ", 0], [2, "b", 1]])");
   recording_emitter out;
-  op->on_batch(0, in, out);
+  op->on_batch_from(0, 0, in, out);
   REQUIRE(out.batches[0].size() == 1);
   const auto& b = out.batches[0][0];
   CHECK(b->col_ptr(0) == in->col_ptr(0));

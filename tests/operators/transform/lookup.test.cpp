@@ -8,6 +8,7 @@ using namespace sluice;
 using core::value_type;
 using sluice::test::make_batch;
 using sluice::test::make_transform;
+using sluice::test::output_schemas_of;
 using sluice::test::param_error_of;
 using sluice::test::recording_emitter;
 using sluice::test::temp_dir;
@@ -46,7 +47,7 @@ recording_emitter run_lookup(const nlohmann::json& params, core::schema_ptr inpu
   auto op = make_transform("transform.lookup", params, input);
   op->open();
   recording_emitter out;
-  op->on_batch(0, make_batch(input, rows), out);
+  op->on_batch_from(0, 0, make_batch(input, rows), out);
   op->close();
   return out;
 }
@@ -93,9 +94,9 @@ TEST_CASE("lookup enriches records from a CSV file, with nulls where nothing mat
 TEST_CASE("lookup infers CSV column types and knows its output schema before loading") {
   csv_fixture csv;
   auto op = make_transform("transform.lookup", csv.params(), orders);
-  REQUIRE(op->output_schemas().size() == 1);
-  CHECK(op->output_schemas()[0]->to_string()
-        == "order:int, user_id:int, name:string, age:int, score:double");
+  auto schemas = output_schemas_of("transform.lookup", csv.params(), {orders});
+  REQUIRE(schemas.size() == 1);
+  CHECK(schemas[0]->to_string() == "order:int, user_id:int, name:string, age:int, score:double");
   CHECK(sluice::test::descriptor_of("transform.lookup").blocking_io == false);
 }
 
@@ -105,7 +106,7 @@ TEST_CASE("lookup shares the input columns with its output") {
   op->open();
   auto in = make_batch(orders, order_rows);
   recording_emitter out;
-  op->on_batch(0, in, out);
+  op->on_batch_from(0, 0, in, out);
   REQUIRE(out.batches[0].size() == 1);
   CHECK(out.batches[0][0]->col_ptr(0) == in->col_ptr(0));
   CHECK(out.batches[0][0]->col_ptr(1) == in->col_ptr(1));
@@ -182,12 +183,12 @@ TEST_CASE("lookup enriches records from a SQLite table, with types from the decl
   nlohmann::json p = {
     {"path", db.path}, {"table", "users"}, {"on", nlohmann::json::array({{"user_id", "id"}})}};
   auto op = make_transform("transform.lookup", p, orders);
-  CHECK(op->output_schemas()[0]->to_string()
+  CHECK(output_schemas_of("transform.lookup", p, {orders})[0]->to_string()
         == "order:int, user_id:int, name:string, score:double, vip:bool, since:timestamp, "
            "notes:string");
   op->open();
   recording_emitter out;
-  op->on_batch(0, make_batch(orders, order_rows), out);
+  op->on_batch_from(0, 0, make_batch(orders, order_rows), out);
   CHECK(
     out.json_rows()
     == strings{
@@ -277,11 +278,12 @@ TEST_CASE("lookup fails to open on a value that does not fit the inferred type, 
   for (int i = 0; i < 1000; ++i) text += std::to_string(i) + "," + std::to_string(i) + "\n";
   text += "1000,many\n";
   write(dir.file("t.csv"), text);
-  auto op2 = make_transform(
-    "transform.lookup",
-    {{"path", dir.file("t.csv")}, {"on", nlohmann::json::array({{"user_id", "id"}})}},
-    core::make_schema({{"user_id", value_type::int64}}));
-  CHECK(op2->output_schemas()[0]->to_string() == "user_id:int, n:int");
+  nlohmann::json params = {{"path", dir.file("t.csv")},
+                           {"on", nlohmann::json::array({{"user_id", "id"}})}};
+  auto user_ids = core::make_schema({{"user_id", value_type::int64}});
+  auto schemas = output_schemas_of("transform.lookup", params, {user_ids});
+  auto op2 = make_transform("transform.lookup", params, user_ids);
+  CHECK(schemas[0]->to_string() == "user_id:int, n:int");
   try {
     op2->open();
     FAIL("open should throw");

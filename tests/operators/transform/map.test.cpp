@@ -6,6 +6,7 @@ using namespace sluice;
 using core::value_type;
 using sluice::test::make_batch;
 using sluice::test::make_transform;
+using sluice::test::output_schemas_of;
 using sluice::test::param_error_of;
 using sluice::test::recording_emitter;
 
@@ -20,18 +21,20 @@ const char* three_rows = R"([[6, 2, "x", 1.5], [5, 0, "y", 2.5], [9, 3, "z", 3.5
 
 struct map_run {
   core::operator_ptr op;
+  std::vector<core::schema_ptr> outputs; ///< as bound
   core::batch_ptr in;
   recording_emitter out;
 
-  std::string schema() const { return op->output_schemas().at(0)->to_string(); }
+  std::string schema() const { return outputs.at(0)->to_string(); }
 };
 
 // Builds a map with `params` and feeds it one batch of `rows`.
 std::unique_ptr<map_run> run_map(const nlohmann::json& params, const char* rows = three_rows) {
   auto m = std::make_unique<map_run>();
   m->op = make_transform("transform.map", params, trades);
+  m->outputs = output_schemas_of("transform.map", params, {trades});
   m->in = make_batch(trades, rows);
-  m->op->on_batch(0, m->in, m->out);
+  m->op->on_batch_from(0, 0, m->in, m->out);
   return m;
 }
 

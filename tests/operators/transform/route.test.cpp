@@ -7,6 +7,7 @@ using namespace sluice;
 using core::value_type;
 using sluice::test::make_batch;
 using sluice::test::make_transform;
+using sluice::test::output_schemas_of;
 using sluice::test::param_error_of;
 using sluice::test::recording_emitter;
 using strings = std::vector<std::string>;
@@ -25,7 +26,7 @@ const nlohmann::json by_name = {{"big", "amount > 100"}, {"alerts", "amount > 10
 recording_emitter run_route(const nlohmann::json& params, const char* input = rows) {
   auto op = make_transform("transform.route", params, payments);
   recording_emitter out(3);
-  op->on_batch(0, make_batch(payments, input), out);
+  op->on_batch_from(0, 0, make_batch(payments, input), out);
   return out;
 }
 
@@ -68,7 +69,7 @@ TEST_CASE("route emits a batch bound entirely for one port without a copy") {
   auto op = make_transform("transform.route", {{"routes", by_name}}, payments);
   auto in = make_batch(payments, R"([[1, 1, "x"], [2, 1, "y"]])");
   recording_emitter out(3);
-  op->on_batch(0, in, out);
+  op->on_batch_from(0, 0, in, out);
   CHECK(out.batches[0].empty());
   CHECK(out.batches[1].empty());
   REQUIRE(out.batches[2].size() == 1);
@@ -110,7 +111,7 @@ TEST_CASE("route counts records bound only for unconnected ports as filtered") {
   auto op =
     sluice::test::make_operator("transform.route", {{"routes", by_name}, {"mode", "all"}}, ctx);
   recording_emitter out(3);
-  op->on_batch(0, make_batch(payments, rows), out);
+  op->on_batch_from(0, 0, make_batch(payments, rows), out);
   CHECK(users(out, 0) == strings{"a", "e"});
   CHECK(out.batches[1].empty());
   CHECK(out.batches[2].empty());
@@ -132,8 +133,7 @@ TEST_CASE("route declares its ports from its params, default last") {
   CHECK(ports[2].name == "default");
   CHECK_FALSE(ports[2].help.empty());
 
-  auto op = make_transform("transform.route", {{"routes", by_name}}, payments);
-  auto schemas = op->output_schemas();
+  auto schemas = output_schemas_of("transform.route", {{"routes", by_name}}, {payments});
   REQUIRE(schemas.size() == 3);
   for (const auto& s : schemas) CHECK(*s == *payments);
 }

@@ -3,6 +3,7 @@
 #include "operators/harness.hpp"
 
 using namespace sluice;
+using sluice::test::output_schemas_of;
 using sluice::test::recording_emitter;
 using state = core::poll_result::state;
 
@@ -40,7 +41,7 @@ struct throttle_fixture {
 
 TEST_CASE("the throttle releases a burst of a tenth of a second, then wakes for 5 ms chunks") {
   throttle_fixture t(1000); // burst: 100 records
-  t.op->on_batch(0, seq_batch(0, 250), t.out);
+  t.op->on_batch_from(0, 0, seq_batch(0, 250), t.out);
   CHECK(t.out.rows() == 100);
 
   auto r = t.op->poll(t.out, 1000);
@@ -58,7 +59,7 @@ TEST_CASE("the throttle releases a burst of a tenth of a second, then wakes for 
   CHECK(t.out.rows() == 155);
 
   t.clock->advance_ns(1000000000); // a second refills only the 100-token bucket
-  t.op->on_batch(0, seq_batch(250, 200), t.out);
+  t.op->on_batch_from(0, 0, seq_batch(250, 200), t.out);
   CHECK(t.out.rows() == 255);
   CHECK(t.op->poll(t.out, 1000).what == state::wait);
 
@@ -74,7 +75,7 @@ TEST_CASE("the throttle releases a burst of a tenth of a second, then wakes for 
 TEST_CASE("the throttle says idle when it holds nothing") {
   throttle_fixture t(1000);
   CHECK(t.op->poll(t.out, 1000).what == state::idle);
-  t.op->on_batch(0, seq_batch(0, 10), t.out);
+  t.op->on_batch_from(0, 0, seq_batch(0, 10), t.out);
   CHECK(t.op->poll(t.out, 1000).what == state::idle);
   CHECK(t.out.rows() == 10);
 }
@@ -82,22 +83,22 @@ TEST_CASE("the throttle says idle when it holds nothing") {
 TEST_CASE("the throttle passes a whole batch on without copying it") {
   throttle_fixture t(1000);
   auto b = seq_batch(0, 10);
-  t.op->on_batch(0, b, t.out);
+  t.op->on_batch_from(0, 0, b, t.out);
   REQUIRE(t.out.batches[0].size() == 1);
   CHECK(t.out.batches[0][0] == b);
 }
 
 TEST_CASE("the throttle never releases more than the poll budget") {
   throttle_fixture t(1000);
-  t.op->on_batch(0, seq_batch(0, 150), t.out); // 100 out, 50 held
-  t.clock->advance_ns(100000000);              // 100 tokens again
+  t.op->on_batch_from(0, 0, seq_batch(0, 150), t.out); // 100 out, 50 held
+  t.clock->advance_ns(100000000);                      // 100 tokens again
   CHECK(t.op->poll(t.out, 20).what == state::more);
   CHECK(t.out.rows() == 120);
 }
 
 TEST_CASE("the throttle holds a watermark until the records before it are released") {
   throttle_fixture t(1000);
-  t.op->on_batch(0, seq_batch(0, 150), t.out); // 50 held
+  t.op->on_batch_from(0, 0, seq_batch(0, 150), t.out); // 50 held
   t.op->on_watermark(500, t.out);
   CHECK(t.out.watermarks.empty());
 
@@ -117,9 +118,9 @@ TEST_CASE("the throttle holds a watermark until the records before it are releas
 
 TEST_CASE("the throttle forwards each held watermark once the records before it are out") {
   throttle_fixture t(1000);
-  t.op->on_batch(0, seq_batch(0, 110), t.out); // 10 held
+  t.op->on_batch_from(0, 0, seq_batch(0, 110), t.out); // 10 held
   t.op->on_watermark(100, t.out);
-  t.op->on_batch(0, seq_batch(110, 10), t.out); // 20 held
+  t.op->on_batch_from(0, 0, seq_batch(110, 10), t.out); // 20 held
   t.op->on_watermark(200, t.out);
   t.clock->advance_ns(10000000);
   t.op->poll(t.out, 1000);
@@ -132,7 +133,7 @@ TEST_CASE("the throttle forwards each held watermark once the records before it 
 
 TEST_CASE("at end of stream the throttle releases everything it holds at once") {
   throttle_fixture t(10);
-  t.op->on_batch(0, seq_batch(0, 50), t.out); // burst of 1
+  t.op->on_batch_from(0, 0, seq_batch(0, 50), t.out); // burst of 1
   t.op->on_watermark(77, t.out);
   CHECK(t.out.rows() == 1);
   t.op->on_end_of_stream(t.out);
@@ -142,9 +143,9 @@ TEST_CASE("at end of stream the throttle releases everything it holds at once") 
 }
 
 TEST_CASE("the throttle keeps its input schema") {
-  throttle_fixture t(5);
-  REQUIRE(t.op->output_schemas().size() == 1);
-  CHECK(*t.op->output_schemas()[0] == *seq_schema);
+  auto schemas = output_schemas_of("transform.throttle", {{"rate", 5}}, {seq_schema});
+  REQUIRE(schemas.size() == 1);
+  CHECK(*schemas[0] == *seq_schema);
 }
 
 TEST_CASE("the throttle's rate is required and must be positive") {

@@ -7,6 +7,7 @@ using namespace sluice;
 using core::value_type;
 using sluice::test::make_batch;
 using sluice::test::make_transform;
+using sluice::test::output_schemas_of;
 using sluice::test::param_error_of;
 using sluice::test::recording_emitter;
 
@@ -40,14 +41,15 @@ TEST_CASE("the union forwards every batch of every input unchanged, in arrival o
 TEST_CASE("the union emits nothing for an empty batch") {
   auto op = make_transform("transform.union", nlohmann::json::object(), events);
   recording_emitter out;
-  op->on_batch(0, make_batch(events, "[]"), out);
+  op->on_batch_from(0, 0, make_batch(events, "[]"), out);
   CHECK(out.batches[0].empty());
 }
 
 TEST_CASE("the union keeps its input schema and forwards watermarks") {
   auto op = make_transform("transform.union", nlohmann::json::object(), events);
-  REQUIRE(op->output_schemas().size() == 1);
-  CHECK(*op->output_schemas()[0] == *events);
+  auto schemas = output_schemas_of("transform.union", nlohmann::json::object(), {events});
+  REQUIRE(schemas.size() == 1);
+  CHECK(*schemas[0] == *events);
   recording_emitter out;
   op->on_watermark(42, out);
   CHECK(out.watermarks == std::vector<core::timestamp>{42});
@@ -64,7 +66,7 @@ TEST_CASE("the union has one input port for many edges and no params") {
   CHECK(e->param() == "inputs");
 }
 
-TEST_CASE("a union without a connected input cannot be built") {
+TEST_CASE("a union without a connected input cannot be bound") {
   auto e = param_error_of("transform.union", nlohmann::json::object());
   REQUIRE(e);
   CHECK_THAT(e->what(), Catch::Contains("not connected"));

@@ -18,8 +18,8 @@ TEST_CASE("count windows need no timestamp: every size records per key form a wi
                                   "aggregates": [{"fn": "sum", "field": "v", "as": "s"}]})"),
                         ctx);
   test::recording_emitter out;
-  op->on_batch(
-    0, test::make_batch(schema, R"([["a", 1], ["b", 10], ["a", 2], ["a", 3], ["b", 20]])"), out);
+  op->on_batch_from(
+    0, 0, test::make_batch(schema, R"([["a", 1], ["b", 10], ["a", 2], ["a", 3], ["b", 20]])"), out);
   op->on_end_of_stream(out);
   REQUIRE(out.rows() == 3);
   std::multiset<std::pair<std::string, std::int64_t>> got;

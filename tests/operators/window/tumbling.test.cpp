@@ -30,8 +30,7 @@ TEST_CASE("a tumbling window counts and sums per key and window, in event time")
 }
 
 TEST_CASE("the output schema is the key fields, window_start, window_end, then the aggregates") {
-  auto op = make_window("window.tumbling", tumbling());
-  auto schemas = op->output_schemas();
+  auto schemas = output_schemas_of("window.tumbling", tumbling(), {event_schema()});
   REQUIRE(schemas.size() == 2);
   CHECK(schemas[0]->to_string()
         == "key:string, window_start:timestamp, window_end:timestamp, count:int, sum_v:int");
@@ -157,10 +156,10 @@ TEST_CASE("end of stream completes every open window") {
 TEST_CASE("a null timestamp sends the record to errors and the rest goes on") {
   auto op = make_window("window.tumbling", tumbling());
   recording_emitter out(2);
-  op->on_batch(0, make_batch(event_schema(), R"([["1970-01-01T00:00:01Z", "a", 1],
+  op->on_batch_from(0, 0, make_batch(event_schema(), R"([["1970-01-01T00:00:01Z", "a", 1],
                                                  [null, "a", 2],
                                                  ["1970-01-01T00:00:02Z", "a", 3]])"),
-               out);
+                    out);
   finish(*op, out);
   REQUIRE(out.errors.size() == 1);
   CHECK(out.errors[0].reason == "timestamp field 'ts' is null");

@@ -104,8 +104,13 @@ core::descriptor interval_join_descriptor() {
                            "largest difference between the two event times of a matching pair "
                            "(\"0s\" = equal times)")
                         .required());
-  d.create = [](const core::params& p, const core::operator_context& ctx) -> core::operator_ptr {
-    return std::make_unique<interval_join_op>(make_join_spec(p, ctx), ctx, p.duration("within"));
+  d.bind = [](const core::params& p, const core::bind_context& ctx) -> core::bound_ptr {
+    auto spec = make_join_spec(p, ctx);
+    auto output = spec.output;
+    return bound({output}, [spec = std::move(spec),
+                            within = p.duration("within")](const core::operator_context& c) {
+      return std::make_unique<interval_join_op>(spec, c, within);
+    });
   };
   return d;
 }

@@ -21,12 +21,15 @@ namespace sluice::ops {
 /// calls on_progress (drop state, emit what completed) and then emits the
 /// watermark output_watermark(progress). Upstream watermarks are not
 /// forwarded: progress comes from the records themselves (deterministic).
-class join_operator : public core::operator_base {
+class join_operator : public core::stateful_operator {
 public:
   /// Records held in state, both sides together (for tests and metrics).
   virtual std::size_t state_rows() const = 0;
 
-  std::vector<core::schema_ptr> output_schemas() const override { return {spec_.output}; }
+  // TODO(state): the stored rows of both sides.
+  std::uint32_t state_version() const override { return 0; }
+  void snapshot(core::state_writer&) const override {}
+  void restore(core::state_reader&) override {}
   void on_batch(std::size_t port, const core::batch_ptr& b, core::emitter& out) override {
     on_batch_from(port, 0, b, out);
   }

@@ -89,7 +89,7 @@ std::vector<core::port_spec> join_inputs() {
           {"right", "records with the right event-time field and keys"}};
 }
 
-join_spec make_join_spec(const core::params& p, const core::operator_context& ctx) {
+join_spec make_join_spec(const core::params& p, const core::bind_context& ctx) {
   join_spec spec;
   spec.left = input_schema(ctx, 0, "left");
   spec.right = input_schema(ctx, 1, "right");

@@ -31,7 +31,7 @@ std::vector<core::port_spec> join_inputs();
 /// Checks the shared params against the connected inputs; throws
 /// param_error naming the param (`on` for an unknown field or a type
 /// mismatch).
-join_spec make_join_spec(const core::params& p, const core::operator_context& ctx);
+join_spec make_join_spec(const core::params& p, const core::bind_context& ctx);
 
 /// The left fields, then the right fields. A name found on both sides is
 /// prefixed on both: `left_<name>` and `right_<name>`. Throws param_error

@@ -119,11 +119,15 @@ core::descriptor window_join_descriptor() {
                               "with null right fields, when its window completes")
                            .def("inner")
                            .choices({"inner", "left"}));
-  d.create = [](const core::params& p, const core::operator_context& ctx) -> core::operator_ptr {
+  d.bind = [](const core::params& p, const core::bind_context& ctx) -> core::bound_ptr {
     auto size = p.duration("size");
     if (size <= 0) throw core::param_error("size", "must be longer than zero");
-    return std::make_unique<window_join_op>(make_join_spec(p, ctx), ctx, size,
-                                            p.string("type") == "left");
+    auto spec = make_join_spec(p, ctx);
+    auto output = spec.output;
+    return bound({output}, [spec = std::move(spec), size,
+                            left = p.string("type") == "left"](const core::operator_context& c) {
+      return std::make_unique<window_join_op>(spec, c, size, left);
+    });
   };
   return d;
 }

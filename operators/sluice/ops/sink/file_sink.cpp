@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "sluice/core/params.hpp"
+#include "sluice/ops/descriptor_util.hpp"
 #include "sluice/ops/sink/byte_size.hpp"
 #include "sluice/ops/sink/record_writer.hpp"
 
@@ -49,7 +50,7 @@ std::string instance_path(const std::string& path, std::size_t instance, std::si
 
 namespace {
 
-class file_sink final : public core::operator_base {
+class file_sink final : public core::sink_operator {
 public:
   file_sink(std::string path, record_format format, core::schema_ptr input, std::uint64_t rotate)
     : path_(std::move(path)), rotate_(rotate),
@@ -58,8 +59,6 @@ public:
   ~file_sink() override {
     if (file_) std::fclose(file_); // close() was not called: best effort, no throw
   }
-
-  std::vector<core::schema_ptr> output_schemas() const override { return {}; }
 
   void open() override {
     fs::path p(path_);
@@ -154,11 +153,10 @@ core::descriptor file_sink_descriptor() {
          "a file that reaches it is renamed to path.1, path.2, ... (newest highest) and a new "
          "one is started; 0 or absent = never"),
   };
-  d.create = [](const core::params& p, const core::operator_context& ctx) -> core::operator_ptr {
+  d.bind = [](const core::params& p, const core::bind_context& ctx) -> core::bound_ptr {
     core::schema_ptr input = ctx.inputs.empty() ? nullptr : ctx.inputs[0];
     auto path = p.string("path");
     if (path.empty()) throw core::param_error("path", "must not be empty");
-    path = instance_path(path, ctx.instance, ctx.parallelism);
     std::uint64_t rotate = 0;
     if (p.has("rotate") && !p.json("rotate").is_null()) {
       auto size = parse_byte_size(p.json("rotate"));
@@ -168,8 +166,11 @@ core::descriptor file_sink_descriptor() {
                                             + p.json("rotate").dump());
       rotate = *size;
     }
-    return std::make_unique<file_sink>(path, parse_record_format(p.string("format")), input,
-                                       rotate);
+    return bound({}, [path, format = parse_record_format(p.string("format")), input,
+                      rotate](const core::operator_context& c) {
+      return std::make_unique<file_sink>(instance_path(path, c.instance, c.parallelism), format,
+                                         input, rotate);
+    });
   };
   return d;
 }

@@ -1,13 +1,13 @@
 #include "sluice/ops/sink/null_sink.hpp"
 
+#include "sluice/ops/descriptor_util.hpp"
+
 namespace sluice::ops {
 
 namespace {
 
-class null_sink final : public core::operator_base {
+class null_sink final : public core::sink_operator {
 public:
-  std::vector<core::schema_ptr> output_schemas() const override { return {}; }
-
   void on_batch(std::size_t, const core::batch_ptr& b, core::emitter&) override {
     records_ += b->rows();
   }
@@ -24,8 +24,8 @@ core::descriptor null_sink_descriptor() {
   d.category = "sink";
   d.summary = "Counts and discards every record";
   d.inputs = {{"in", "records to discard, any schema"}};
-  d.create = [](const core::params&, const core::operator_context&) -> core::operator_ptr {
-    return std::make_unique<null_sink>();
+  d.bind = [](const core::params&, const core::bind_context&) -> core::bound_ptr {
+    return bound({}, [](const core::operator_context&) { return std::make_unique<null_sink>(); });
   };
   return d;
 }

@@ -10,12 +10,11 @@ namespace sluice::ops {
 
 namespace {
 
-class sqlite_sink final : public core::operator_base {
+class sqlite_sink final : public core::sink_operator {
 public:
   sqlite_sink(sqlite_writer::options opts, core::schema_ptr input)
     : writer_(std::move(opts), std::move(input)) {}
 
-  std::vector<core::schema_ptr> output_schemas() const override { return {}; }
   void open() override { writer_.open(); }
   void on_batch(std::size_t, const core::batch_ptr& b, core::emitter& out) override {
     writer_.write(*b, out);
@@ -49,7 +48,7 @@ core::descriptor sqlite_sink_descriptor() {
          "fields that identify a row (the primary key of a created table); required for "
          "upsert; when appending, a record with a key already stored goes to errors"),
   };
-  d.create = [](const core::params& p, const core::operator_context& ctx) -> core::operator_ptr {
+  d.bind = [](const core::params& p, const core::bind_context& ctx) -> core::bound_ptr {
     const auto& input = input_schema(ctx, 0, "in");
     sqlite_writer::options cfg;
     cfg.path = p.string("path");
@@ -68,7 +67,9 @@ core::descriptor sqlite_sink_descriptor() {
       if (std::count(cfg.key.begin(), cfg.key.end(), k) > 1)
         throw core::param_error("key", "field '" + k + "' is listed twice");
     }
-    return std::make_unique<sqlite_sink>(std::move(cfg), input);
+    return bound({}, [cfg = std::move(cfg), input](const core::operator_context&) {
+      return std::make_unique<sqlite_sink>(cfg, input);
+    });
   };
   return d;
 }

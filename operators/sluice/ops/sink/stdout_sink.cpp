@@ -1,18 +1,17 @@
 #include "sluice/ops/sink/stdout_sink.hpp"
 
 #include "sluice/core/params.hpp"
+#include "sluice/ops/descriptor_util.hpp"
 #include "sluice/ops/sink/record_writer.hpp"
 
 namespace sluice::ops {
 
 namespace {
 
-class stdout_sink final : public core::operator_base {
+class stdout_sink final : public core::sink_operator {
 public:
   stdout_sink(record_format format, core::schema_ptr input)
     : writer_(format, std::move(input), "standard output") {}
-
-  std::vector<core::schema_ptr> output_schemas() const override { return {}; }
 
   void open() override {
     writer_.open(stdout);
@@ -47,9 +46,12 @@ core::descriptor stdout_sink_descriptor() {
   d.summary = "Writes records to standard output as JSON lines or CSV";
   d.inputs = {{"in", "records to write, any schema"}};
   d.properties = {format_property()};
-  d.create = [](const core::params& p, const core::operator_context& ctx) -> core::operator_ptr {
+  d.bind = [](const core::params& p, const core::bind_context& ctx) -> core::bound_ptr {
     core::schema_ptr input = ctx.inputs.empty() ? nullptr : ctx.inputs[0];
-    return std::make_unique<stdout_sink>(parse_record_format(p.string("format")), input);
+    return bound(
+      {}, [format = parse_record_format(p.string("format")), input](const core::operator_context&) {
+        return std::make_unique<stdout_sink>(format, input);
+      });
   };
   return d;
 }

@@ -85,11 +85,11 @@ file_cursor::change file_cursor::check() const {
   return change::none;
 }
 
-void file_cursor::rewind() {
+void file_cursor::seek(std::uint64_t offset) {
   if (fd_ < 0) return;
-  if (::lseek(fd_, 0, SEEK_SET) < 0)
+  if (::lseek(fd_, static_cast<off_t>(offset), SEEK_SET) < 0)
     throw std::runtime_error("cannot seek in '" + path_ + "': " + std::strerror(errno));
-  offset_ = 0;
+  offset_ = offset;
   begin_ = end_ = 0;
 }
 

@@ -52,7 +52,11 @@ public:
   change check() const;
 
   /// Reads again from offset 0, dropping pending data (after truncation).
-  void rewind();
+  void rewind() { seek(0); }
+  /// Reads on from byte `offset` of the file, dropping pending data.
+  void seek(std::uint64_t offset);
+  /// The file offset of the first pending byte: how far records were consumed.
+  std::uint64_t position() const { return offset_ - (end_ - begin_); }
 
   /// At the start of a file: drops a UTF-8 byte order mark, if any.
   void skip_utf8_bom();

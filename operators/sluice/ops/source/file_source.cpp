@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "sluice/core/params.hpp"
+#include "sluice/core/state.hpp"
 #include "sluice/ops/descriptor_util.hpp"
 #include "sluice/ops/source/csv_record_reader.hpp"
 #include "sluice/ops/source/file_cursor.hpp"
@@ -38,7 +39,7 @@ const core::schema_ptr& error_context_schema() {
   return s;
 }
 
-class file_source final : public core::operator_base {
+class file_source final : public core::source_operator {
 public:
   file_source(file_source_config cfg, const core::operator_context& ctx)
     : cfg_(std::move(cfg)), instance_(ctx.instance),
@@ -47,9 +48,36 @@ public:
     else reader_ = std::make_unique<jsonl_record_reader>(cfg_.schema);
   }
 
-  std::vector<core::schema_ptr> output_schemas() const override { return {cfg_.schema}; }
-
   void open() override { resolve(); }
+
+  std::uint32_t state_version() const override { return 1; }
+
+  // Which files, and how far into the current one records were consumed.
+  // The file list is kept as resolved: files a glob matches later do not
+  // shift the position.
+  void snapshot(core::state_writer& w) const override {
+    w.boolean(resolved_);
+    w.count(files_.size());
+    for (const auto& f : files_) w.str(f);
+    w.boolean(follow_last_);
+    w.u64(current_);
+    w.u64(cursor_.is_open() ? cursor_.position() : resume_at_);
+    w.u64(cursor_.is_open() ? line_ : resume_line_);
+    w.boolean(skipping_);
+    w.boolean(done_);
+  }
+
+  void restore(core::state_reader& r) override {
+    resolved_ = r.boolean();
+    files_.resize(r.count());
+    for (auto& f : files_) f = r.str();
+    follow_last_ = r.boolean();
+    current_ = static_cast<std::size_t>(r.u64());
+    resume_at_ = r.u64();
+    resume_line_ = r.u64();
+    skipping_ = r.boolean();
+    done_ = r.boolean();
+  }
 
   core::poll_result poll(core::emitter& out, std::size_t budget) override {
     if (done_) return core::poll_result::finished();
@@ -121,19 +149,43 @@ private:
     return true;
   }
 
-  // Opens files_[current_] from its start; false if a followed file is missing.
+  // Opens files_[current_] from its start, or where a restored state left
+  // it; false if a followed file is missing.
   bool open_current() {
     const std::string& path = files_[current_];
     if (cursor_.open(path)) {
       line_ = 0;
+      bool skipping = skipping_;
       skipping_ = false;
       reader_->start_file();
       cursor_.skip_utf8_bom();
+      if (resume_at_ > 0) resume(skipping);
       return true;
     }
     int err = errno;
     if (follow_last_ && current_ + 1 == files_.size() && err == ENOENT) return false;
     throw std::runtime_error("cannot open '" + path + "': " + std::strerror(err));
+  }
+
+  // Moves the freshly opened file to the restored position. A CSV file's
+  // header is read first: it maps columns to fields.
+  void resume(bool skipping) {
+    if (cfg_.csv) {
+      core::batch_builder header(cfg_.schema, 1);
+      for (;;) {
+        auto data = cursor_.pending();
+        auto span = reader_->scan(data, false);
+        if (span.what != record_span::status::incomplete) {
+          reader_->parse(data.substr(0, span.length), header, reason_);
+          break;
+        }
+        if (cursor_.fill() == 0) break;
+      }
+    }
+    cursor_.seek(resume_at_);
+    line_ = resume_line_;
+    skipping_ = skipping;
+    resume_at_ = resume_line_ = 0;
   }
 
   // Reads records of the open file into `b` until it holds `want` rows or the
@@ -217,6 +269,7 @@ private:
   bool skipping_ = false;  ///< dropping an overlong record up to its line end
   bool draining_ = false;  ///< reading out a followed file that was rotated away
   bool done_ = false;
+  std::uint64_t resume_at_ = 0, resume_line_ = 0; ///< restored position, until reached
   std::string reason_;
 };
 
@@ -250,7 +303,7 @@ core::descriptor file_source_descriptor() {
       .def("100ms")
       .min(0.001),
   };
-  d.create = [](const core::params& p, const core::operator_context& ctx) -> core::operator_ptr {
+  d.bind = [](const core::params& p, const core::bind_context&) -> core::bound_ptr {
     file_source_config cfg;
     cfg.pattern = p.string("path");
     if (cfg.pattern.empty()) throw core::param_error("path", "must not be empty");
@@ -265,9 +318,12 @@ core::descriptor file_source_descriptor() {
         throw core::param_error("path", why_no_file(cfg.pattern)
                                           + ", so no schema can be inferred: create the file "
                                             "or give a 'schema'");
-      cfg.schema = infer_schema(files.front(), cfg.csv);
+      cfg.schema = infer_schema_cached(files.front(), cfg.csv);
     }
-    return std::make_unique<file_source>(std::move(cfg), ctx);
+    auto schema = cfg.schema;
+    return bound({schema}, [cfg = std::move(cfg)](const core::operator_context& ctx) {
+      return std::make_unique<file_source>(cfg, ctx);
+    });
   };
   return d;
 }

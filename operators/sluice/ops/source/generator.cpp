@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sluice/core/params.hpp"
+#include "sluice/core/state.hpp"
 #include "sluice/ops/descriptor_util.hpp"
 
 namespace sluice::ops {
@@ -37,7 +38,7 @@ const core::schema_ptr& generator_schema() {
   return s;
 }
 
-class generator final : public core::operator_base {
+class generator final : public core::source_operator {
 public:
   generator(const generator_config& cfg, const core::operator_context& ctx)
     : cfg_(cfg), clock_(ctx.clock), stride_(static_cast<std::int64_t>(ctx.parallelism)),
@@ -54,7 +55,27 @@ public:
     value_step_ = stride_ % 1000;
   }
 
-  std::vector<core::schema_ptr> output_schemas() const override { return {generator_schema()}; }
+  std::uint32_t state_version() const override { return 1; }
+
+  // The position: records emitted, and for a paced source how long it has
+  // been running (its clock need not continue across processes).
+  void snapshot(core::state_writer& w) const override {
+    w.i64(next_seq_);
+    w.u64(emitted_);
+    w.i64(key_idx_);
+    w.i64(value_idx_);
+    w.boolean(started_);
+    w.i64(started_ ? clock_->now_ns() - start_ns_ : 0);
+  }
+
+  void restore(core::state_reader& r) override {
+    next_seq_ = r.i64();
+    emitted_ = r.u64();
+    key_idx_ = r.i64();
+    value_idx_ = r.i64();
+    started_ = r.boolean();
+    start_ns_ = clock_->now_ns() - r.i64();
+  }
 
   core::poll_result poll(core::emitter& out, std::size_t budget) override {
     if (emitted_ >= total_) return core::poll_result::finished();
@@ -96,8 +117,8 @@ private:
     return std::max<std::int64_t>(wait, 1);
   }
 
-  // The table of key strings, built on first use (the validator builds
-  // operators it never runs). Padded so 8-byte copies never read past it.
+  // The table of key strings, built on first use (an instance that never
+  // runs costs nothing). Padded so 8-byte copies never read past it.
   void build_keys() {
     key_offsets_.reserve(static_cast<std::size_t>(cfg_.keys) + 1);
     key_offsets_.push_back(0);
@@ -212,17 +233,20 @@ core::descriptor generator_descriptor() {
     prop("start", param_type::timestamp, "event time of the first record (seq 0)")
       .def("2026-01-01T00:00:00Z"),
   };
-  d.create = [](const core::params& p, const core::operator_context& ctx) -> core::operator_ptr {
+  d.bind = [](const core::params& p, const core::bind_context&) -> core::bound_ptr {
     generator_config cfg;
     cfg.count = p.integer("count");
     cfg.rate = p.number("rate");
     cfg.keys = p.integer("keys");
     cfg.interval = p.duration("interval");
     cfg.start = p.timestamp("start");
-    if (ctx.parallelism == 0 || ctx.instance >= ctx.parallelism)
-      throw std::logic_error("generator instance " + std::to_string(ctx.instance)
-                             + " out of range for parallelism " + std::to_string(ctx.parallelism));
-    return std::make_unique<generator>(cfg, ctx);
+    return bound({generator_schema()}, [cfg](const core::operator_context& ctx) {
+      if (ctx.parallelism == 0 || ctx.instance >= ctx.parallelism)
+        throw std::logic_error("generator instance " + std::to_string(ctx.instance)
+                               + " out of range for parallelism "
+                               + std::to_string(ctx.parallelism));
+      return std::make_unique<generator>(cfg, ctx);
+    });
   };
   return d;
 }

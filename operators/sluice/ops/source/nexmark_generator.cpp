@@ -355,6 +355,20 @@ bool emission_order::next_slow(std::uint64_t& position) {
   }
 }
 
+emission_order::position emission_order::save() const {
+  position p{cursor_, block_end_, emitted_, {}};
+  for (auto copy = held_; !copy.empty(); copy.pop()) p.held.push_back(copy.top());
+  return p;
+}
+
+void emission_order::load(const position& p) {
+  cursor_ = p.cursor;
+  block_end_ = p.block_end;
+  emitted_ = p.emitted;
+  held_ = {};
+  for (const auto& h : p.held) held_.push(h);
+}
+
 std::int64_t emission_order::watermark_ms() const {
   std::uint64_t p = cursor_ == block_end_ ? cursor_ + stride_ - block_ : cursor_;
   std::int64_t wm = g_.timestamp_ms(g_.watermark_number(p));

@@ -236,6 +236,14 @@ public:
   /// Positions emitted so far.
   std::uint64_t emitted() const { return emitted_; }
 
+  /// Where the order stands: enough to continue it in a fresh instance.
+  struct position {
+    std::uint64_t cursor = 0, block_end = 0, emitted = 0;
+    std::vector<std::pair<std::int64_t, std::uint64_t>> held; ///< (release ms, position)
+  };
+  position save() const;
+  void load(const position& p);
+
 private:
   bool next_slow(std::uint64_t& position);
   bool own_next(std::uint64_t& position);

@@ -1,6 +1,7 @@
 #include "sluice/ops/source/nexmark_source.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "sluice/core/params.hpp"
+#include "sluice/core/state.hpp"
 #include "sluice/ops/descriptor_util.hpp"
 #include "sluice/ops/source/nexmark_columns.hpp"
 #include "sluice/ops/source/nexmark_generator.hpp"
@@ -62,38 +64,76 @@ const core::schema_ptr& bid_schema() {
   return s;
 }
 
-class nexmark_source final : public core::operator_base {
+/// The emitted fields of each port: all, or those `fields` names.
+std::array<projection, 3> make_projections(const nexmark::config& cfg,
+                                           const nlohmann::json& fields) {
+  // bytes per row of each string column, to size the buffers ahead
+  auto extra = [](std::int64_t avg) { return static_cast<std::size_t>(avg + avg / 5 + 8); };
+  const char* names[3] = {"person", "auction", "bid"};
+  const core::schema_ptr* full[3] = {&person_schema(), &auction_schema(), &bid_schema()};
+  const std::vector<std::size_t> bytes[3] = {
+    {0, 16, 16, 20, 16, 2, 0, extra(cfg.avg_person_byte_size)},
+    {0, 20, 100, 0, 0, 0, 0, 0, 0, extra(cfg.avg_auction_byte_size)},
+    {0, 0, 0, 12, 80, 0, extra(cfg.avg_bid_byte_size)}};
+  if (!fields.is_null() && !fields.is_object())
+    throw core::param_error("fields", "fields must be an object: port -> list of fields");
+  if (fields.is_object())
+    for (const auto& [port, list] : fields.items())
+      if (port != "person" && port != "auction" && port != "bid")
+        throw core::param_error("fields",
+                                "fields: no port '" + port + "' (ports: person, auction, bid)");
+  std::array<projection, 3> proj;
+  for (std::size_t p = 0; p < 3; ++p) {
+    const nlohmann::json* wanted = nullptr;
+    if (fields.is_object() && fields.contains(names[p])) wanted = &fields.at(names[p]);
+    proj[p] = nexmark::project(*full[p], wanted, names[p], bytes[p]);
+  }
+  return proj;
+}
+
+class nexmark_source final : public core::source_operator {
 public:
   nexmark_source(const nexmark::config& cfg, std::uint64_t events, double rate,
-                 const nlohmann::json& fields, const core::operator_context& ctx)
+                 const std::array<projection, 3>& proj, const core::operator_context& ctx)
     : gen_(cfg), order_(gen_, events, ctx.instance, ctx.parallelism), clock_(ctx.clock) {
     rate_ = rate / static_cast<double>(ctx.parallelism);
-    for (std::size_t p = 0; p < 3; ++p)
-      connected_[p] = ctx.output_connected.size() <= p || ctx.output_connected[p];
-    // bytes per row of each string column, to size the buffers ahead
-    auto extra = [](std::int64_t avg) { return static_cast<std::size_t>(avg + avg / 5 + 8); };
-    const char* names[3] = {"person", "auction", "bid"};
-    const core::schema_ptr* full[3] = {&person_schema(), &auction_schema(), &bid_schema()};
-    const std::vector<std::size_t> bytes[3] = {
-      {0, 16, 16, 20, 16, 2, 0, extra(cfg.avg_person_byte_size)},
-      {0, 20, 100, 0, 0, 0, 0, 0, 0, extra(cfg.avg_auction_byte_size)},
-      {0, 0, 0, 12, 80, 0, extra(cfg.avg_bid_byte_size)}};
-    if (!fields.is_null() && !fields.is_object())
-      throw core::param_error("fields", "fields must be an object: port -> list of fields");
-    if (fields.is_object())
-      for (const auto& [port, list] : fields.items())
-        if (port != "person" && port != "auction" && port != "bid")
-          throw core::param_error("fields",
-                                  "fields: no port '" + port + "' (ports: person, auction, bid)");
     for (std::size_t p = 0; p < 3; ++p) {
-      const nlohmann::json* wanted = nullptr;
-      if (fields.is_object() && fields.contains(names[p])) wanted = &fields.at(names[p]);
-      proj_[p] = nexmark::project(*full[p], wanted, names[p], bytes[p]);
+      connected_[p] = ctx.output_connected.size() <= p || ctx.output_connected[p];
+      proj_[p] = proj[p];
     }
   }
 
-  std::vector<core::schema_ptr> output_schemas() const override {
-    return {proj_[0].schema, proj_[1].schema, proj_[2].schema};
+  std::uint32_t state_version() const override { return 1; }
+
+  void snapshot(core::state_writer& w) const override {
+    auto pos = order_.save();
+    w.u64(pos.cursor);
+    w.u64(pos.block_end);
+    w.u64(pos.emitted);
+    w.count(pos.held.size());
+    for (const auto& [release, position] : pos.held) {
+      w.i64(release);
+      w.u64(position);
+    }
+    w.boolean(done_);
+    w.boolean(started_);
+    w.i64(started_ ? clock_->now_ns() - start_ns_ : 0);
+  }
+
+  void restore(core::state_reader& r) override {
+    nexmark::emission_order::position pos;
+    pos.cursor = r.u64();
+    pos.block_end = r.u64();
+    pos.emitted = r.u64();
+    pos.held.resize(r.count());
+    for (auto& [release, position] : pos.held) {
+      release = r.i64();
+      position = r.u64();
+    }
+    order_.load(pos);
+    done_ = r.boolean();
+    started_ = r.boolean();
+    start_ns_ = clock_->now_ns() - r.i64();
   }
 
   core::poll_result poll(core::emitter& out, std::size_t budget) override {
@@ -313,7 +353,7 @@ core::descriptor nexmark_descriptor() {
          "per port, the fields to emit (projection), e.g. {\"bid\": [\"auction\", \"price\"]}; "
          "absent = every field"),
   };
-  d.create = [](const core::params& p, const core::operator_context& ctx) -> core::operator_ptr {
+  d.bind = [](const core::params& p, const core::bind_context&) -> core::bound_ptr {
     nexmark::config cfg;
     double rate = p.number("rate");
     cfg.event_rate = p.number("event_rate");
@@ -333,12 +373,17 @@ core::descriptor nexmark_descriptor() {
     cfg.avg_person_byte_size = p.integer("avg_person_byte_size");
     cfg.avg_auction_byte_size = p.integer("avg_auction_byte_size");
     cfg.avg_bid_byte_size = p.integer("avg_bid_byte_size");
-    if (ctx.parallelism == 0 || ctx.instance >= ctx.parallelism)
-      throw std::logic_error("nexmark instance " + std::to_string(ctx.instance)
-                             + " out of range for parallelism " + std::to_string(ctx.parallelism));
     nlohmann::json fields = p.has("fields") ? p.json("fields") : nlohmann::json();
-    return std::make_unique<nexmark_source>(cfg, static_cast<std::uint64_t>(p.integer("events")),
-                                            rate, fields, ctx);
+    auto proj = make_projections(cfg, fields);
+    auto events = static_cast<std::uint64_t>(p.integer("events"));
+    return bound({proj[0].schema, proj[1].schema, proj[2].schema},
+                 [cfg, events, rate, proj](const core::operator_context& ctx) {
+                   if (ctx.parallelism == 0 || ctx.instance >= ctx.parallelism)
+                     throw std::logic_error("nexmark instance " + std::to_string(ctx.instance)
+                                            + " out of range for parallelism "
+                                            + std::to_string(ctx.parallelism));
+                   return std::make_unique<nexmark_source>(cfg, events, rate, proj, ctx);
+                 });
   };
   return d;
 }

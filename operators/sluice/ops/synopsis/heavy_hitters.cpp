@@ -1,6 +1,7 @@
 #include "sluice/ops/synopsis/heavy_hitters.hpp"
 
 #include "sluice/core/params.hpp"
+#include "sluice/core/state.hpp"
 #include "sluice/ops/aggregate/sketch/space_saving.hpp"
 #include "sluice/ops/aggregate/sketch/value_key.hpp"
 #include "sluice/ops/descriptor_util.hpp"
@@ -10,13 +11,23 @@ namespace sluice::ops {
 
 namespace {
 
-class heavy_hitters final : public core::operator_base {
+class heavy_hitters final : public core::stateful_operator {
 public:
   heavy_hitters(key_fields keys, std::size_t k, std::size_t counters, std::uint64_t every,
                 core::schema_ptr output)
     : keys_(std::move(keys)), k_(k), every_(every), output_(std::move(output)), sketch_(counters) {}
 
-  std::vector<core::schema_ptr> output_schemas() const override { return {output_}; }
+  std::uint32_t state_version() const override { return 1; }
+
+  void snapshot(core::state_writer& w) const override {
+    sketch_.snapshot(w);
+    w.u64(since_emit_);
+  }
+
+  void restore(core::state_reader& r) override {
+    sketch_.restore(r);
+    since_emit_ = r.u64();
+  }
 
   void on_batch(std::size_t, const core::batch_ptr& b, core::emitter& out) override {
     for (std::size_t r = 0; r < b->rows(); ++r) {
@@ -98,7 +109,7 @@ core::descriptor heavy_hitters_descriptor() {
          "also emit the current top k after every this many records; absent: only at end of stream")
       .min(1),
   };
-  d.create = [](const core::params& p, const core::operator_context& ctx) -> core::operator_ptr {
+  d.bind = [](const core::params& p, const core::bind_context& ctx) -> core::bound_ptr {
     const auto& input = input_schema(ctx, 0, "in");
     key_fields keys(key_names(p.json("key")), *input, "key");
     const auto k = static_cast<std::size_t>(p.integer("k"));
@@ -113,8 +124,11 @@ core::descriptor heavy_hitters_descriptor() {
     out.push_back({"error", core::value_type::int64});
     out.push_back({"rank", core::value_type::int64});
     check_unique_names(out, "key");
-    return std::make_unique<heavy_hitters>(std::move(keys), k, counters, every,
-                                           core::make_schema(std::move(out)));
+    auto output = core::make_schema(std::move(out));
+    return bound({output}, [keys = std::move(keys), k, counters, every,
+                            output](const core::operator_context&) {
+      return std::make_unique<heavy_hitters>(keys, k, counters, every, output);
+    });
   };
   return d;
 }

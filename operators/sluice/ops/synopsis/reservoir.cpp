@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <sstream>
 
+#include "sluice/core/state.hpp"
 #include "sluice/ops/aggregate/sketch/value_key.hpp"
 
 namespace sluice::ops {
@@ -72,6 +74,43 @@ void reservoir::append_to(core::batch_builder& out, const core::schema& s) const
       read_value_key(bytes, s.at(c).type, out.column_at(c));
     if (s.size() == 0) out.add_empty_row();
   }
+}
+
+void sample_random::snapshot(core::state_writer& w) const {
+  std::ostringstream text;
+  text << engine_;
+  w.str(text.str());
+}
+
+void sample_random::restore(core::state_reader& r) {
+  std::istringstream text(r.str());
+  text >> engine_;
+  if (!text) throw core::state_error("a random engine state that does not parse");
+}
+
+void reservoir::snapshot(core::state_writer& w) const {
+  w.u64(k_);
+  w.count(rows_.size());
+  for (std::size_t i = 0; i < rows_.size(); ++i) {
+    w.str(rows_[i]);
+    w.u64(order_[i]);
+  }
+  w.u64(seen_);
+  w.f64(w_);
+  w.u64(next_);
+}
+
+void reservoir::restore(core::state_reader& r) {
+  k_ = static_cast<std::size_t>(r.u64());
+  rows_.resize(r.count());
+  order_.resize(rows_.size());
+  for (std::size_t i = 0; i < rows_.size(); ++i) {
+    rows_[i] = r.str();
+    order_[i] = r.u64();
+  }
+  seen_ = r.u64();
+  w_ = r.f64();
+  next_ = r.u64();
 }
 
 } // namespace sluice::ops

@@ -8,6 +8,11 @@
 
 #include "sluice/core/batch.hpp"
 
+namespace sluice::core {
+class state_writer;
+class state_reader;
+} // namespace sluice::core
+
 namespace sluice::ops {
 
 /// Reproducible randomness for the samplers: std::mt19937_64 (whose output
@@ -23,6 +28,10 @@ public:
   /// How many records to skip before the next one kept, when each record is
   /// kept with probability p (geometric; p in (0, 1)).
   std::uint64_t geometric_skip(double p);
+
+  /// The engine's state (the standard's text form, portable).
+  void snapshot(core::state_writer& w) const;
+  void restore(core::state_reader& r);
 
 private:
   std::mt19937_64 engine_;
@@ -49,6 +58,9 @@ public:
   std::uint64_t seen() const { return seen_; }
   /// Records offered that are not (or no longer) in the sample.
   std::uint64_t dropped() const { return seen_ - rows_.size(); }
+
+  void snapshot(core::state_writer& w) const;
+  void restore(core::state_reader& r);
 
 private:
   void store(std::size_t slot, const core::batch& b, std::size_t row);

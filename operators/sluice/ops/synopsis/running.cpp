@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "sluice/core/params.hpp"
+#include "sluice/core/state.hpp"
 #include "sluice/ops/aggregate/sketch/key_table.hpp"
 #include "sluice/ops/aggregate/sketch/value_key.hpp"
 #include "sluice/ops/descriptor_util.hpp"
@@ -36,12 +37,53 @@ struct key_stats {
   std::uint32_t newer = no_slot, older = no_slot; ///< recency list
 };
 
-class running final : public core::operator_base {
+class running final : public core::stateful_operator {
 public:
   running(running_config c, key_fields keys, core::schema_ptr output)
     : config_(c), keys_(std::move(keys)), output_(std::move(output)) {}
 
-  std::vector<core::schema_ptr> output_schemas() const override { return {output_}; }
+  std::uint32_t state_version() const override { return 1; }
+
+  void snapshot(core::state_writer& w) const override {
+    table_.snapshot(w);
+    for (const auto& s : stats_) {
+      w.u64(s.count);
+      w.u64(s.emitted);
+      w.f64(s.sum);
+      w.f64(s.ewma);
+      w.i64(s.int_min);
+      w.i64(s.int_max);
+      w.f64(s.min);
+      w.f64(s.max);
+      w.i64(s.ts);
+      w.boolean(s.has_ts);
+      w.u64(s.newer);
+      w.u64(s.older);
+    }
+    w.u64(newest_);
+    w.u64(oldest_);
+  }
+
+  void restore(core::state_reader& r) override {
+    table_.restore(r);
+    stats_.assign(table_.size(), key_stats{});
+    for (auto& s : stats_) {
+      s.count = r.u64();
+      s.emitted = r.u64();
+      s.sum = r.f64();
+      s.ewma = r.f64();
+      s.int_min = r.i64();
+      s.int_max = r.i64();
+      s.min = r.f64();
+      s.max = r.f64();
+      s.ts = r.i64();
+      s.has_ts = r.boolean();
+      s.newer = static_cast<std::uint32_t>(r.u64());
+      s.older = static_cast<std::uint32_t>(r.u64());
+    }
+    newest_ = static_cast<std::uint32_t>(r.u64());
+    oldest_ = static_cast<std::uint32_t>(r.u64());
+  }
 
   void on_batch(std::size_t, const core::batch_ptr& b, core::emitter& out) override {
     const core::column& values = b->col(config_.field);
@@ -192,7 +234,7 @@ core::descriptor running_descriptor() {
       .min(1)
       .max(100000000),
   };
-  d.create = [](const core::params& p, const core::operator_context& ctx) -> core::operator_ptr {
+  d.bind = [](const core::params& p, const core::bind_context& ctx) -> core::bound_ptr {
     const auto& input = input_schema(ctx, 0, "in");
     running_config c;
     const std::string field = p.string("field");
@@ -228,7 +270,10 @@ core::descriptor running_descriptor() {
       out.push_back({"ts", core::value_type::timestamp});
     }
     check_unique_names(out, "key");
-    return std::make_unique<running>(c, std::move(keys), core::make_schema(std::move(out)));
+    auto output = core::make_schema(std::move(out));
+    return bound({output}, [c, keys = std::move(keys), output](const core::operator_context&) {
+      return std::make_unique<running>(c, keys, output);
+    });
   };
   return d;
 }

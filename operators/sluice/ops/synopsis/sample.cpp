@@ -4,6 +4,7 @@
 
 #include "sluice/core/event_time_progress.hpp"
 #include "sluice/core/params.hpp"
+#include "sluice/core/state.hpp"
 #include "sluice/ops/descriptor_util.hpp"
 #include "sluice/ops/synopsis/reservoir.hpp"
 
@@ -22,14 +23,24 @@ struct sample_config {
 };
 
 /// method "bernoulli": each record kept with probability p, emitted at once.
-class bernoulli_sample final : public core::operator_base {
+class bernoulli_sample final : public core::stateful_operator {
 public:
   bernoulli_sample(const sample_config& c, core::schema_ptr input)
     : p_(c.p), input_(std::move(input)), random_(c.seed) {
     if (p_ > 0.0 && p_ < 1.0) skip_ = random_.geometric_skip(p_);
   }
 
-  std::vector<core::schema_ptr> output_schemas() const override { return {input_}; }
+  std::uint32_t state_version() const override { return 1; }
+
+  void snapshot(core::state_writer& w) const override {
+    random_.snapshot(w);
+    w.u64(skip_);
+  }
+
+  void restore(core::state_reader& r) override {
+    random_.restore(r);
+    skip_ = r.u64();
+  }
 
   void on_batch(std::size_t, const core::batch_ptr& b, core::emitter& out) override {
     const std::size_t n = b->rows();
@@ -60,14 +71,38 @@ private:
 
 /// method "reservoir": k records for the whole stream, or per tumbling
 /// event-time window.
-class reservoir_sample final : public core::operator_base {
+class reservoir_sample final : public core::stateful_operator {
 public:
   reservoir_sample(const sample_config& c, core::schema_ptr input,
                    const core::operator_context& ctx)
     : config_(c), input_(std::move(input)), random_(c.seed),
       progress_(ctx.input_channels, 1, c.max_out_of_order), whole_(c.k) {}
 
-  std::vector<core::schema_ptr> output_schemas() const override { return {input_}; }
+  std::uint32_t state_version() const override { return 1; }
+
+  void snapshot(core::state_writer& w) const override {
+    random_.snapshot(w);
+    progress_.snapshot(w);
+    whole_.snapshot(w);
+    w.count(open_.size());
+    for (const auto& [start, res] : open_) {
+      w.i64(start);
+      res.snapshot(w);
+    }
+    w.i64(watermark_);
+  }
+
+  void restore(core::state_reader& r) override {
+    random_.restore(r);
+    progress_.restore(r);
+    whole_.restore(r);
+    open_.clear();
+    for (auto n = r.count(); n > 0; --n) {
+      auto start = r.i64();
+      open_.try_emplace(start, config_.k).first->second.restore(r);
+    }
+    watermark_ = r.i64();
+  }
 
   void on_batch(std::size_t port, const core::batch_ptr& b, core::emitter& out) override {
     on_batch_from(port, 0, b, out);
@@ -168,15 +203,14 @@ private:
   core::timestamp watermark_ = core::min_timestamp;
 };
 
-sample_config parse_config(const core::params& p, const core::schema& input,
-                           const core::operator_context& ctx) {
+sample_config parse_config(const core::params& p, const core::schema& input) {
   sample_config c;
   c.k = static_cast<std::size_t>(p.integer("k"));
   c.p = p.number("p");
   const std::uint64_t base =
     p.has("seed") ? static_cast<std::uint64_t>(p.integer("seed"))
                   : (std::uint64_t{std::random_device{}()} << 32) ^ std::random_device{}();
-  c.seed = base + ctx.instance * 0x9e3779b97f4a7c15ULL; // instances sample independently
+  c.seed = base;
   c.max_out_of_order = p.duration("max_out_of_order");
   if (p.has("idle_timeout")) c.idle_timeout = p.duration("idle_timeout");
   const bool reservoir = p.string("method") == "reservoir";
@@ -233,11 +267,17 @@ core::descriptor sample_descriptor() {
     prop("idle_timeout", param_type::duration,
          "with window: an input silent this long stops holding event time back"),
   };
-  d.create = [](const core::params& p, const core::operator_context& ctx) -> core::operator_ptr {
+  d.bind = [](const core::params& p, const core::bind_context& ctx) -> core::bound_ptr {
     const auto& input = input_schema(ctx, 0, "in");
-    const sample_config c = parse_config(p, *input, ctx);
-    if (p.string("method") == "bernoulli") return std::make_unique<bernoulli_sample>(c, input);
-    return std::make_unique<reservoir_sample>(c, input, ctx);
+    const sample_config config = parse_config(p, *input);
+    return bound({input},
+                 [config, input, bernoulli = p.string("method") == "bernoulli"](
+                   const core::operator_context& c) -> core::operator_ptr {
+                   sample_config own = config;
+                   own.seed += c.instance * 0x9e3779b97f4a7c15ULL; // instances sample independently
+                   if (bernoulli) return std::make_unique<bernoulli_sample>(own, input);
+                   return std::make_unique<reservoir_sample>(own, input, c);
+                 });
   };
   return d;
 }

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cstring>
+#include <tuple>
 #include <unordered_map>
 
 #include "sluice/core/hashing.hpp"
 #include "sluice/core/params.hpp"
+#include "sluice/core/state.hpp"
 #include "sluice/ops/descriptor_util.hpp"
 
 namespace sluice::ops {
@@ -26,14 +28,47 @@ struct stored_key_hash {
 
 constexpr std::size_t min_sweep_size = 1024;
 
-class dedupe final : public core::operator_base, public dedupe_state {
+class dedupe final : public core::stateful_operator, public dedupe_state {
 public:
   dedupe(std::vector<std::size_t> key, int ts_index, core::duration_us within,
-         core::schema_ptr input, std::shared_ptr<core::clock> clock)
-    : key_(std::move(key)), ts_index_(ts_index), within_(within), input_(std::move(input)),
-      clock_(std::move(clock)) {}
+         std::shared_ptr<core::clock> clock)
+    : key_(std::move(key)), ts_index_(ts_index), within_(within), clock_(std::move(clock)) {}
 
-  std::vector<core::schema_ptr> output_schemas() const override { return {input_}; }
+  std::uint32_t state_version() const override { return 1; }
+
+  void snapshot(core::state_writer& w) const override {
+    // In key order, so equal states give equal snapshots.
+    std::vector<const std::pair<const stored_key, core::timestamp>*> entries;
+    entries.reserve(seen_.size());
+    for (const auto& e : seen_) entries.push_back(&e);
+    std::sort(entries.begin(), entries.end(), [](const auto* a, const auto* b) {
+      return std::tie(a->first.hash, a->first.bytes) < std::tie(b->first.hash, b->first.bytes);
+    });
+    w.count(entries.size());
+    for (const auto* e : entries) {
+      w.u64(e->first.hash);
+      w.str(e->first.bytes);
+      w.i64(e->second);
+    }
+    w.i64(max_seen_);
+    w.boolean(started_);
+    w.u64(next_sweep_);
+  }
+
+  void restore(core::state_reader& r) override {
+    seen_.clear();
+    for (auto n = r.count(); n > 0; --n) {
+      stored_key key;
+      key.hash = r.u64();
+      key.bytes = r.str();
+      auto t = r.i64();
+      seen_.emplace(std::move(key), t);
+    }
+    max_seen_ = r.i64();
+    started_ = r.boolean();
+    next_sweep_ = static_cast<std::size_t>(r.u64());
+  }
+
   std::size_t keys_held() const override { return seen_.size(); }
 
   void on_batch(std::size_t, const core::batch_ptr& b, core::emitter& out) override {
@@ -144,7 +179,6 @@ private:
   const std::vector<std::size_t> key_; ///< key columns
   const int ts_index_;                 ///< event-time column, or -1 for processing time
   const core::duration_us within_;
-  const core::schema_ptr input_;
   const std::shared_ptr<core::clock> clock_;
 
   // state
@@ -180,7 +214,7 @@ core::descriptor dedupe_descriptor() {
          "event-time field (a timestamp); default \"ts\", or processing time if the input has no "
          "\"ts\" field"),
   };
-  d.create = [](const core::params& p, const core::operator_context& ctx) -> core::operator_ptr {
+  d.bind = [](const core::params& p, const core::bind_context& ctx) -> core::bound_ptr {
     const auto& input = input_schema(ctx, 0, "in");
     std::vector<std::size_t> key;
     for (const auto& name : p.strings("key")) {
@@ -210,7 +244,10 @@ core::descriptor dedupe_descriptor() {
         "timestamp", "field '" + input->at(static_cast<std::size_t>(ts)).name
                        + "' must be a timestamp, got "
                        + std::string(core::name_of(input->at(static_cast<std::size_t>(ts)).type)));
-    return std::make_unique<dedupe>(std::move(key), ts, p.duration("within"), input, ctx.clock);
+    return bound({input}, [key = std::move(key), ts,
+                           within = p.duration("within")](const core::operator_context& c) {
+      return std::make_unique<dedupe>(key, ts, within, c.clock);
+    });
   };
   return d;
 }

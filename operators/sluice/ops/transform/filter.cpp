@@ -10,14 +10,11 @@ namespace {
 
 namespace expr = core::expr;
 
-class filter final : public core::operator_base {
+class filter final : public core::simple_transform {
 public:
-  filter(expr::compiled_expression where, core::schema_ptr input)
-    : where_(std::move(where)), input_(std::move(input)) {}
+  explicit filter(expr::compiled_expression where) : where_(std::move(where)) {}
 
-  std::vector<core::schema_ptr> output_schemas() const override { return {input_}; }
-
-  void on_batch(std::size_t, const core::batch_ptr& b, core::emitter& out) override {
+  void process(const core::batch_ptr& b, core::emitter& out) override {
     const std::size_t n = b->rows();
     if (n == 0) return;
     expr::row_errors errors;
@@ -41,7 +38,6 @@ public:
 
 private:
   const expr::compiled_expression where_;
-  const core::schema_ptr input_;
   std::vector<std::uint32_t> rows_; ///< scratch: kept row indexes (no state between batches)
 };
 
@@ -60,14 +56,16 @@ core::descriptor filter_descriptor() {
          "false or null drops the record")
       .required(),
   };
-  d.create = [](const core::params& p, const core::operator_context& ctx) -> core::operator_ptr {
+  d.bind = [](const core::params& p, const core::bind_context& ctx) -> core::bound_ptr {
     const auto& input = input_schema(ctx, 0, "in");
     try {
       auto where = expr::compiled_expression::compile(p.string("where"), *input);
       if (where.type() != core::value_type::boolean)
         throw core::param_error("where", "where must be a boolean expression, got "
                                            + std::string(core::name_of(where.type())));
-      return std::make_unique<filter>(std::move(where), input);
+      return bound({input}, [where = std::move(where)](const core::operator_context&) {
+        return std::make_unique<filter>(where);
+      });
     } catch (const expr::expression_error& e) {
       throw core::param_error("where", e.what(), e.position());
     }

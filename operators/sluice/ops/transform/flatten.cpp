@@ -23,13 +23,11 @@ std::string_view trimmed(std::string_view s) {
   return s;
 }
 
-class flatten final : public core::operator_base {
+class flatten final : public core::simple_transform {
 public:
   explicit flatten(flatten_config c) : c_(std::move(c)) {}
 
-  std::vector<core::schema_ptr> output_schemas() const override { return {c_.output}; }
-
-  void on_batch(std::size_t, const core::batch_ptr& b, core::emitter& out) override {
+  void process(const core::batch_ptr& b, core::emitter& out) override {
     const std::size_t n = b->rows();
     if (n == 0) return;
     const core::column& src = b->col(c_.split);
@@ -100,7 +98,7 @@ core::descriptor flatten_descriptor() {
     prop("trim", param_type::boolean, "remove spaces, tabs, CR and LF around each part").def(true),
     prop("skip_empty", param_type::boolean, "leave out empty parts").def(true),
   };
-  d.create = [](const core::params& p, const core::operator_context& ctx) -> core::operator_ptr {
+  d.bind = [](const core::params& p, const core::bind_context& ctx) -> core::bound_ptr {
     const auto& input = input_schema(ctx, 0, "in");
     flatten_config c;
     auto name = p.string("split");
@@ -126,7 +124,10 @@ core::descriptor flatten_descriptor() {
       fields.push_back({as, core::value_type::string});
     }
     c.output = core::make_schema(std::move(fields));
-    return std::make_unique<flatten>(std::move(c));
+    auto output = c.output;
+    return bound({output}, [c = std::move(c)](const core::operator_context&) {
+      return std::make_unique<flatten>(c);
+    });
   };
   return d;
 }

@@ -22,11 +22,9 @@ struct lookup_config {
   std::string reason; ///< for unmatched records sent to errors
 };
 
-class lookup final : public core::operator_base {
+class lookup final : public core::simple_transform {
 public:
   explicit lookup(lookup_config c) : c_(std::move(c)), key_cols_(c_.stream_keys.size(), nullptr) {}
-
-  std::vector<core::schema_ptr> output_schemas() const override { return {c_.output}; }
 
   void open() override {
     if (loaded_) return;
@@ -34,7 +32,7 @@ public:
     loaded_ = true;
   }
 
-  void on_batch(std::size_t, const core::batch_ptr& b, core::emitter& out) override {
+  void process(const core::batch_ptr& b, core::emitter& out) override {
     const std::size_t n = b->rows();
     if (n == 0) return;
     open();
@@ -234,8 +232,12 @@ core::descriptor lookup_descriptor() {
       .def("null")
       .choices({"null", "drop", "error"}),
   };
-  d.create = [](const core::params& p, const core::operator_context& ctx) -> core::operator_ptr {
-    return std::make_unique<lookup>(make_config(p, *input_schema(ctx, 0, "in")));
+  d.bind = [](const core::params& p, const core::bind_context& ctx) -> core::bound_ptr {
+    auto c = make_config(p, *input_schema(ctx, 0, "in"));
+    auto output = c.output;
+    return bound({output}, [c = std::move(c)](const core::operator_context&) {
+      return std::make_unique<lookup>(c);
+    });
   };
   return d;
 }

@@ -24,13 +24,11 @@ struct map_plan {
   core::schema_ptr output;
 };
 
-class map_op final : public core::operator_base {
+class map_op final : public core::simple_transform {
 public:
   explicit map_op(map_plan plan) : plan_(std::move(plan)) {}
 
-  std::vector<core::schema_ptr> output_schemas() const override { return {plan_.output}; }
-
-  void on_batch(std::size_t, const core::batch_ptr& b, core::emitter& out) override {
+  void process(const core::batch_ptr& b, core::emitter& out) override {
     const std::size_t n = b->rows();
     if (n == 0) return;
     expr::row_errors errors;
@@ -134,8 +132,12 @@ core::descriptor map_descriptor() {
          "an existing field is replaced in place, a new one appended"),
     prop("drop", param_type::string_list, "input fields to remove from the output"),
   };
-  d.create = [](const core::params& p, const core::operator_context& ctx) -> core::operator_ptr {
-    return std::make_unique<map_op>(make_plan(p, *input_schema(ctx, 0, "in")));
+  d.bind = [](const core::params& p, const core::bind_context& ctx) -> core::bound_ptr {
+    auto plan = make_plan(p, *input_schema(ctx, 0, "in"));
+    auto output = plan.output;
+    return bound({output}, [plan = std::move(plan)](const core::operator_context&) {
+      return std::make_unique<map_op>(plan);
+    });
   };
   return d;
 }

@@ -80,20 +80,14 @@ std::vector<std::string> route_output_names(const nlohmann::json& params) {
   return names;
 }
 
-class route_op final : public core::operator_base {
+class route_op final : public core::simple_transform {
 public:
-  route_op(std::vector<expr::compiled_expression> preds, bool all, core::schema_ptr input,
-           std::vector<bool> connected)
-    : preds_(std::move(preds)), all_(all), input_(std::move(input)),
-      connected_(std::move(connected)) {
+  route_op(std::vector<expr::compiled_expression> preds, bool all, std::vector<bool> connected)
+    : preds_(std::move(preds)), all_(all), connected_(std::move(connected)) {
     if (connected_.size() != preds_.size() + 1) connected_.assign(preds_.size() + 1, true);
   }
 
-  std::vector<core::schema_ptr> output_schemas() const override {
-    return std::vector<core::schema_ptr>(preds_.size() + 1, input_);
-  }
-
-  void on_batch(std::size_t, const core::batch_ptr& b, core::emitter& out) override {
+  void process(const core::batch_ptr& b, core::emitter& out) override {
     const std::size_t n = b->rows();
     if (n == 0) return;
     const std::size_t k = preds_.size();
@@ -159,7 +153,6 @@ private:
 
   const std::vector<expr::compiled_expression> preds_;
   const bool all_;
-  const core::schema_ptr input_;
   std::vector<bool> connected_; ///< per output port, `default` last
   // scratch, no state between batches
   std::vector<std::vector<std::uint32_t>> rows_;
@@ -190,7 +183,7 @@ core::descriptor route_descriptor() {
       .def("first")
       .choices({"first", "all"}),
   };
-  d.create = [](const core::params& p, const core::operator_context& ctx) -> core::operator_ptr {
+  d.bind = [](const core::params& p, const core::bind_context& ctx) -> core::bound_ptr {
     const auto& input = input_schema(ctx, 0, "in");
     std::vector<expr::compiled_expression> preds;
     for (const auto& r : parse_routes(p.json("routes"))) {
@@ -204,8 +197,12 @@ core::descriptor route_descriptor() {
                                             + "': the predicate must be boolean, got "
                                             + std::string(core::name_of(preds.back().type())));
     }
-    return std::make_unique<route_op>(std::move(preds), p.string("mode") == "all", input,
-                                      ctx.output_connected);
+    std::vector<core::schema_ptr> outputs(preds.size() + 1, input);
+    return bound(std::move(outputs),
+                 [preds = std::move(preds), all = p.string("mode") == "all",
+                  connected = ctx.output_connected](const core::operator_context&) {
+                   return std::make_unique<route_op>(preds, all, connected);
+                 });
   };
   return d;
 }

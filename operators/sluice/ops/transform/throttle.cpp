@@ -6,19 +6,57 @@
 #include <limits>
 
 #include "sluice/core/params.hpp"
+#include "sluice/core/state.hpp"
 #include "sluice/ops/descriptor_util.hpp"
 
 namespace sluice::ops {
 
 namespace {
 
-class throttle final : public core::operator_base {
+class throttle final : public core::stateful_operator {
 public:
-  throttle(double rate, core::schema_ptr input, std::shared_ptr<core::clock> clock)
-    : rate_(rate), burst_(std::max(1.0, rate * 0.1)), input_(std::move(input)),
-      clock_(std::move(clock)) {}
+  throttle(double rate, std::shared_ptr<core::clock> clock)
+    : rate_(rate), burst_(std::max(1.0, rate * 0.1)), clock_(std::move(clock)) {}
 
-  std::vector<core::schema_ptr> output_schemas() const override { return {input_}; }
+  bool polls_after_batch() const override { return true; }
+
+  std::uint32_t state_version() const override { return 1; }
+
+  void snapshot(core::state_writer& w) const override {
+    w.count(held_.size());
+    for (const auto& b : held_) w.batch(*b);
+    w.u64(offset_);
+    w.u64(held_rows_);
+    w.u64(received_);
+    w.u64(released_);
+    w.count(pending_.size());
+    for (const auto& p : pending_) {
+      w.u64(p.after);
+      w.i64(p.wm);
+    }
+    w.f64(tokens_);
+    w.boolean(started_);
+    w.i64(last_ns_);
+  }
+
+  void restore(core::state_reader& r) override {
+    held_.resize(r.count());
+    for (auto& b : held_) b = r.batch();
+    offset_ = r.u64();
+    held_rows_ = r.u64();
+    received_ = r.u64();
+    released_ = r.u64();
+    pending_.resize(r.count());
+    for (auto& p : pending_) {
+      p.after = r.u64();
+      p.wm = r.i64();
+    }
+    tokens_ = r.f64();
+    started_ = r.boolean();
+    // The clock is processing time of the process that wrote the state; a
+    // later one may start lower. Never refill from the future.
+    last_ns_ = std::min(r.i64(), clock_->now_ns());
+  }
 
   void on_batch(std::size_t, const core::batch_ptr& b, core::emitter& out) override {
     if (b->rows() == 0) return;
@@ -113,7 +151,6 @@ private:
 
   const double rate_;  ///< tokens (records) per second
   const double burst_; ///< bucket size
-  const core::schema_ptr input_;
   const std::shared_ptr<core::clock> clock_;
 
   // state
@@ -141,10 +178,12 @@ core::descriptor throttle_descriptor() {
       .required()
       .min(0),
   };
-  d.create = [](const core::params& p, const core::operator_context& ctx) -> core::operator_ptr {
+  d.bind = [](const core::params& p, const core::bind_context& ctx) -> core::bound_ptr {
     double rate = p.number("rate");
     if (!(rate > 0)) throw core::param_error("rate", "must be greater than 0");
-    return std::make_unique<throttle>(rate, input_schema(ctx, 0, "in"), ctx.clock);
+    return bound({input_schema(ctx, 0, "in")}, [rate](const core::operator_context& c) {
+      return std::make_unique<throttle>(rate, c.clock);
+    });
   };
   return d;
 }

@@ -7,18 +7,11 @@ namespace sluice::ops {
 
 namespace {
 
-class union_op final : public core::operator_base {
+class union_op final : public core::simple_transform {
 public:
-  explicit union_op(core::schema_ptr input) : input_(std::move(input)) {}
-
-  std::vector<core::schema_ptr> output_schemas() const override { return {input_}; }
-
-  void on_batch(std::size_t, const core::batch_ptr& b, core::emitter& out) override {
+  void process(const core::batch_ptr& b, core::emitter& out) override {
     if (b->rows() > 0) out.emit(0, b);
   }
-
-private:
-  const core::schema_ptr input_;
 };
 
 } // namespace
@@ -30,8 +23,9 @@ core::descriptor union_descriptor() {
   d.summary = "Merges several streams of the same schema into one";
   d.inputs = {{"in", "records from any number of edges, all of one schema"}};
   d.outputs = {{"out", "every input record, unchanged"}};
-  d.create = [](const core::params&, const core::operator_context& ctx) -> core::operator_ptr {
-    return std::make_unique<union_op>(input_schema(ctx, 0, "in"));
+  d.bind = [](const core::params&, const core::bind_context& ctx) -> core::bound_ptr {
+    return bound({input_schema(ctx, 0, "in")},
+                 [](const core::operator_context&) { return std::make_unique<union_op>(); });
   };
   return d;
 }

@@ -1,7 +1,7 @@
 #include "sluice/ops/window/session.hpp"
 
-#include "sluice/ops/window/session_window.hpp"
 #include "sluice/ops/window/window_config.hpp"
+#include "sluice/ops/window/window_operator.hpp"
 
 namespace sluice::ops {
 
@@ -13,8 +13,8 @@ core::descriptor session_window_descriptor() {
   d.inputs = window_inputs();
   d.outputs = window_outputs();
   d.properties = window_properties(window_shape::session);
-  d.create = [](const core::params& p, const core::operator_context& ctx) -> core::operator_ptr {
-    return make_session_window(make_window_config(window_shape::session, p, ctx), ctx);
+  d.bind = [](const core::params& p, const core::bind_context& ctx) -> core::bound_ptr {
+    return bind_window(make_window_config(window_shape::session, p, ctx));
   };
   return d;
 }

@@ -1,8 +1,7 @@
 #include "sluice/ops/window/tumbling.hpp"
 
-#include "sluice/ops/window/count_window.hpp"
-#include "sluice/ops/window/time_window.hpp"
 #include "sluice/ops/window/window_config.hpp"
+#include "sluice/ops/window/window_operator.hpp"
 
 namespace sluice::ops {
 
@@ -14,10 +13,8 @@ core::descriptor tumbling_window_descriptor() {
   d.inputs = window_inputs();
   d.outputs = window_outputs();
   d.properties = window_properties(window_shape::tumbling);
-  d.create = [](const core::params& p, const core::operator_context& ctx) -> core::operator_ptr {
-    auto cfg = make_window_config(window_shape::tumbling, p, ctx);
-    if (cfg->count_based) return make_count_window(cfg, ctx);
-    return make_time_window(cfg, ctx);
+  d.bind = [](const core::params& p, const core::bind_context& ctx) -> core::bound_ptr {
+    return bind_window(make_window_config(window_shape::tumbling, p, ctx));
   };
   return d;
 }

@@ -126,7 +126,7 @@ std::vector<core::property_spec> window_properties(window_shape shape) {
 }
 
 window_config_ptr make_window_config(window_shape shape, const core::params& p,
-                                     const core::operator_context& ctx) {
+                                     const core::bind_context& ctx) {
   const core::schema_ptr& input = input_schema(ctx, 0, "in");
   auto c = std::make_shared<window_config>();
   c->shape = shape;
@@ -208,7 +208,6 @@ window_config_ptr make_window_config(window_shape shape, const core::params& p,
   c->output = core::make_schema(std::move(out));
 
   if (ctx.output_connected.size() > 1) c->late_connected = ctx.output_connected[1];
-  if (!ctx.input_channels.empty()) c->input_channels = {ctx.input_channels[0]};
   return c;
 }
 

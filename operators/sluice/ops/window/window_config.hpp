@@ -37,7 +37,6 @@ struct window_config {
   /// Whether an edge leaves `late` (true when unknown): if not, late records
   /// are only counted (emitter::late).
   bool late_connected = true;
-  std::vector<std::size_t> input_channels; ///< of port `in`; empty = one
 };
 
 using window_config_ptr = std::shared_ptr<const window_config>;
@@ -53,6 +52,6 @@ std::vector<core::port_spec> window_outputs();
 /// Checks the params against the input schema; throws core::param_error
 /// naming the property (and the aggregates entry).
 window_config_ptr make_window_config(window_shape shape, const core::params& p,
-                                     const core::operator_context& ctx);
+                                     const core::bind_context& ctx);
 
 } // namespace sluice::ops

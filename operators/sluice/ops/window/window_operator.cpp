@@ -2,14 +2,20 @@
 
 #include <algorithm>
 
+#include "sluice/ops/descriptor_util.hpp"
+#include "sluice/ops/window/count_window.hpp"
 #include "sluice/ops/window/group_keys.hpp"
+#include "sluice/ops/window/session_window.hpp"
+#include "sluice/ops/window/time_window.hpp"
 
 namespace sluice::ops {
 
 window_operator::window_operator(window_config_ptr cfg, const core::operator_context& ctx)
   : cfg_(std::move(cfg)), writer_(cfg_->output, cfg_->key_fields.size()), clock_(ctx.clock),
-    progress_tracker_(cfg_->input_channels, 1, cfg_->max_out_of_order),
-    single_channel_(cfg_->input_channels.empty() || cfg_->input_channels[0] <= 1) {}
+    progress_tracker_(ctx.input_channels.empty() ? std::vector<std::size_t>{}
+                                                 : std::vector<std::size_t>{ctx.input_channels[0]},
+                      1, cfg_->max_out_of_order),
+    single_channel_(ctx.input_channels.empty() || ctx.input_channels[0] <= 1) {}
 
 void window_operator::on_batch_from(std::size_t, std::size_t channel, const core::batch_ptr& bp,
                                     core::emitter& out) {
@@ -86,6 +92,16 @@ void window_operator::after(core::emitter& out) {
     forwarded_ = progress_;
     out.watermark(progress_);
   }
+}
+
+core::bound_ptr bind_window(window_config_ptr cfg) {
+  std::vector<core::schema_ptr> outputs{cfg->output, cfg->input};
+  return bound(std::move(outputs),
+               [cfg](const core::operator_context& ctx) -> std::unique_ptr<window_operator> {
+                 if (cfg->shape == window_shape::session) return make_session_window(cfg, ctx);
+                 if (cfg->count_based) return make_count_window(cfg, ctx);
+                 return make_time_window(cfg, ctx);
+               });
 }
 
 } // namespace sluice::ops

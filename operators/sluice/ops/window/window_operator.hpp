@@ -19,13 +19,10 @@ namespace sluice::ops {
 ///
 /// Upstream watermarks are ignored: progress comes from the records
 /// themselves, so the same input gives the same output for any batching.
-class window_operator : public core::operator_base {
+class window_operator : public core::stateful_operator {
 public:
   window_operator(window_config_ptr cfg, const core::operator_context& ctx);
 
-  std::vector<core::schema_ptr> output_schemas() const override {
-    return {cfg_->output, cfg_->input};
-  }
   void on_batch(std::size_t port, const core::batch_ptr& b, core::emitter& out) override {
     on_batch_from(port, 0, b, out);
   }
@@ -37,6 +34,13 @@ public:
   void on_watermark(core::timestamp, core::emitter&) override {}
   void on_end_of_stream(core::emitter& out) override;
   core::poll_result poll(core::emitter& out, std::size_t budget) override;
+  // TODO(state): groups, panes, sessions and aggregate states.
+  std::uint32_t state_version() const override { return 0; }
+  void snapshot(core::state_writer&) const override {}
+  void restore(core::state_reader&) override {}
+
+  /// Processing-time windows fire on timers.
+  bool polls_after_batch() const override { return !event_time(); }
 
   /// Windows (time windows: panes, which are the windows when tumbling;
   /// sessions; open count windows) holding state. For tests and metrics.
@@ -104,5 +108,9 @@ private:
   std::vector<std::uint64_t> hashes_, hash_scratch_;
   std::vector<std::uint32_t> late_rows_, kept_rows_;
 };
+
+/// The bound config of a window node: outputs (results, late) and the
+/// instance maker for the config's kind (count, time or session).
+core::bound_ptr bind_window(window_config_ptr cfg);
 
 } // namespace sluice::ops

@@ -61,7 +61,7 @@ public:
     for (std::size_t e = 0; e < doc.edges.size(); ++e) check_edge(e);
     order_nodes();
     check_unconnected_inputs();
-    for (auto i : out_.order) build_node(i);
+    for (auto i : out_.order) bind_node(i);
     type_edges();
   }
 
@@ -292,17 +292,17 @@ private:
     return ready;
   }
 
-  /// Builds node `i` through its factory once its inputs are known, which
-  /// checks the params that need schemas and yields its output schemas.
-  void build_node(std::size_t i) {
+  /// Binds node `i` once its inputs are known, which checks the params that
+  /// need schemas and yields its output schemas. Never builds an operator.
+  void bind_node(std::size_t i) {
     auto& node = out_.nodes[i];
     if (!node.desc || !params_[i] || !gather_inputs(i)) return;
     const auto& spec = out_.doc.nodes[i];
-    if (!node.desc->create) {
-      node_error(i, "kind '" + spec.kind + "' has no factory");
+    if (!node.desc->bind) {
+      node_error(i, "kind '" + spec.kind + "' has no bind function");
       return;
     }
-    operator_context ctx;
+    bind_context ctx;
     ctx.node_id = spec.id;
     ctx.parallelism = static_cast<std::size_t>(std::max<std::int64_t>(1, spec.parallelism));
     ctx.inputs = node.input_schemas;
@@ -310,21 +310,21 @@ private:
     for (const auto& edge : out_.edges)
       if (edge.from_node == i && edge.from_port < ctx.output_connected.size())
         ctx.output_connected[edge.from_port] = true;
-    operator_ptr op;
+    bound_ptr bound;
     try {
-      op = node.desc->create(*params_[i], ctx);
+      bound = node.desc->bind(*params_[i], ctx);
     } catch (const param_error& err) {
       node_error(i, err.what(), err.param(), err.position());
       return;
     } catch (const std::exception& err) {
-      node_error(i, std::string("cannot be built: ") + err.what());
+      node_error(i, std::string("cannot be bound: ") + err.what());
       return;
     }
-    if (!op) {
-      node_error(i, "the factory of kind '" + spec.kind + "' returned no operator");
+    if (!bound) {
+      node_error(i, "bind of kind '" + spec.kind + "' returned nothing");
       return;
     }
-    auto outputs = op->output_schemas();
+    auto outputs = bound->output_schemas();
     bool complete = outputs.size() == node.outputs.size()
                     && std::all_of(outputs.begin(), outputs.end(), [](const auto& s) { return s; });
     if (!complete) {
@@ -335,6 +335,7 @@ private:
     }
     outputs.push_back(error_schema());
     node.output_schemas = std::move(outputs);
+    node.bound = std::move(bound);
     built_[i] = true;
   }
 
@@ -356,7 +357,7 @@ private:
   const registry& reg_;
   std::unordered_map<std::string, std::size_t> index_; ///< id -> first node with it
   std::vector<std::optional<params>> params_;          ///< per node, if they parsed
-  std::vector<bool> built_;                            ///< per node: factory ran, outputs known
+  std::vector<bool> built_;                            ///< per node: bound, outputs known
   std::vector<bool> bad_input_edge_;                   ///< per node: an edge into it names no port
   std::vector<bool> edge_ok_; ///< per edge: both ports resolved, not a duplicate
   /// per edge: its input port resolved, so that input counts as connected

@@ -46,6 +46,9 @@ struct resolved_node {
   std::vector<port_spec> outputs;
   std::vector<schema_ptr> input_schemas;  ///< per input port; null if unconnected
   std::vector<schema_ptr> output_schemas; ///< per output port, then the errors port
+  /// The node's bound config (null if it could not be bound): the planner
+  /// creates every instance from it.
+  bound_ptr bound;
 };
 
 /// A document with every kind, param, port, edge and schema checked.

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "sluice/core/state.hpp"
+
 namespace sluice::ops {
 
 std::size_t key_table::find(std::uint64_t hash, std::string_view key) const {
@@ -68,6 +70,22 @@ void key_table::grow() {
   index_.assign(size, 0);
   mask_ = size - 1;
   for (std::size_t slot = 0; slot < keys_.size(); ++slot) place(slot);
+}
+
+void key_table::snapshot(core::state_writer& w) const {
+  w.count(keys_.size());
+  for (std::size_t slot = 0; slot < keys_.size(); ++slot) {
+    w.u64(hashes_[slot]);
+    w.str(keys_[slot]);
+  }
+}
+
+void key_table::restore(core::state_reader& r) {
+  clear();
+  for (auto n = r.count(); n > 0; --n) {
+    auto hash = r.u64();
+    insert(hash, r.str());
+  }
 }
 
 } // namespace sluice::ops

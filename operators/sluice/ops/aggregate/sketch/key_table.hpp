@@ -6,6 +6,11 @@
 #include <string_view>
 #include <vector>
 
+namespace sluice::core {
+class state_writer;
+class state_reader;
+} // namespace sluice::core
+
 namespace sluice::ops {
 
 /// A hash index from byte-string keys to dense slots 0..size()-1, for
@@ -33,6 +38,10 @@ public:
 
   std::string_view key(std::size_t slot) const { return keys_[slot]; }
   std::uint64_t hash(std::size_t slot) const { return hashes_[slot]; }
+
+  /// The keys in slot order; restore() gives every key its slot back.
+  void snapshot(core::state_writer& w) const;
+  void restore(core::state_reader& r);
 
 private:
   std::size_t position_of(std::size_t slot) const;

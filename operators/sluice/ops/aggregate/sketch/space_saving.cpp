@@ -5,6 +5,8 @@
 #include <string>
 #include <tuple>
 
+#include "sluice/core/state.hpp"
+
 namespace sluice::ops {
 
 namespace {
@@ -134,6 +136,36 @@ void space_saving::sift_down(std::size_t position) {
     if (smallest == position) return;
     swap_heap(position, smallest);
     position = smallest;
+  }
+}
+
+void space_saving::snapshot(core::state_writer& w) const {
+  w.u64(capacity_);
+  w.u64(total_);
+  keys_.snapshot(w);
+  for (std::size_t slot = 0; slot < keys_.size(); ++slot) {
+    w.u64(counts_[slot]);
+    w.u64(errors_[slot]);
+    w.u64(heap_[slot]);
+    w.u64(heap_at_[slot]);
+  }
+}
+
+void space_saving::restore(core::state_reader& r) {
+  if (r.u64() != capacity_) throw core::state_error("a space-saving sketch of another size");
+  total_ = r.u64();
+  keys_.restore(r);
+  const std::size_t n = keys_.size();
+  counts_.resize(n);
+  errors_.resize(n);
+  heap_.resize(n);
+  heap_at_.resize(n);
+  for (std::size_t slot = 0; slot < n; ++slot) {
+    counts_[slot] = r.u64();
+    errors_[slot] = r.u64();
+    heap_[slot] = static_cast<std::uint32_t>(r.u64());
+    heap_at_[slot] = static_cast<std::uint32_t>(r.u64());
+    if (heap_[slot] >= n || heap_at_[slot] >= n) throw core::state_error("a damaged heap");
   }
 }
 

@@ -7,6 +7,11 @@
 
 #include "sluice/ops/aggregate/sketch/key_table.hpp"
 
+namespace sluice::core {
+class state_writer;
+class state_reader;
+} // namespace sluice::core
+
 namespace sluice::ops {
 
 /// Space-saving heavy hitters (Metwally, Agrawal, El Abbadi 2005) with
@@ -50,6 +55,10 @@ public:
   /// The smallest count when every counter is taken (the bound on the true
   /// count of any key not held), else 0.
   std::uint64_t min_count() const;
+
+  /// Every counter, exactly (ties keep their order after restore).
+  void snapshot(core::state_writer& w) const;
+  void restore(core::state_reader& r);
 
 private:
   void sift_up(std::size_t position);
