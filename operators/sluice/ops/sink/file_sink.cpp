@@ -7,7 +7,10 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include <unistd.h>
+
 #include "sluice/core/params.hpp"
+#include "sluice/core/state.hpp"
 #include "sluice/ops/descriptor_util.hpp"
 #include "sluice/ops/sink/byte_size.hpp"
 #include "sluice/ops/sink/record_writer.hpp"
@@ -68,8 +71,29 @@ public:
       if (ec)
         throw std::runtime_error("cannot create the folder of '" + path_ + "': " + ec.message());
     }
+    if (restored_) {
+      reopen_file();
+      return;
+    }
     if (rotate_) next_rotated_ = highest_rotated(path_) + 1;
     open_file();
+  }
+
+  // The sink's state: how much of the current file is its own, and the
+  // formatted records not yet written. A restored sink cuts the file back to
+  // that length (dropping what a failed run wrote after the snapshot) and
+  // goes on from there.
+  std::uint32_t state_version() const override { return 1; }
+
+  void snapshot(core::state_writer& w) const override {
+    w.u64(next_rotated_);
+    writer_.snapshot(w);
+  }
+
+  void restore(core::state_reader& r) override {
+    next_rotated_ = r.u64();
+    writer_.restore(r);
+    restored_ = true;
   }
 
   void on_batch(std::size_t, const core::batch_ptr& b, core::emitter&) override {
@@ -101,6 +125,33 @@ private:
     writer_.open(file_);
   }
 
+  void reopen_file() {
+    const std::uint64_t keep = writer_.drained();
+    file_ = std::fopen(path_.c_str(), keep > 0 ? "r+b" : "wb");
+    if (!file_)
+      throw std::runtime_error("cannot open '" + path_ + "' to resume writing at byte "
+                               + std::to_string(keep) + ": " + std::strerror(errno));
+    std::error_code ec;
+    auto size = fs::file_size(path_, ec);
+    if (ec || size < keep) {
+      std::fclose(file_);
+      file_ = nullptr;
+      throw std::runtime_error(
+        "cannot resume '" + path_ + "': it holds "
+        + (ec ? std::string("nothing readable") : std::to_string(size) + " bytes")
+        + ", the snapshot wrote " + std::to_string(keep));
+    }
+    if (::ftruncate(::fileno(file_), static_cast<off_t>(keep)) != 0
+        || std::fseek(file_, static_cast<long>(keep), SEEK_SET) != 0) {
+      int err = errno;
+      std::fclose(file_);
+      file_ = nullptr;
+      throw std::runtime_error("cannot cut '" + path_ + "' back to " + std::to_string(keep)
+                               + " bytes: " + std::strerror(err));
+    }
+    writer_.resume(file_);
+  }
+
   void close_file() {
     std::FILE* f = file_;
     file_ = nullptr;
@@ -129,6 +180,7 @@ private:
   record_writer writer_;
   std::FILE* file_ = nullptr;
   std::uint64_t next_rotated_ = 1;
+  bool restored_ = false; ///< open() resumes the file instead of starting it
 };
 
 } // namespace

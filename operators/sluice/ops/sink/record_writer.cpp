@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "sluice/core/record_format.hpp"
+#include "sluice/core/state.hpp"
 
 namespace sluice::ops {
 
@@ -29,6 +30,27 @@ void record_writer::open(std::FILE* f) {
   file_records_ = 0;
   header_done_ = false;
   if (format_ == record_format::csv && schema_) write_header(*schema_);
+}
+
+void record_writer::snapshot(core::state_writer& w) const {
+  w.boolean(header_done_);
+  w.u64(records_);
+  w.u64(file_records_);
+  w.u64(drained_);
+  w.str(buffer_);
+}
+
+void record_writer::restore(core::state_reader& r) {
+  header_done_ = r.boolean();
+  records_ = static_cast<std::size_t>(r.u64());
+  file_records_ = static_cast<std::size_t>(r.u64());
+  drained_ = r.u64();
+  buffer_ = r.str();
+}
+
+void record_writer::resume(std::FILE* f) {
+  file_ = f;
+  buffer_.reserve(buffer_size + 64 * 1024);
 }
 
 void record_writer::write_header(const core::schema& s) {

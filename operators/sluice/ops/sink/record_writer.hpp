@@ -7,6 +7,11 @@
 #include "sluice/core/batch.hpp"
 #include "sluice/ops/descriptor_util.hpp"
 
+namespace sluice::core {
+class state_writer;
+class state_reader;
+} // namespace sluice::core
+
 namespace sluice::ops {
 
 enum class record_format { jsonl, csv };
@@ -44,6 +49,14 @@ public:
   /// Records and bytes (header included, buffered or written) of the current file.
   std::size_t records_in_file() const { return file_records_; }
   std::uint64_t file_bytes() const { return drained_ + buffer_.size(); }
+  /// Bytes of the current file already handed to the FILE*.
+  std::uint64_t drained() const { return drained_; }
+
+  /// The counts and the bytes not yet handed to the file. After restore(),
+  /// resume() goes on in a file that holds exactly drained() bytes.
+  void snapshot(core::state_writer& w) const;
+  void restore(core::state_reader& r);
+  void resume(std::FILE* f);
 
 private:
   void write_header(const core::schema& s);
