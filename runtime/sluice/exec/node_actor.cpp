@@ -31,7 +31,11 @@ caf::behavior node_actor::make_behavior() {
     [this](start_atom) { guarded([&] { start(); }); },
     [this](batch_atom, std::uint32_t slot, core::batch_ptr& b) {
       guarded([&] {
-        enqueue_input(slot, {in_element::kind::data, std::move(b), 0});
+        // Nothing queued on the slot and nothing holding input back: the
+        // batch is processed at once instead of queued and taken out again.
+        if (slot < slots_.size() && slots_[slot].queue.empty() && takes_input_now())
+          process_batch(slots_[slot], std::move(b));
+        else enqueue_input(slot, {in_element::kind::data, std::move(b), 0});
         pump();
       });
     },
@@ -230,26 +234,9 @@ void node_actor::consume(in_slot& slot) {
       auto rows = e.data->rows();
       queued_ -= rows;
       slot.queued_rows -= rows;
-      auto& m = *setup_->metrics;
-      m.queued_records.store(queued_, relaxed);
+      setup_->metrics->queued_records.store(queued_, relaxed);
       publish_queued(slot);
-      m.records_in.fetch_add(rows, relaxed);
-      current_ = std::move(e.data);
-      if (idle_timeout_ns_ > 0) {
-        slot.idle = false;
-        slot.last_data_ns = setup_->clock->now_ns();
-      }
-      setup_->op->on_batch_from(slot.spec.port, slot.spec.channel_in_port, current_, *emitter_);
-      after_callback();
-      if (polls_after_batch_) {
-        auto r = setup_->op->poll(*emitter_, setup_->batch_size);
-        current_.reset();
-        after_callback();
-        apply(r);
-      }
-      current_.reset();
-      slot.unreturned += static_cast<std::int64_t>(rows);
-      return_credit(slot, false);
+      process_batch(slot, std::move(e.data));
       break;
     }
     case in_element::kind::watermark:
@@ -267,6 +254,32 @@ void node_actor::consume(in_slot& slot) {
       break;
     }
   }
+}
+
+void node_actor::process_batch(in_slot& slot, core::batch_ptr b) {
+  auto rows = b->rows();
+  setup_->metrics->records_in.fetch_add(rows, relaxed);
+  current_ = std::move(b);
+  if (idle_timeout_ns_ > 0) {
+    slot.idle = false;
+    slot.last_data_ns = setup_->clock->now_ns();
+  }
+  setup_->op->on_batch_from(slot.spec.port, slot.spec.channel_in_port, current_, *emitter_);
+  after_callback();
+  if (polls_after_batch_) {
+    auto r = setup_->op->poll(*emitter_, setup_->batch_size);
+    current_.reset();
+    after_callback();
+    apply(r);
+  }
+  current_.reset();
+  slot.unreturned += static_cast<std::int64_t>(rows);
+  return_credit(slot, false);
+}
+
+bool node_actor::takes_input_now() const {
+  return started_ && !setup_->is_source && !finishing_ && !closed_ && !waiting_ && !needs_poll_
+         && !router_->blocked();
 }
 
 void node_actor::return_credit(in_slot& slot, bool force) {

@@ -59,6 +59,10 @@ private:
   /// Applies a poll result; false if the instance must stop pumping.
   bool apply(core::poll_result r);
   void consume(in_slot& slot);
+  /// Hands one batch of `slot` to the operator, then returns its credit.
+  void process_batch(in_slot& slot, core::batch_ptr b);
+  /// Input may go to the operator right now (nothing waits, nothing blocks).
+  bool takes_input_now() const;
   void return_credit(in_slot& slot, bool force);
   void advance_watermark();
   void begin_finish();
