@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "sluice/ops/window/group_keys.hpp"
+#include "sluice/core/key_hashing.hpp"
 
 namespace sluice::ops {
 
@@ -32,7 +32,7 @@ void window_operator::on_batch_from(std::size_t, std::size_t channel, const core
     now_ = std::max(clock_us(), progress_);
     if (now_ > progress_) move_progress(now_);
   }
-  hash_group_keys(*b, cfg_->key_fields, hashes_, hash_scratch_);
+  core::hash_keys(*b, cfg_->key_fields, hashes_, hash_scratch_);
   late_rows_.clear();
   process(*b, channel);
   if (!late_rows_.empty()) {
