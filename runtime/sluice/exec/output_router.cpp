@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "sluice/core/hashing.hpp"
+#include "sluice/core/key_hashing.hpp"
 #include "sluice/exec/protocol.hpp"
 
 namespace sluice::exec {
@@ -50,13 +50,14 @@ void output_router::emit(std::size_t port, const core::batch_ptr& b) {
 }
 
 void output_router::hash_partition(const out_link& link, const core::batch_ptr& b) {
-  std::vector<std::uint64_t> hashes;
-  core::hash_column(b->col(static_cast<std::size_t>(link.hash_field)), hashes);
+  std::vector<std::uint64_t> hashes, scratch;
+  const core::column* key = &b->col(static_cast<std::size_t>(link.hash_field));
+  core::hash_keys(&key, 1, b->rows(), hashes, scratch);
   const std::size_t n = link.channels.size();
   std::vector<std::vector<std::uint32_t>> rows(n);
   for (auto& r : rows) r.reserve(b->rows() / n + 16);
   for (std::size_t i = 0; i < hashes.size(); ++i)
-    rows[hashes[i] % n].push_back(static_cast<std::uint32_t>(i));
+    rows[core::partition_of(hashes[i], n)].push_back(static_cast<std::uint32_t>(i));
   for (std::size_t t = 0; t < n; ++t) {
     if (rows[t].empty()) continue;
     to_channel(link.channels[t], rows[t].size() == b->rows() ? b : b->select(rows[t]));

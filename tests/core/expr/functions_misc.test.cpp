@@ -51,7 +51,7 @@ TEST_CASE("nullif turns a value into null where it equals the second") {
   CHECK(errors.empty());
 }
 
-TEST_CASE("hash of one value is the partitioning hash of its column") {
+TEST_CASE("hash of one value is the key hash of its column") {
   auto b = table().ints("i", {1, 2, null}).strings("s", {"a", "b", null}).build();
   std::vector<std::uint64_t> expected;
   hash_column(b->col(0), expected);

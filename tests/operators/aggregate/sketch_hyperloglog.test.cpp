@@ -3,18 +3,17 @@
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
-#include <string_view>
+
+#include <xxhash.h>
 
 #include "sluice/ops/aggregate/sketch/hyperloglog.hpp"
-#include "sluice/ops/aggregate/sketch/value_key.hpp"
 
 using sluice::ops::hyperloglog;
 
 namespace {
 
-std::uint64_t hash_of(std::int64_t v) {
-  return sluice::ops::hash_bytes(std::string_view(reinterpret_cast<const char*>(&v), sizeof v));
-}
+// xxh3 of the value's bytes, as core::hash_value hashes an int.
+std::uint64_t hash_of(std::int64_t v) { return XXH3_64bits(&v, sizeof v); }
 
 void add_range(hyperloglog& h, std::int64_t from, std::int64_t to) {
   for (std::int64_t v = from; v < to; ++v) h.add_hash(hash_of(v));

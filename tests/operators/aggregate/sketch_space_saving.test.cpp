@@ -6,15 +6,17 @@
 #include <unordered_map>
 #include <vector>
 
+#include <xxhash.h>
+
 #include "sluice/ops/aggregate/sketch/key_table.hpp"
 #include "sluice/ops/aggregate/sketch/space_saving.hpp"
-#include "sluice/ops/aggregate/sketch/value_key.hpp"
 
-using sluice::ops::hash_bytes;
 using sluice::ops::key_table;
 using sluice::ops::space_saving;
 
 namespace {
+
+std::uint64_t hash_bytes(const std::string& key) { return XXH3_64bits(key.data(), key.size()); }
 
 void add(space_saving& s, const std::string& key, std::uint64_t weight = 1) {
   s.add(hash_bytes(key), key, weight);

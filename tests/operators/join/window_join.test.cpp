@@ -1,3 +1,4 @@
+#include <cmath>
 #include <cstdio>
 
 #include <catch2/catch.hpp>
@@ -219,6 +220,23 @@ TEST_CASE("window join null keys never match and null event times go to errors")
   CHECK(j.rows()
         == strings{R"({"left_ts":"2026-01-01T00:00:01.000Z","left_user":null,"amount":1,)"
                    R"("right_ts":null,"right_user":null,"page":null})"});
+}
+
+TEST_CASE("window join keys match -0.0 with 0.0 and NaN with NaN, as keys do everywhere") {
+  const auto side = core::make_schema({{"ts", value_type::timestamp}, {"x", value_type::float64}});
+  join_run j("join.window", {{"on", {"x"}}, {"size", "10s"}}, side, side);
+  const double nan = std::nan(""), negative_nan = -std::nan("");
+  auto feed = [&](std::size_t port, std::vector<double> xs) {
+    core::batch_builder b(side);
+    for (double x : xs) {
+      b.column_at(0).append_int(1'000'000);
+      b.column_at(1).append_double(x);
+    }
+    j.op->on_batch_from(port, 0, b.finish(), j.out);
+  };
+  feed(0, {-0.0, nan, 1.5});
+  feed(1, {0.0, negative_nan, 2.5});
+  CHECK(j.rows().size() == 2);
 }
 
 TEST_CASE("an idle input stops holding a window join's state") {

@@ -46,7 +46,7 @@ class distinct_state final : public aggregate_state {
 public:
   explicit distinct_state(int precision) : sketch_(precision) {}
   void add(const core::column* input, std::size_t row) override {
-    if (input && !input->is_null(row)) sketch_.add_hash(hash_value(*input, row));
+    if (input && !input->is_null(row)) sketch_.add_hash(core::hash_value(*input, row));
   }
   void merge(const aggregate_state& other) override {
     sketch_.merge(static_cast<const distinct_state&>(other).sketch_);
@@ -117,8 +117,8 @@ public:
   void add(const core::column* input, std::size_t row) override {
     if (!input || input->is_null(row)) return;
     scratch_.clear();
-    append_value_key(*input, row, scratch_);
-    sketch_.add(hash_bytes(scratch_), scratch_);
+    core::append_value_key(*input, row, scratch_);
+    sketch_.add(core::hash_value(*input, row), scratch_);
   }
   void merge(const aggregate_state& other) override {
     sketch_.merge(static_cast<const top_k_state&>(other).sketch_);

@@ -4,8 +4,13 @@
 #include <vector>
 
 #include "sluice/core/batch.hpp"
+#include "sluice/core/key_hashing.hpp"
 
 namespace sluice::ops {
+
+/// Join keys compare with SQL equality (core/key_hashing.hpp): a key with a
+/// null field matches nothing.
+constexpr core::null_rule join_null_rule = core::null_rule::nulls_never_match;
 
 /// Hashes the join-key columns of one input, a batch at a time: one combined
 /// 64-bit hash per row. Equal keys hash equally whatever batch or side they
@@ -19,7 +24,10 @@ public:
   const std::vector<std::size_t>& columns() const { return columns_; }
 
   /// Hashes every row of `b`; the result is valid until the next call.
-  const std::vector<std::uint64_t>& hash(const core::batch& b);
+  const std::vector<std::uint64_t>& hash(const core::batch& b) {
+    core::hash_keys(b, columns_, hashes_, scratch_);
+    return hashes_;
+  }
 
   /// True when a key field of row `row` is null: SQL equality never holds.
   bool has_null(const core::batch& b, std::size_t row) const {
@@ -34,19 +42,14 @@ private:
   std::vector<std::uint64_t> scratch_;
 };
 
-/// SQL equality of two non-null values of the same type.
-bool values_equal(const core::column& a, std::size_t ra, const core::column& b, std::size_t rb);
-
 /// Whether row `ra` of `a` and row `rb` of `b` have equal keys; `A` and `B`
 /// are anything with `col(i)` (a batch, a row_store). Nulls never match.
 template <class A, class B>
 bool keys_equal(const A& a, const std::vector<std::size_t>& a_keys, std::size_t ra, const B& b,
                 const std::vector<std::size_t>& b_keys, std::size_t rb) {
-  for (std::size_t k = 0; k < a_keys.size(); ++k) {
-    const core::column& ca = a.col(a_keys[k]);
-    const core::column& cb = b.col(b_keys[k]);
-    if (ca.is_null(ra) || cb.is_null(rb) || !values_equal(ca, ra, cb, rb)) return false;
-  }
+  for (std::size_t k = 0; k < a_keys.size(); ++k)
+    if (!core::key_values_equal(a.col(a_keys[k]), ra, b.col(b_keys[k]), rb, join_null_rule))
+      return false;
   return true;
 }
 

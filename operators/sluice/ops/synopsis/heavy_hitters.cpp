@@ -3,7 +3,6 @@
 #include "sluice/core/params.hpp"
 #include "sluice/core/state.hpp"
 #include "sluice/ops/aggregate/sketch/space_saving.hpp"
-#include "sluice/ops/aggregate/sketch/value_key.hpp"
 #include "sluice/ops/descriptor_util.hpp"
 #include "sluice/ops/synopsis/key_fields.hpp"
 
@@ -32,7 +31,7 @@ public:
   void on_batch(std::size_t, const core::batch_ptr& b, core::emitter& out) override {
     for (std::size_t r = 0; r < b->rows(); ++r) {
       keys_.encode(*b, r, scratch_);
-      sketch_.add(hash_bytes(scratch_), scratch_);
+      sketch_.add(keys_.hash(scratch_), scratch_);
       ++since_emit_;
       if (every_ != 0 && since_emit_ == every_) emit_top(out);
     }

@@ -3,7 +3,6 @@
 #include <set>
 
 #include "sluice/core/errors.hpp"
-#include "sluice/ops/aggregate/sketch/value_key.hpp"
 
 namespace sluice::ops {
 
@@ -19,17 +18,18 @@ key_fields::key_fields(const std::vector<std::string>& names, const core::schema
       throw core::param_error(param, "field '" + name + "' is listed twice");
     indexes_.push_back(static_cast<std::size_t>(i));
     fields_.push_back(input.at(static_cast<std::size_t>(i)));
+    types_.push_back(fields_.back().type);
   }
 }
 
 void key_fields::encode(const core::batch& b, std::size_t row, std::string& out) const {
   out.clear();
-  for (std::size_t i : indexes_) append_value_key(b.col(i), row, out);
+  core::append_key(b, indexes_, row, out);
 }
 
 void key_fields::decode(std::string_view bytes, core::batch_builder& out, std::size_t first) const {
   for (std::size_t i = 0; i < fields_.size(); ++i)
-    read_value_key(bytes, fields_[i].type, out.column_at(first + i));
+    core::read_value_key(bytes, fields_[i].type, out.column_at(first + i));
 }
 
 void check_unique_names(const std::vector<core::field>& fields, const std::string& param) {

@@ -41,7 +41,7 @@ private:
 /// sampling, Li's "Algorithm L": skips ahead geometrically instead of
 /// drawing per record). Every record offered so far is in the sample with
 /// probability k / n. Records are stored as value-key byte strings (see
-/// value_key.hpp), so memory is k records whatever the batches they came in.
+/// core/key_hashing.hpp), so memory is k records whatever the batches they came in.
 class reservoir {
 public:
   explicit reservoir(std::size_t k) : k_(k) {}

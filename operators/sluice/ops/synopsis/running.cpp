@@ -5,7 +5,6 @@
 #include "sluice/core/params.hpp"
 #include "sluice/core/state.hpp"
 #include "sluice/ops/aggregate/sketch/key_table.hpp"
-#include "sluice/ops/aggregate/sketch/value_key.hpp"
 #include "sluice/ops/descriptor_util.hpp"
 #include "sluice/ops/synopsis/key_fields.hpp"
 
@@ -93,7 +92,7 @@ public:
     for (std::size_t r = 0; r < b->rows(); ++r) {
       if (values.is_null(r)) continue;
       keys_.encode(*b, r, scratch_);
-      const std::size_t slot = slot_for(hash_bytes(scratch_), builder);
+      const std::size_t slot = slot_for(keys_.hash(scratch_), builder);
       key_stats& s = stats_[slot];
       fold(s, values, r);
       if (ts && !ts->is_null(r)) {

@@ -1,11 +1,10 @@
 #include "sluice/ops/transform/dedupe.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <tuple>
 #include <unordered_map>
 
-#include "sluice/core/hashing.hpp"
+#include "sluice/core/key_hashing.hpp"
 #include "sluice/core/params.hpp"
 #include "sluice/core/state.hpp"
 #include "sluice/ops/descriptor_util.hpp"
@@ -14,8 +13,8 @@ namespace sluice::ops {
 
 namespace {
 
-/// A key's values, encoded (null flag, then the value's bytes, per key
-/// field), with their combined hash.
+/// A key's values, encoded (core::append_key: nulls equal each other), with
+/// its hash (core::hash_keys).
 struct stored_key {
   std::uint64_t hash = 0;
   std::string bytes;
@@ -74,7 +73,7 @@ public:
   void on_batch(std::size_t, const core::batch_ptr& b, core::emitter& out) override {
     const std::size_t n = b->rows();
     if (n == 0) return;
-    hash_keys(*b);
+    core::hash_keys(*b, key_, hashes_, column_hashes_);
     const core::column* ts =
       ts_index_ >= 0 ? &b->col(static_cast<std::size_t>(ts_index_)) : nullptr;
     const core::timestamp now = ts ? 0 : clock_->now_ns() / 1000;
@@ -92,7 +91,7 @@ public:
       const core::timestamp t = ts ? ts->ints[r] : now;
       probe_.hash = hashes_[r];
       probe_.bytes.clear();
-      encode_key(*b, r, probe_.bytes);
+      core::append_key(*b, key_, r, probe_.bytes);
       auto it = seen_.find(probe_);
       // Keys last seen before the horizon are forgotten, even if not swept yet.
       const bool known = it != seen_.end() && !(started_ && it->second < horizon());
@@ -128,52 +127,6 @@ private:
     for (auto it = seen_.begin(); it != seen_.end();)
       it = it->second < h ? seen_.erase(it) : std::next(it);
     next_sweep_ = std::max(min_sweep_size, 2 * seen_.size());
-  }
-
-  // hashes_[r]: the combined hash of row r's key, column at a time.
-  void hash_keys(const core::batch& b) {
-    hashes_.assign(b.rows(), 0x243f6a8885a308d3ULL);
-    for (auto c : key_) {
-      core::hash_column(b.col(c), column_hashes_);
-      for (std::size_t r = 0; r < hashes_.size(); ++r) {
-        std::uint64_t h = hashes_[r];
-        hashes_[r] = h ^ (column_hashes_[r] + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
-      }
-    }
-  }
-
-  void encode_key(const core::batch& b, std::size_t r, std::string& out) const {
-    for (auto c : key_) {
-      const core::column& col = b.col(c);
-      if (col.is_null(r)) {
-        out.push_back('\0');
-        continue;
-      }
-      out.push_back('\1');
-      switch (col.type()) {
-        case core::value_type::int64:
-        case core::value_type::timestamp: append_raw(out, col.ints[r]); break;
-        case core::value_type::float64: {
-          double d = col.doubles[r] == 0.0 ? 0.0 : col.doubles[r]; // -0.0 == 0.0
-          append_raw(out, d);
-          break;
-        }
-        case core::value_type::boolean: out.push_back(col.bools[r] ? '\1' : '\0'); break;
-        case core::value_type::string: {
-          auto s = col.string_at(r);
-          append_raw(out, static_cast<std::uint32_t>(s.size()));
-          out.append(s.data(), s.size());
-          break;
-        }
-      }
-    }
-  }
-
-  template <class T>
-  static void append_raw(std::string& out, T v) {
-    char buf[sizeof(T)];
-    std::memcpy(buf, &v, sizeof(T));
-    out.append(buf, sizeof(T));
   }
 
   const std::vector<std::size_t> key_; ///< key columns

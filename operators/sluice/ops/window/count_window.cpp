@@ -32,7 +32,7 @@ public:
 
 protected:
   void process(const core::batch& b, std::size_t) override {
-    key_columns_of(b, cfg_->key_fields, key_cols_);
+    core::key_columns(b, cfg_->key_fields, key_cols_);
     const std::uint64_t* h = hashes();
     bool added = false;
     for (std::size_t r = 0; r < b.rows(); ++r) {

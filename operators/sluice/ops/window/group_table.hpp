@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <utility>
 #include <vector>
 
 #include "sluice/core/column.hpp"
-#include "sluice/ops/window/group_keys.hpp"
+#include "sluice/core/key_hashing.hpp"
 
 namespace sluice::ops {
 
@@ -168,9 +169,8 @@ private:
              && std::memcmp(a.bytes.data() + a.offsets[row], b.bytes.data() + b.offsets[id], len)
                   == 0;
     }
-    for (std::size_t k = 0; k < keys_.size(); ++k)
-      if (!group_cell_equal(*cols[k], row, keys_[k], id)) return false;
-    return true;
+    return core::keys_equal(cols, row, key_ptrs_.data(), id, keys_.size(),
+                            core::null_rule::nulls_equal);
   }
 
   // Rebuilds the index from the live groups (growing it if asked).

@@ -7,7 +7,7 @@
 #include <numeric>
 #include <vector>
 
-#include "sluice/ops/window/group_keys.hpp"
+#include "sluice/core/key_hashing.hpp"
 #include "sluice/ops/window/group_states.hpp"
 #include "sluice/ops/window/time_math.hpp"
 #include "sluice/ops/window/window_operator.hpp"
@@ -45,7 +45,7 @@ public:
 
 protected:
   void process(const core::batch& b, std::size_t channel) override {
-    key_columns_of(b, cfg_->key_fields, keys_);
+    core::key_columns(b, cfg_->key_fields, keys_);
     const std::uint64_t* h = hashes();
     const bool event = event_time();
     for (std::size_t r = 0; r < b.rows(); ++r) {

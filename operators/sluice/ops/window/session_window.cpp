@@ -40,7 +40,7 @@ public:
 
 protected:
   void process(const core::batch& b, std::size_t channel) override {
-    key_columns_of(b, cfg_->key_fields, key_cols_);
+    core::key_columns(b, cfg_->key_fields, key_cols_);
     for (std::size_t r = 0; r < b.rows(); ++r) {
       const timestamp t = time_at(r);
       place(b, static_cast<std::uint32_t>(r), t);

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
+#include "sluice/core/key_hashing.hpp"
 #include "sluice/ops/descriptor_util.hpp"
 #include "sluice/ops/window/count_window.hpp"
-#include "sluice/ops/window/group_keys.hpp"
 #include "sluice/ops/window/session_window.hpp"
 #include "sluice/ops/window/time_window.hpp"
 
@@ -38,7 +38,7 @@ void window_operator::on_batch_from(std::size_t, std::size_t channel, const core
     now_ = std::max(clock_us(), progress_);
     if (now_ > progress_) move_progress(now_);
   }
-  hash_group_keys(*b, cfg_->key_fields, hashes_, hash_scratch_);
+  core::hash_keys(*b, cfg_->key_fields, hashes_, hash_scratch_);
   late_rows_.clear();
   process(*b, channel);
   if (!late_rows_.empty()) {

@@ -8,7 +8,7 @@ namespace sluice::ops {
 
 /// Count-min sketch (Cormode, Muthukrishnan 2005): `depth` rows of `width`
 /// counters; a key adds to one counter per row, its estimate is the row
-/// minimum. Keys come as 64-bit hashes (xxh3, see value_key.hpp); the row
+/// minimum. Keys come as 64-bit hashes (xxh3, see core/hashing.hpp); the row
 /// hashes are derived from it by a splitmix64 finaliser per row.
 ///
 /// Error bound, for N = total weight added: estimate >= true count always,

@@ -7,7 +7,7 @@
 namespace sluice::ops {
 
 /// HyperLogLog distinct counter over 64-bit hashes (feed it xxh3 hashes, see
-/// value_key.hpp). `precision` p in [4, 18] gives m = 2^p one-byte registers;
+/// core/hashing.hpp). `precision` p in [4, 18] gives m = 2^p one-byte registers;
 /// the estimate's relative standard error is 1.04 / sqrt(m): 0.81 % for the
 /// default p = 14 (16 KiB). Below m / 16 distinct hashes the sketch keeps the
 /// hashes themselves (sparse mode, half the dense size at most) and counts

@@ -15,7 +15,7 @@ namespace sluice::ops {
 
 /// A hash index from byte-string keys to dense slots 0..size()-1, for
 /// bounded keyed state (space-saving counters, per-key running stats).
-/// The caller hashes the key (xxh3, see value_key.hpp) and keeps per-slot
+/// The caller hashes the key (xxh3, see core/key_hashing.hpp) and keeps per-slot
 /// values in its own arrays indexed by slot. Lookups allocate nothing; a
 /// slot's key storage is reused when the slot is given a new key, so a full
 /// table that evicts and reuses slots stops allocating once warm.

@@ -15,7 +15,7 @@ class state_reader;
 namespace sluice::ops {
 
 /// Space-saving heavy hitters (Metwally, Agrawal, El Abbadi 2005) with
-/// `capacity` m counters over byte-string keys (see value_key.hpp). A new key
+/// `capacity` m counters over byte-string keys (see core/key_hashing.hpp). A new key
 /// when all counters are taken replaces the key of the smallest counter and
 /// inherits its count as its error.
 ///
