@@ -29,13 +29,15 @@ node_actor::node_actor(caf::actor_config& cfg, std::shared_ptr<node_setup> setup
 caf::behavior node_actor::make_behavior() {
   return {
     [this](start_atom) { guarded([&] { start(); }); },
-    [this](batch_atom, std::uint32_t slot, core::batch_ptr& b) {
+    [this](batch_atom, std::uint32_t slot, core::batch_ptr& b, core::timestamp wm) {
       guarded([&] {
         // Nothing queued on the slot and nothing holding input back: the
         // batch is processed at once instead of queued and taken out again.
         if (slot < slots_.size() && slots_[slot].queue.empty() && takes_input_now())
           process_batch(slots_[slot], std::move(b));
         else enqueue_input(slot, {in_element::kind::data, std::move(b), 0});
+        if (wm != core::min_timestamp)
+          enqueue_input(slot, {in_element::kind::watermark, nullptr, wm});
         pump();
       });
     },

@@ -69,15 +69,11 @@ void output_router::to_channel(std::size_t ch, const core::batch_ptr& b) {
   if (b->rows() * 4 >= batch_size_) {
     stage_to_pending(c);
     push_data(c, b);
-    send_ready(c);
     return;
   }
   c.staging.push_back(b);
   c.staged_rows += b->rows();
-  if (c.staged_rows * 2 >= batch_size_) {
-    stage_to_pending(c);
-    send_ready(c);
-  }
+  if (c.staged_rows * 2 >= batch_size_) stage_to_pending(c);
 }
 
 void output_router::stage_to_pending(out_channel& c) {
@@ -93,12 +89,12 @@ void output_router::push_data(out_channel& c, const core::batch_ptr& b) {
   // credit return (at half the capacity) can never leave us stuck.
   auto limit = static_cast<std::size_t>(std::max<std::int64_t>(c.capacity / 2, 1));
   if (b->rows() <= limit) {
-    c.pending.push_back({out_element::kind::data, b, 0});
+    c.pending.push_back({out_element::kind::data, b, core::min_timestamp});
     return;
   }
   for (std::size_t begin = 0; begin < b->rows(); begin += limit)
-    c.pending.push_back(
-      {out_element::kind::data, b->slice(begin, std::min(b->rows(), begin + limit)), 0});
+    c.pending.push_back({out_element::kind::data,
+                         b->slice(begin, std::min(b->rows(), begin + limit)), core::min_timestamp});
 }
 
 void output_router::send_ready(out_channel& c) {
@@ -111,7 +107,7 @@ void output_router::send_ready(out_channel& c) {
         c.credit -= rows;
         if (records_sent_)
           records_sent_->fetch_add(static_cast<std::uint64_t>(rows), std::memory_order_relaxed);
-        self_->send(c.target, batch_atom::value, c.slot, std::move(e.data));
+        self_->send(c.target, batch_atom::value, c.slot, std::move(e.data), e.time);
         break;
       }
       case out_element::kind::watermark:
@@ -128,20 +124,20 @@ void output_router::watermark(core::timestamp t) {
 }
 
 void output_router::flush_control() {
-  if (pending_watermark_ <= last_watermark_ || has_staged()) return;
-  last_watermark_ = pending_watermark_;
+  const bool advance = pending_watermark_ > last_watermark_ && !has_staged();
+  if (advance) last_watermark_ = pending_watermark_;
   for (auto& c : channels_) {
-    if (c.ended) continue;
-    c.pending.push_back({out_element::kind::watermark, nullptr, last_watermark_});
+    if (advance && !c.ended) {
+      if (!c.pending.empty() && c.pending.back().what == out_element::kind::data)
+        c.pending.back().time = last_watermark_; // rides on the batch it follows
+      else c.pending.push_back({out_element::kind::watermark, nullptr, last_watermark_});
+    }
     send_ready(c);
   }
 }
 
 void output_router::flush_staging() {
-  for (auto& c : channels_) {
-    stage_to_pending(c);
-    send_ready(c);
-  }
+  for (auto& c : channels_) stage_to_pending(c);
   flush_control();
 }
 
@@ -150,7 +146,7 @@ void output_router::end_of_stream() {
   for (auto& c : channels_) {
     if (c.ended) continue;
     c.ended = true;
-    c.pending.push_back({out_element::kind::eos, nullptr, 0});
+    c.pending.push_back({out_element::kind::eos, nullptr, core::min_timestamp});
     send_ready(c);
   }
 }

@@ -21,7 +21,9 @@ struct out_element {
   enum class kind { data, watermark, eos };
   kind what = kind::data;
   core::batch_ptr data;
-  core::timestamp time = 0;
+  /// A watermark element's time; for data, the watermark that rides on the
+  /// batch (min_timestamp: none).
+  core::timestamp time = core::min_timestamp;
 };
 
 /// The sending end of one channel: this instance -> one downstream instance.
@@ -61,12 +63,14 @@ public:
 
   bool port_connected(std::size_t port) const;
 
-  /// Spreads `b` over the links of `port`.
+  /// Spreads `b` over the links of `port`. Nothing is sent before
+  /// flush_control(), so a watermark emitted after it can ride on it.
   void emit(std::size_t port, const core::batch_ptr& b);
   /// Remembers `t`; it goes out by `flush_control()` after the data before it.
   void watermark(core::timestamp t);
-  /// Sends staged and pending data that fits the credit, then the latest
-  /// watermark if no data is staged. Called at the end of every callback.
+  /// Sends pending data that fits the credit. The latest watermark, if no
+  /// data is staged, rides on the last batch waiting on each channel, or
+  /// goes alone where none waits. Called at the end of every callback.
   void flush_control();
   /// Moves every staged batch to pending (the max_delay timer fired).
   void flush_staging();

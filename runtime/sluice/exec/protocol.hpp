@@ -5,8 +5,10 @@
 // one edge there is one *channel*; D knows it as an input *slot*.
 //
 //   D -> U  (credit_atom, channel, n)      U may send n more records
-//   U -> D  (batch_atom, slot, batch_ptr)  only within credit
-//   U -> D  (watermark_atom, slot, t)      in order with the data
+//   U -> D  (batch_atom, slot, batch_ptr, t)  only within credit; t: the
+//                                             watermark that follows the
+//                                             batch, or min_timestamp
+//   U -> D  (watermark_atom, slot, t)      a watermark with no batch to ride on
 //   U -> D  (eos_atom, slot)               nothing follows on this slot
 //
 // CAF keeps the order of messages between two actors, so control elements
