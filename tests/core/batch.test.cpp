@@ -65,3 +65,29 @@ TEST_CASE("equal values hash equally whatever batch they are in") {
   CHECK(ha[4] == hb[1]); // "v4"
   CHECK(ha[0] != ha[1]);
 }
+
+TEST_CASE("concatenating row selections copies just those rows, nulls and strings included") {
+  auto s = make_schema({{"n", value_type::int64}, {"s", value_type::string}});
+  batch_builder a(s), b(s);
+  for (int i = 0; i < 4; ++i) {
+    a.column_at(0).append_int(i);
+    a.column_at(1).append_string("a" + std::to_string(i));
+  }
+  b.column_at(0).append_null();
+  b.column_at(1).append_string("b0");
+  b.column_at(0).append_int(10);
+  b.column_at(1).append_null();
+  auto first = a.finish(), second = b.finish();
+  auto out = concat(
+    std::vector<batch_rows>{{first, {3, 1}, false}, {second, {}, true}, {first, {0}, false}});
+  REQUIRE(out->rows() == 5);
+  CHECK(out->col(0).ints[0] == 3);
+  CHECK(out->col(1).string_at(1) == "a1");
+  CHECK(out->col(0).is_null(2));
+  CHECK(out->col(1).string_at(2) == "b0");
+  CHECK(out->col(1).is_null(3));
+  CHECK_FALSE(out->col(1).is_null(4));
+  CHECK(out->col(1).string_at(4) == "a0");
+  // One whole part is passed on as it is, without a copy.
+  CHECK(concat(std::vector<batch_rows>{{first, {}, true}}) == first);
+}

@@ -32,6 +32,24 @@ batch_ptr concat(const std::vector<batch_ptr>& parts) {
   return std::make_shared<const batch>(first.schema_of(), std::move(cols), rows);
 }
 
+batch_ptr concat(const std::vector<batch_rows>& parts) {
+  if (parts.size() == 1 && parts[0].all) return parts[0].batch;
+  const auto& first = *parts.front().batch;
+  std::size_t rows = 0;
+  for (const auto& p : parts) rows += p.size();
+  std::vector<column_ptr> cols;
+  for (std::size_t i = 0; i < first.num_columns(); ++i) {
+    auto c = std::make_shared<column>(first.col(i).type());
+    c->reserve(rows);
+    for (const auto& p : parts) {
+      if (p.all) append_all(*c, p.batch->col(i));
+      else append_rows(*c, p.batch->col(i), p.rows);
+    }
+    cols.push_back(std::move(c));
+  }
+  return std::make_shared<const batch>(first.schema_of(), std::move(cols), rows);
+}
+
 batch_builder::batch_builder(schema_ptr s, std::size_t expected_rows) : schema_(std::move(s)) {
   for (const auto& f : schema_->fields()) {
     columns_.push_back(std::make_shared<column>(f.type));

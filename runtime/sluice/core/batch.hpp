@@ -42,6 +42,19 @@ using batch_ptr = std::shared_ptr<const batch>;
 /// Concatenates batches of one schema (at least one).
 batch_ptr concat(const std::vector<batch_ptr>& parts);
 
+/// Some rows of a batch: all of them, or those listed in `rows`, in order.
+struct batch_rows {
+  batch_ptr batch;
+  std::vector<std::uint32_t> rows;
+  bool all = true;
+  std::size_t size() const { return all ? batch->rows() : rows.size(); }
+};
+
+/// The parts, one after another, in one new batch: every row is copied
+/// once (a single whole part is returned as it is). One schema, at least one
+/// part.
+batch_ptr concat(const std::vector<batch_rows>& parts);
+
 /// Builds a batch column by column, or row by row with `column_at`.
 class batch_builder {
 public:

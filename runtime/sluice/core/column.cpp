@@ -119,6 +119,40 @@ column slice(const column& src, std::size_t begin, std::size_t end) {
   return out;
 }
 
+void append_rows(column& a, const column& src, const std::vector<std::uint32_t>& rows) {
+  const std::size_t before = a.size();
+  if (src.has_nulls() && !a.has_nulls()) a.valid.assign(before, 1);
+  auto append = [&rows](auto& dst, const auto& in) {
+    const std::size_t at = dst.size();
+    dst.resize(at + rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) dst[at + i] = in[rows[i]];
+  };
+  switch (a.type()) {
+    case value_type::int64:
+    case value_type::timestamp: append(a.ints, src.ints); break;
+    case value_type::float64: append(a.doubles, src.doubles); break;
+    case value_type::boolean: append(a.bools, src.bools); break;
+    case value_type::string: {
+      std::size_t total = 0;
+      for (auto r : rows) total += src.offsets[r + 1] - src.offsets[r];
+      auto pos = static_cast<std::uint32_t>(a.bytes.size());
+      a.bytes.resize(a.bytes.size() + total);
+      char* dst = a.bytes.data();
+      for (auto r : rows) {
+        auto b = src.offsets[r], e = src.offsets[r + 1];
+        std::memcpy(dst + pos, src.bytes.data() + b, e - b);
+        pos += e - b;
+        a.offsets.push_back(pos);
+      }
+      break;
+    }
+  }
+  if (a.has_nulls()) {
+    if (src.has_nulls()) append(a.valid, src.valid);
+    else a.valid.resize(before + rows.size(), 1);
+  }
+}
+
 void append_all(column& a, const column& b) {
   std::size_t before = a.size();
   if (b.has_nulls() && !a.has_nulls()) a.valid.assign(before, 1);

@@ -82,5 +82,7 @@ column slice(const column& src, std::size_t begin, std::size_t end);
 
 /// `a` followed by `b` (same type).
 void append_all(column& a, const column& b);
+/// `a` followed by the rows of `src` listed in `rows`, in that order.
+void append_rows(column& a, const column& src, const std::vector<std::uint32_t>& rows);
 
 } // namespace sluice::core

@@ -30,6 +30,14 @@ void instance_emitter::emit(std::size_t port, core::batch_ptr b) {
   router_.emit(port, b);
 }
 
+void instance_emitter::emit_rows(std::size_t port, const core::batch_ptr& b,
+                                 const std::vector<std::uint32_t>& rows) {
+  if (!b || rows.empty()) return;
+  if (port < setup_.errors_port)
+    setup_.metrics->records_out.fetch_add(rows.size(), std::memory_order_relaxed);
+  router_.emit_rows(port, b, rows);
+}
+
 void instance_emitter::filtered(std::size_t n) {
   setup_.metrics->filtered.fetch_add(n, std::memory_order_relaxed);
 }

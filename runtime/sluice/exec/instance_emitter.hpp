@@ -27,6 +27,8 @@ public:
   instance_emitter(node_setup& setup, output_router& router);
 
   void emit(std::size_t port, core::batch_ptr b) override;
+  void emit_rows(std::size_t port, const core::batch_ptr& b,
+                 const std::vector<std::uint32_t>& rows) override;
   void filtered(std::size_t n) override;
   void error(const core::batch& b, std::size_t row, const std::string& reason) override;
   void watermark(core::timestamp t) override;

@@ -29,24 +29,42 @@ void output_router::emit(std::size_t port, const core::batch_ptr& b) {
         else hash_partition(link, b);
         break;
       case core::partition_kind::forward:
-      case core::partition_kind::rebalance: {
-        // Prefer the next channel in turn that has credit for the batch; if
-        // none has, queue on the next one in turn.
-        std::size_t n = link.channels.size();
-        std::size_t pick = link.next % n;
-        for (std::size_t k = 0; k < n; ++k) {
-          auto& c = channels_[link.channels[(link.next + k) % n]];
-          if (c.pending.empty() && c.credit >= static_cast<std::int64_t>(b->rows())) {
-            pick = (link.next + k) % n;
-            break;
-          }
-        }
-        link.next = pick + 1;
-        to_channel(link.channels[pick], b);
-        break;
-      }
+      case core::partition_kind::rebalance: to_channel(pick_channel(link, b->rows()), b); break;
     }
   }
+}
+
+std::size_t output_router::pick_channel(out_link& link, std::size_t rows) {
+  // Prefer the next channel in turn that has credit for the batch; if none
+  // has, queue on the next one in turn.
+  std::size_t n = link.channels.size();
+  std::size_t pick = link.next % n;
+  for (std::size_t k = 0; k < n; ++k) {
+    auto& c = channels_[link.channels[(link.next + k) % n]];
+    if (c.pending.empty() && c.credit >= static_cast<std::int64_t>(rows)) {
+      pick = (link.next + k) % n;
+      break;
+    }
+  }
+  link.next = pick + 1;
+  return link.channels[pick];
+}
+
+void output_router::emit_rows(std::size_t port, const core::batch_ptr& b,
+                              const std::vector<std::uint32_t>& rows) {
+  if (!b || rows.empty() || port >= ports_.size() || ports_[port].empty()) return;
+  auto& links = ports_[port];
+  const bool one_way = links.size() == 1
+                       && (links[0].partition == core::partition_kind::forward
+                           || links[0].partition == core::partition_kind::rebalance);
+  if (!one_way || rows.size() * 4 >= batch_size_) { // selected once, sent as it is
+    emit(port, b->select(rows));
+    return;
+  }
+  auto& c = channels_[pick_channel(links[0], rows.size())];
+  c.staging.push_back({b, rows, false});
+  c.staged_rows += rows.size();
+  if (c.staged_rows * 2 >= batch_size_) stage_to_pending(c);
 }
 
 void output_router::hash_partition(const out_link& link, const core::batch_ptr& b) {
@@ -71,7 +89,7 @@ void output_router::to_channel(std::size_t ch, const core::batch_ptr& b) {
     push_data(c, b);
     return;
   }
-  c.staging.push_back(b);
+  c.staging.push_back({b, {}, true});
   c.staged_rows += b->rows();
   if (c.staged_rows * 2 >= batch_size_) stage_to_pending(c);
 }

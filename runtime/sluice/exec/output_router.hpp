@@ -33,7 +33,7 @@ struct out_channel {
   std::int64_t capacity = 0; ///< records in flight at most
   std::int64_t credit = 0;   ///< records we may still send
   std::deque<out_element> pending;
-  std::vector<core::batch_ptr> staging; ///< small batches being coalesced
+  std::vector<core::batch_rows> staging; ///< small batches (or row selections) being coalesced
   std::size_t staged_rows = 0;
   bool ended = false;
 };
@@ -66,6 +66,10 @@ public:
   /// Spreads `b` over the links of `port`. Nothing is sent before
   /// flush_control(), so a watermark emitted after it can ride on it.
   void emit(std::size_t port, const core::batch_ptr& b);
+  /// Rows `rows` of `b`, copied once: into the staged batch of the channel
+  /// they go to when few, or selected into a batch of their own.
+  void emit_rows(std::size_t port, const core::batch_ptr& b,
+                 const std::vector<std::uint32_t>& rows);
   /// Remembers `t`; it goes out by `flush_control()` after the data before it.
   void watermark(core::timestamp t);
   /// Sends pending data that fits the credit. The latest watermark, if no
@@ -88,6 +92,8 @@ public:
 
 private:
   void to_channel(std::size_t ch, const core::batch_ptr& b);
+  /// The channel of a forward or rebalance link for a batch of `rows`.
+  std::size_t pick_channel(out_link& link, std::size_t rows);
   void stage_to_pending(out_channel& c);
   void push_data(out_channel& c, const core::batch_ptr& b);
   void send_ready(out_channel& c);

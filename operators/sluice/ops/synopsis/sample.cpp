@@ -58,7 +58,7 @@ public:
       skip_ = random_.geometric_skip(p_);
     }
     if (rows_.size() < n) out.filtered(n - rows_.size());
-    if (!rows_.empty()) out.emit(0, b->select(rows_));
+    out.emit_rows(0, b, rows_);
   }
 
 private:

@@ -108,7 +108,7 @@ public:
     std::size_t dropped = n - errors - keep_.size();
     if (dropped) out.filtered(dropped);
     if (keep_.size() == n) out.emit(0, b);
-    else if (!keep_.empty()) out.emit(0, b->select(keep_));
+    else out.emit_rows(0, b, keep_);
   }
 
 private:

@@ -33,7 +33,7 @@ public:
     std::size_t dropped = n - rows_.size() - errors.rows.size();
     if (dropped) out.filtered(dropped);
     if (rows_.size() == n) out.emit(0, b);
-    else if (!rows_.empty()) out.emit(0, b->select(rows_));
+    else out.emit_rows(0, b, rows_);
   }
 
 private:

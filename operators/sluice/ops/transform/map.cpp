@@ -57,7 +57,7 @@ public:
       if (reason[r] < 0) keep.push_back(static_cast<std::uint32_t>(r));
       else out.error(*b, r, errors.reasons[static_cast<std::size_t>(reason[r])]);
     }
-    if (!keep.empty()) out.emit(0, result->select(keep));
+    out.emit_rows(0, result, keep);
   }
 
 private:

@@ -142,7 +142,7 @@ public:
     for (std::size_t p = 0; p <= k; ++p) {
       if (rows_[p].empty()) continue;
       if (rows_[p].size() == n) out.emit(p, b);
-      else out.emit(p, b->select(rows_[p]));
+      else out.emit_rows(p, b, rows_[p]);
     }
   }
 

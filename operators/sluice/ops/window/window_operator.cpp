@@ -42,7 +42,7 @@ void window_operator::on_batch_from(std::size_t, std::size_t channel, const core
   late_rows_.clear();
   process(*b, channel);
   if (!late_rows_.empty()) {
-    if (cfg_->late_connected) out.emit(1, b->select(late_rows_));
+    if (cfg_->late_connected) out.emit_rows(1, b, late_rows_);
     else out.late(late_rows_.size());
     late_rows_.clear();
   }
