@@ -112,7 +112,10 @@ TEST_CASE("a field param is a string and a field list an array of strings") {
   CHECK(error_of_one(param_type::field_list, json::array({"a", 1}))
         == "must be an array of strings, but holds an integer");
   // Whether the fields exist is the operator's to say, with the input's schema.
-  params p({property_spec{"key", param_type::field_list}}, json{{"key", {"nowhere"}}});
+  property_spec key;
+  key.name = "key";
+  key.type = param_type::field_list;
+  params p({key}, json{{"key", {"nowhere"}}});
   CHECK(p.strings("key") == std::vector<std::string>{"nowhere"});
 }
 
