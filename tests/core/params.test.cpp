@@ -83,3 +83,80 @@ TEST_CASE("an unknown param with an empty name says so") {
              Catch::Contains("unknown param with an empty name"));
   CHECK(param.empty());
 }
+
+namespace {
+
+/// One spec of `type`, named `name`, required.
+std::string error_of_one(param_type type, const json& value, const std::string& name = "p") {
+  property_spec s;
+  s.name = name;
+  s.type = type;
+  s.required = true;
+  try {
+    params p({s}, json{{name, value}});
+  } catch (const param_error& e) {
+    CHECK(e.param() == name);
+    return e.what();
+  }
+  return "";
+}
+
+} // namespace
+
+TEST_CASE("a field param is a string and a field list an array of strings") {
+  CHECK(error_of_one(param_type::field, "ts") == "");
+  CHECK(error_of_one(param_type::field, 3) == "must be a string, got an integer");
+  CHECK(error_of_one(param_type::field_list, json::array()) == "");
+  CHECK(error_of_one(param_type::field_list, json::array({"a", "b"})) == "");
+  CHECK(error_of_one(param_type::field_list, "a") == "must be an array of strings, got a string");
+  CHECK(error_of_one(param_type::field_list, json::array({"a", 1}))
+        == "must be an array of strings, but holds an integer");
+  // Whether the fields exist is the operator's to say, with the input's schema.
+  property_spec key;
+  key.name = "key";
+  key.type = param_type::field_list;
+  params p({key}, json{{"key", {"nowhere"}}});
+  CHECK(p.strings("key") == std::vector<std::string>{"nowhere"});
+}
+
+TEST_CASE("an aggregate list is checked for its shape in the words of the window operators") {
+  const json count = {{"fn", "count"}};
+  CHECK(error_of_one(param_type::aggregate_list, json::array({count}), "aggregates") == "");
+  // Extra members and unknown functions are the operator's to judge.
+  CHECK(error_of_one(param_type::aggregate_list,
+                     json::array({{{"fn", "approx_percentile"}, {"field", "v"}, {"p", 0.5}},
+                                  {{"fn", "medain"}, {"as", "m"}}}),
+                     "aggregates")
+        == "");
+  const std::string list_message = "aggregates must be a non-empty list of {\"fn\": ..., "
+                                   "\"field\": ..., \"as\": ...}, e.g. [{\"fn\": \"count\"}]";
+  CHECK(error_of_one(param_type::aggregate_list, json::array(), "aggregates") == list_message);
+  CHECK(error_of_one(param_type::aggregate_list, count, "aggregates") == list_message);
+  CHECK(error_of_one(param_type::aggregate_list, json::array({count, "sum"}), "aggregates")
+        == "aggregates[1]: must be an object like {\"fn\": \"sum\", \"field\": \"price\"}, got "
+           "\"sum\"");
+  CHECK(error_of_one(param_type::aggregate_list, json::array({{{"field", "v"}}}), "aggregates")
+        == "aggregates[0]: needs \"fn\", the function name");
+  CHECK(error_of_one(param_type::aggregate_list, json::array({{{"fn", 1}}}), "aggregates")
+        == "aggregates[0]: needs \"fn\", the function name");
+  CHECK(error_of_one(param_type::aggregate_list, json::array({{{"fn", "sum"}, {"field", 3}}}),
+                     "aggregates")
+        == "aggregates[0]: \"field\" must be a string, got 3");
+  CHECK(error_of_one(param_type::aggregate_list, json::array({{{"fn", "count"}, {"as", ""}}}),
+                     "aggregates")
+        == "aggregates[0]: \"as\" must be a non-empty string, got \"\"");
+}
+
+TEST_CASE("a secret param is a string, and a message about it never holds its value") {
+  CHECK(error_of_one(param_type::secret, "hunter2") == "");
+  CHECK(error_of_one(param_type::secret, 1234) == "must be a string, got an integer");
+  CHECK(error_of_one(param_type::secret, json::array({"hunter2"}))
+        == "must be a string, got an array");
+}
+
+TEST_CASE("the new param types have their catalog names") {
+  CHECK(name_of(param_type::field) == "field");
+  CHECK(name_of(param_type::field_list) == "field_list");
+  CHECK(name_of(param_type::aggregate_list) == "aggregate_list");
+  CHECK(name_of(param_type::secret) == "secret");
+}

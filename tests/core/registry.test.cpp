@@ -61,3 +61,45 @@ TEST_CASE("a descriptor resolves port names, with errors after the declared outp
   CHECK(d.output_index("out") == 0);
   CHECK(d.output_index("errors") == 1);
 }
+
+namespace {
+
+/// Joins two inputs: a field of the right one, and a token with a default.
+descriptor with_secret_and_right_field() {
+  descriptor d = sample("t.secret");
+  d.inputs = {{"left", "records"}, {"right", "records"}};
+  property_spec token;
+  token.name = "token";
+  token.type = param_type::secret;
+  token.default_value = "hunter2";
+  property_spec right_ts;
+  right_ts.name = "right_ts";
+  right_ts.type = param_type::field;
+  right_ts.input = 1;
+  d.properties = {token, right_ts};
+  return d;
+}
+
+} // namespace
+
+TEST_CASE("the catalog masks a secret's default and names the input a field param is of") {
+  registry reg;
+  reg.add(with_secret_and_right_field());
+  auto c = reg.catalog();
+  const auto& props = c[0]["properties"];
+  CHECK(props[0]["type"] == "secret");
+  CHECK(props[0]["default"] == secret_mask);
+  CHECK(c.dump().find("hunter2") == std::string::npos);
+  CHECK(props[1]["type"] == "field");
+  CHECK(props[1]["input"] == "right");
+  CHECK_FALSE(c[0]["properties"][0].contains("input"));
+}
+
+TEST_CASE("masking a node's params replaces the values of its secret params only") {
+  auto d = with_secret_and_right_field();
+  auto masked = mask_secrets(d, {{"token", "hunter2"}, {"right_ts", "ts"}});
+  CHECK(masked == nlohmann::json({{"token", secret_mask}, {"right_ts", "ts"}}));
+  // Absent stays absent; a value of the wrong type is not shown either.
+  CHECK(mask_secrets(d, {{"right_ts", "ts"}}) == nlohmann::json({{"right_ts", "ts"}}));
+  CHECK(mask_secrets(d, {{"token", 42}})["token"] == secret_mask);
+}

@@ -79,3 +79,19 @@ TEST_CASE("the pipeline JSON carries the document and every edge's schema") {
   CHECK(schema[0]["name"] == "seq");
   CHECK(schema[0]["type"] == "int");
 }
+
+TEST_CASE("the pipeline JSON masks the values of secret params") {
+  auto p = test::checked(test::chain_json);
+  // A kind with a secret, as the connectors will have.
+  core::descriptor with_token = *p.nodes[1].desc;
+  core::property_spec token;
+  token.name = "token";
+  token.type = core::param_type::secret;
+  with_token.properties.push_back(token);
+  p.nodes[1].desc = &with_token;
+  p.doc.nodes[1].params["token"] = "hunter2";
+  auto j = observe::pipeline_json(p);
+  CHECK(j["document"]["nodes"][1]["params"]["token"] == core::secret_mask);
+  CHECK(j["document"]["nodes"][1]["params"]["rate"] == 1000);
+  CHECK(j.dump().find("hunter2") == std::string::npos);
+}

@@ -10,7 +10,7 @@ class QTableWidget;
 
 namespace sluice::editor {
 
-/// A window's `aggregates` list ([{fn, field, as}, ...]): one row per
+/// An aggregate_list param ([{fn, field, as}, ...]): one row per
 /// aggregate, fn chosen from the aggregate functions, field from the input
 /// fields (both still accept typing). Other keys of an entry (p, k) are kept.
 class AggregatesEdit : public QWidget {

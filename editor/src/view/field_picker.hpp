@@ -17,7 +17,7 @@ public:
   FieldPicker(const QStringList& fields, const QString& value, QWidget* parent = nullptr);
 };
 
-/// A list of strings (field names for `key`, `drop`, ...): comma-separated
+/// A list of strings (field names for field_list params): comma-separated
 /// text, plus a menu of the input fields to tick on and off.
 class FieldListEdit : public QWidget {
   Q_OBJECT
@@ -27,6 +27,8 @@ public:
 
   QStringList values() const;
   QLineEdit* lineEdit() const { return edit_; }
+  /// Opens the menu of fields; disabled when there are none.
+  QToolButton* pickButton() const { return button_; }
 
 signals:
   void valuesChanged(const QStringList& values);

@@ -12,14 +12,6 @@ core::schema_ptr inputSchemaOf(const PipelineModel& model, const QString& id) {
   return nullptr;
 }
 
-bool namesFields(const QString& param) {
-  static const QStringList exact{"key", "keys_field", "timestamp", "field",    "fields",
-                                 "by",  "drop",       "split",     "group_by", "partition_by"};
-  if (param == "keys") return false; // source.generator: a count, not a field
-  return exact.contains(param) || param.endsWith("_timestamp") || param.endsWith("_field")
-         || param.endsWith("_fields");
-}
-
 void markInvalid(QWidget* w, bool invalid, const QString& why) {
   w->setStyleSheet(invalid ? QStringLiteral("background-color: #ffd7d7;") : QString());
   w->setProperty("invalid", invalid);

@@ -17,19 +17,20 @@ namespace sluice::editor {
 struct PropertyContext {
   const PipelineModel* model = nullptr;
   QString nodeId;
-  core::schema_ptr inputSchema; ///< of input port 0; null when unknown
-  QStringList inputFields;      ///< field names offered by field pickers
+  core::schema_ptr inputSchema;   ///< of input port 0; null when unknown
+  QList<QStringList> inputFields; ///< per input port: the field names it brings
   std::function<void(const nlohmann::json&)> commit;
+
+  /// The fields a field, field_list or aggregate_list param may name: those
+  /// of its input port (property_spec::input); empty when unknown.
+  QStringList fieldsFor(const core::property_spec& spec) const {
+    return inputFields.value(qsizetype(spec.input));
+  }
 };
 
 /// The schema arriving at input port 0 of `id`, as the validator computed
 /// it; null when unconnected or unknown.
 core::schema_ptr inputSchemaOf(const PipelineModel& model, const QString& id);
-
-/// True for params that name input fields (`key`, `timestamp`, `field`,
-/// `fields`, `by`, `left_timestamp`, `drop`, `split`, ...): they get a
-/// field picker offering the input schema's fields.
-bool namesFields(const QString& param);
 
 /// A red background for invalid input, plain otherwise.
 void markInvalid(class QWidget* w, bool invalid, const QString& why = {});

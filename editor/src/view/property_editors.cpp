@@ -147,24 +147,44 @@ QWidget* pathEditor(const core::property_spec& /*spec*/, const json& value,
 
 QWidget* stringEditor(const core::property_spec& spec, const json& value,
                       const PropertyContext& ctx, QWidget* parent) {
-  const QString name = QString::fromStdString(spec.name);
   const json defaultValue = spec.default_value;
-  auto commit = [ctx, defaultValue](const QString& t) {
-    ctx.commit(t.isEmpty() && defaultValue.is_null() ? json() : json(t.toStdString()));
-  };
-  if (namesFields(name)) {
-    auto* picker = new FieldPicker(ctx.inputFields, asText(value), parent);
-    if (value.is_null() && !defaultValue.is_null())
-      picker->lineEdit()->setPlaceholderText(asText(defaultValue));
-    QObject::connect(picker, &QComboBox::editTextChanged, picker, commit);
-    return picker;
-  }
   auto* edit = new QLineEdit(asText(value), parent);
   if (!defaultValue.is_null()) edit->setPlaceholderText(asText(defaultValue));
-  QObject::connect(edit, &QLineEdit::textEdited, edit, commit);
+  QObject::connect(edit, &QLineEdit::textEdited, edit, [ctx, defaultValue](const QString& t) {
+    ctx.commit(t.isEmpty() && defaultValue.is_null() ? json() : json(t.toStdString()));
+  });
   return edit;
 }
 
+/// A password-style line: the value is never shown, nor a default.
+QWidget* secretEditor(const core::property_spec& spec, const json& value,
+                      const PropertyContext& ctx, QWidget* parent) {
+  auto* edit = new QLineEdit(asText(value), parent);
+  edit->setEchoMode(QLineEdit::Password);
+  if (!spec.default_value.is_null()) edit->setPlaceholderText(QString(core::secret_mask));
+  const bool emptyIsNull = !spec.required;
+  QObject::connect(edit, &QLineEdit::textEdited, edit, [ctx, emptyIsNull](const QString& t) {
+    ctx.commit(t.isEmpty() && emptyIsNull ? json() : json(t.toStdString()));
+  });
+  return edit;
+}
+
+/// One field of the input: an editable combo of the input's fields.
+QWidget* fieldEditor(const core::property_spec& spec, const json& value, const PropertyContext& ctx,
+                     QWidget* parent) {
+  const json defaultValue = spec.default_value;
+  auto* picker = new FieldPicker(ctx.fieldsFor(spec), asText(value), parent);
+  if (value.is_null() && !defaultValue.is_null())
+    picker->lineEdit()->setPlaceholderText(asText(defaultValue));
+  QObject::connect(
+    picker, &QComboBox::editTextChanged, picker, [ctx, defaultValue](const QString& t) {
+      ctx.commit(t.isEmpty() && defaultValue.is_null() ? json() : json(t.toStdString()));
+    });
+  return picker;
+}
+
+/// A list of strings as "a, b, c"; a field_list also offers the input's
+/// fields to tick, a plain string_list has no menu.
 QWidget* stringListEditor(const core::property_spec& spec, const json& value,
                           const PropertyContext& ctx, QWidget* parent) {
   QStringList items;
@@ -173,9 +193,12 @@ QWidget* stringListEditor(const core::property_spec& spec, const json& value,
     for (const auto& v : shown)
       items << (v.is_string() ? QString::fromStdString(v.get<std::string>())
                               : QString::fromStdString(v.dump()));
-  const QStringList offered =
-    namesFields(QString::fromStdString(spec.name)) ? ctx.inputFields : QStringList();
-  auto* edit = new FieldListEdit(offered, items, parent);
+  const bool fields = spec.type == core::param_type::field_list;
+  auto* edit = new FieldListEdit(fields ? ctx.fieldsFor(spec) : QStringList(), items, parent);
+  if (!fields) {
+    edit->pickButton()->hide();
+    edit->lineEdit()->setPlaceholderText(QObject::tr("a, b, c"));
+  }
   const bool emptyIsNull = spec.default_value.is_null() && !spec.required;
   QObject::connect(edit, &FieldListEdit::valuesChanged, edit,
                    [ctx, emptyIsNull](const QStringList& values) {
@@ -211,14 +234,15 @@ QWidget* expressionEditor(const core::property_spec& spec, const json& value,
   return edit;
 }
 
-QWidget* jsonEditor(const core::property_spec& spec, const json& value, const PropertyContext& ctx,
-                    QWidget* parent) {
-  if (spec.name == "aggregates") {
-    auto* edit = new AggregatesEdit(value, ctx.inputFields, parent);
-    QObject::connect(edit, &AggregatesEdit::valueChanged, edit,
-                     [ctx, edit] { ctx.commit(edit->value()); });
-    return edit;
-  }
+QWidget* aggregatesEditor(const core::property_spec& spec, const json& value,
+                          const PropertyContext& ctx, QWidget* parent) {
+  auto* edit = new AggregatesEdit(value, ctx.fieldsFor(spec), parent);
+  QObject::connect(edit, &AggregatesEdit::valueChanged, edit,
+                   [ctx, edit] { ctx.commit(edit->value()); });
+  return edit;
+}
+
+QWidget* jsonEditor(const json& value, const PropertyContext& ctx, QWidget* parent) {
   auto* edit = new JsonEdit(value, parent);
   QObject::connect(edit, &JsonEdit::valueChanged, edit, [ctx](const QString& t) {
     ctx.commit(t.trimmed().isEmpty() ? json() : json::parse(t.toStdString()));
@@ -263,12 +287,16 @@ QWidget* createPropertyEditor(const core::property_spec& spec, const json& value
       w = edit;
       break;
     }
-    case core::param_type::string_list: w = stringListEditor(spec, value, ctx, parent); break;
+    case core::param_type::string_list:
+    case core::param_type::field_list: w = stringListEditor(spec, value, ctx, parent); break;
+    case core::param_type::field: w = fieldEditor(spec, value, ctx, parent); break;
+    case core::param_type::aggregate_list: w = aggregatesEditor(spec, value, ctx, parent); break;
+    case core::param_type::secret: w = secretEditor(spec, value, ctx, parent); break;
     case core::param_type::path: w = pathEditor(spec, value, ctx, parent); break;
-    case core::param_type::json: w = jsonEditor(spec, value, ctx, parent); break;
-    case core::param_type::string:
-    default: w = stringEditor(spec, value, ctx, parent); break;
+    case core::param_type::json: w = jsonEditor(value, ctx, parent); break;
+    case core::param_type::string: w = stringEditor(spec, value, ctx, parent); break;
   }
+  if (!w) w = stringEditor(spec, value, ctx, parent); // a type this editor does not know yet
   w->setObjectName("param:" + QString::fromStdString(spec.name));
   const QString help = QString::fromStdString(spec.help);
   w->setProperty("helpTip", help);

@@ -183,7 +183,8 @@ void PropertyPanel::rebuild() {
   ctx.model = &model_;
   ctx.nodeId = nodeId_;
   ctx.inputSchema = inputSchemaOf(model_, nodeId_);
-  ctx.inputFields = model_.inputFields(nodeId_);
+  for (int port = 0; port < int(desc->inputs.size()); ++port)
+    ctx.inputFields << model_.inputFields(nodeId_, port);
   for (const core::property_spec& p : desc->properties) {
     const QString name = QString::fromStdString(p.name);
     PropertyContext c = ctx;
@@ -194,9 +195,9 @@ void PropertyPanel::rebuild() {
     auto* label = new QLabel(name + (p.required ? " *" : ""), form);
     label->setToolTip(QString::fromStdString(p.help));
     // Tables and text areas get the full width, under their label.
-    const bool wide = p.type == core::param_type::expression
-                      || p.type == core::param_type::expression_map
-                      || p.type == core::param_type::json;
+    const bool wide =
+      p.type == core::param_type::expression || p.type == core::param_type::expression_map
+      || p.type == core::param_type::aggregate_list || p.type == core::param_type::json;
     if (wide) {
       layout->addRow(label);
       layout->addRow(editor);

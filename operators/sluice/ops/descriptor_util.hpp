@@ -38,6 +38,11 @@ public:
     spec_.choices = std::move(c);
     return *this;
   }
+  /// field, field_list, aggregate_list: the fields are of input port `port`.
+  prop& input(std::size_t port) {
+    spec_.input = port;
+    return *this;
+  }
   operator core::property_spec() const { return spec_; }
 
 private:

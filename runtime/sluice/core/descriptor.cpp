@@ -16,6 +16,10 @@ std::string_view name_of(param_type t) {
     case param_type::string_list: return "string_list";
     case param_type::path: return "path";
     case param_type::json: return "json";
+    case param_type::field: return "field";
+    case param_type::field_list: return "field_list";
+    case param_type::aggregate_list: return "aggregate_list";
+    case param_type::secret: return "secret";
   }
   return "?";
 }
@@ -37,6 +41,14 @@ int descriptor::output_index(std::string_view name) const {
     if (outputs[i].name == name) return static_cast<int>(i);
   if (name == errors_port) return static_cast<int>(outputs.size());
   return -1;
+}
+
+nlohmann::json mask_secrets(const descriptor& d, const nlohmann::json& params) {
+  nlohmann::json out = params;
+  if (!out.is_object()) return out;
+  for (const auto& p : d.properties)
+    if (p.type == param_type::secret && out.contains(p.name)) out[p.name] = secret_mask;
+  return out;
 }
 
 } // namespace sluice::core

@@ -27,6 +27,10 @@ enum class param_type {
   string_list,    ///< array of strings
   path,           ///< file path string
   json,           ///< any JSON; the operator checks it
+  field,          ///< string naming a field of the input (`property_spec::input`)
+  field_list,     ///< array of strings, each naming a field of the input
+  aggregate_list, ///< array of {"fn", "field", "as", ...} (windows); the operator checks fn
+  secret,         ///< string never shown in full: catalog, messages and editor mask it
 };
 
 /// "integer", "number", ... as printed in the catalog.
@@ -43,6 +47,10 @@ struct property_spec {
   std::optional<double> min;
   std::optional<double> max;
   std::vector<std::string> choices;
+  /// field, field_list, aggregate_list: the input port whose schema holds
+  /// the fields named (a join's right_timestamp names a field of `right`).
+  /// Whether they exist is checked by the operator, against that schema.
+  std::size_t input = 0;
 };
 
 struct port_spec {
@@ -124,5 +132,13 @@ struct descriptor {
 
 /// The name of the output port every node has for records it could not handle.
 constexpr const char* errors_port = "errors";
+
+/// Shown instead of the value of a `secret` param wherever params are
+/// printed or served.
+constexpr const char* secret_mask = "********";
+
+/// `params` (a node's params as written) with the value of every param
+/// that `d` declares `secret` replaced by secret_mask.
+nlohmann::json mask_secrets(const descriptor& d, const nlohmann::json& params);
 
 } // namespace sluice::core

@@ -31,6 +31,32 @@ void check_range(const property_spec& spec, double v) {
                       "must be at most " + number_text(*spec.max) + ", got " + number_text(v));
 }
 
+// The shape the windows' make_aggregates reads, in its words, so a
+// pipeline gets the same message whichever of the two finds the fault.
+// Functions, extra members and whether fields exist stay with the operator.
+void check_aggregate_list(const std::string& param, const nlohmann::json& v) {
+  if (!v.is_array() || v.empty())
+    throw param_error(param, param
+                               + " must be a non-empty list of {\"fn\": ..., \"field\": "
+                                 "..., \"as\": ...}, e.g. [{\"fn\": \"count\"}]");
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const auto& entry = v[i];
+    auto fail = [&](const std::string& message) {
+      throw param_error(param, param + "[" + std::to_string(i) + "]: " + message);
+    };
+    if (!entry.is_object())
+      fail("must be an object like {\"fn\": \"sum\", \"field\": \"price\"}, got " + entry.dump());
+    auto fn = entry.find("fn");
+    if (fn == entry.end() || !fn->is_string()) fail("needs \"fn\", the function name");
+    auto field = entry.find("field");
+    if (field != entry.end() && !field->is_string())
+      fail("\"field\" must be a string, got " + field->dump());
+    auto as = entry.find("as");
+    if (as != entry.end() && (!as->is_string() || as->get<std::string>().empty()))
+      fail("\"as\" must be a non-empty string, got " + as->dump());
+  }
+}
+
 void check_value(const property_spec& spec, const nlohmann::json& v) {
   auto expect = [&](bool ok, const char* what) {
     if (!ok) throw param_error(spec.name, std::string("must be ") + what + ", got " + json_kind(v));
@@ -47,7 +73,9 @@ void check_value(const property_spec& spec, const nlohmann::json& v) {
     case param_type::boolean: expect(v.is_boolean(), "a boolean"); break;
     case param_type::string:
     case param_type::path:
-    case param_type::expression: expect(v.is_string(), "a string"); break;
+    case param_type::expression:
+    case param_type::field:
+    case param_type::secret: expect(v.is_string(), "a string"); break;
     case param_type::choice: {
       expect(v.is_string(), "a string");
       auto s = v.get<std::string>();
@@ -85,11 +113,13 @@ void check_value(const property_spec& spec, const nlohmann::json& v) {
                                          + json_kind(e));
       break;
     case param_type::string_list:
+    case param_type::field_list:
       expect(v.is_array(), "an array of strings");
       for (const auto& e : v)
         if (!e.is_string())
           throw param_error(spec.name, "must be an array of strings, but holds " + json_kind(e));
       break;
+    case param_type::aggregate_list: check_aggregate_list(spec.name, v); break;
     case param_type::json: break;
   }
 }

@@ -27,7 +27,9 @@ nlohmann::json registry::catalog() const {
     for (const auto& p : d.properties) {
       nlohmann::json j{
         {"name", p.name}, {"type", name_of(p.type)}, {"help", p.help}, {"required", p.required}};
-      if (!p.default_value.is_null()) j["default"] = p.default_value;
+      if (!p.default_value.is_null())
+        j["default"] = p.type == param_type::secret ? nlohmann::json(secret_mask) : p.default_value;
+      if (p.input != 0 && p.input < d.inputs.size()) j["input"] = d.inputs[p.input].name;
       if (p.min) j["min"] = *p.min;
       if (p.max) j["max"] = *p.max;
       if (!p.choices.empty()) j["choices"] = p.choices;

@@ -15,7 +15,12 @@ nlohmann::json pipeline_json(const core::checked_pipeline& pipeline) {
                      {"to", spec.to.to_string()},
                      {"schema", std::move(fields)}});
   }
-  return {{"document", json::parse(pipeline.doc.to_json().dump())}, {"edges", std::move(edges)}};
+  // Served over HTTP: secrets (passwords, tokens) stay in the file.
+  core::pipeline_document doc = pipeline.doc;
+  for (std::size_t i = 0; i < doc.nodes.size() && i < pipeline.nodes.size(); ++i)
+    if (const core::descriptor* desc = pipeline.nodes[i].desc)
+      doc.nodes[i].params = core::mask_secrets(*desc, doc.nodes[i].params);
+  return {{"document", json::parse(doc.to_json().dump())}, {"edges", std::move(edges)}};
 }
 
 } // namespace sluice::observe

@@ -6,8 +6,9 @@
 
 namespace sluice::observe {
 
-/// What /api/pipeline serves: the running document as written plus the
-/// schema of every edge, in document order:
+/// What /api/pipeline serves: the running document as written (but the
+/// values of `secret` params masked) plus the schema of every edge, in
+/// document order:
 ///
 ///     {"document": {...the pipeline file...},
 ///      "edges": [{"from": "gen", "to": "slow",

@@ -5,10 +5,12 @@
 #include <QDoubleSpinBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTableWidget>
+#include <QToolButton>
 #include <QUndoStack>
 
 #include "view/aggregates_edit.hpp"
@@ -17,6 +19,7 @@
 #include "view/expression_map_edit.hpp"
 #include "view/field_picker.hpp"
 #include "view/json_edit.hpp"
+#include "view/property_editors.hpp"
 #include "view/property_panel.hpp"
 #include "view_helpers.hpp"
 
@@ -44,7 +47,128 @@ QString windowText() {
     "layout": {"gen": {"x": 0, "y": 0}, "w": {"x": 240, "y": 0}, "out": {"x": 480, "y": 0}}
   })");
 }
+/// A spec as an operator would declare it.
+core::property_spec spec(const char* name, core::param_type type) {
+  core::property_spec s;
+  s.name = name;
+  s.type = type;
+  return s;
+}
+
+/// Builds the editor for `s` in `parent`; edits land in `*committed`.
+QWidget* editorOf(const core::property_spec& s, QWidget* parent, nlohmann::json* committed,
+                  const nlohmann::json& value = nullptr) {
+  PropertyContext ctx;
+  ctx.inputFields = {{"ts", "user", "amount"}, {"ts", "region"}};
+  ctx.commit = [committed](const nlohmann::json& v) { *committed = v; };
+  return createPropertyEditor(s, value, ctx, parent);
+}
 } // namespace
+
+TEST_CASE("the editor of a param is chosen by its type, whatever its name", "[view][properties]") {
+  QWidget parent;
+  nlohmann::json committed;
+  using core::param_type;
+
+  // A field param named like nothing known still gets the field picker.
+  auto* picker =
+    qobject_cast<FieldPicker*>(editorOf(spec("pivot", param_type::field), &parent, &committed));
+  REQUIRE(picker);
+  CHECK(picker->count() == 3);
+  CHECK(picker->itemText(1) == "user");
+  picker->setEditText("amount");
+  CHECK(committed == "amount");
+
+  // Names that used to mean "fields" give plain editors when typed plainly.
+  for (const char* name : {"key", "timestamp", "field", "by"}) {
+    INFO(name);
+    QWidget* w = editorOf(spec(name, param_type::string), &parent, &committed);
+    CHECK(qobject_cast<QLineEdit*>(w));
+    CHECK_FALSE(qobject_cast<QComboBox*>(w));
+  }
+  auto* columns = qobject_cast<FieldListEdit*>(
+    editorOf(spec("fields", param_type::string_list), &parent, &committed));
+  REQUIRE(columns);
+  CHECK(columns->pickButton()->isHidden()); // not the input's fields: nothing to pick
+  auto* anyJson = editorOf(spec("aggregates", param_type::json), &parent, &committed);
+  CHECK(qobject_cast<JsonEdit*>(anyJson));
+
+  // A field list of any name offers the input's fields to tick.
+  auto* list = qobject_cast<FieldListEdit*>(
+    editorOf(spec("partition", param_type::field_list), &parent, &committed));
+  REQUIRE(list);
+  CHECK_FALSE(list->pickButton()->isHidden());
+  CHECK(list->pickButton()->isEnabled());
+  REQUIRE(list->pickButton()->menu());
+  CHECK(list->pickButton()->menu()->actions().size() == 3);
+  list->lineEdit()->setText("user, ts");
+  Q_EMIT list->lineEdit()->textEdited(list->lineEdit()->text());
+  CHECK(committed == nlohmann::json({"user", "ts"}));
+
+  // The aggregates table goes with the type, not the name "aggregates".
+  auto* aggs = qobject_cast<AggregatesEdit*>(
+    editorOf(spec("totals", param_type::aggregate_list), &parent, &committed,
+             nlohmann::json::array({{{"fn", "sum"}, {"field", "amount"}}})));
+  REQUIRE(aggs);
+  CHECK(aggs->table()->rowCount() == 1);
+
+  // A field of the second input offers that input's fields.
+  auto right = spec("right_ts", param_type::field);
+  right.input = 1;
+  auto* rightPicker = qobject_cast<FieldPicker*>(editorOf(right, &parent, &committed));
+  REQUIRE(rightPicker);
+  CHECK(rightPicker->count() == 2);
+  CHECK(rightPicker->itemText(1) == "region");
+}
+
+TEST_CASE("a secret param is edited in a password line that never shows it", "[view][properties]") {
+  QWidget parent;
+  nlohmann::json committed;
+  auto token = spec("token", core::param_type::secret);
+  token.default_value = "from-the-spec";
+  auto* edit = qobject_cast<QLineEdit*>(editorOf(token, &parent, &committed, "hunter2"));
+  REQUIRE(edit);
+  CHECK(edit->echoMode() == QLineEdit::Password);
+  CHECK(edit->text() == "hunter2"); // held, but drawn as dots
+  CHECK_FALSE(edit->displayText().contains("hunter2"));
+  CHECK_FALSE(edit->placeholderText().contains("from-the-spec"));
+  CHECK_FALSE(edit->toolTip().contains("hunter2"));
+  edit->setFocus();
+  edit->selectAll();
+  QTest::keyClicks(edit, "s3cret");
+  CHECK(committed == "s3cret");
+  edit->selectAll();
+  QTest::keyClick(edit, Qt::Key_Backspace);
+  CHECK(committed.is_null()); // empty and optional: back to the default
+}
+
+TEST_CASE("a join's right timestamp picker offers the right input's fields", "[view][properties]") {
+  PipelineModel model(test::registry());
+  REQUIRE(model
+            .loadText(QStringLiteral(R"({
+    "schemaVersion": 1, "name": "j", "description": "",
+    "nodes": [
+      {"id": "a", "kind": "source.generator", "params": {"count": 10}},
+      {"id": "b", "kind": "source.generator", "params": {"count": 10}},
+      {"id": "m", "kind": "transform.map", "params": {"set": {"region": "key"}}},
+      {"id": "j", "kind": "join.window", "params": {"on": ["key"], "size": "10s"}},
+      {"id": "out", "kind": "sink.null"}
+    ],
+    "edges": [{"from": "a", "to": "j.left"}, {"from": "b", "to": "m"},
+              {"from": "m", "to": "j.right"}, {"from": "j", "to": "out"}],
+    "layout": {}
+  })"))
+            .isEmpty());
+  PropertyPanel panel(model);
+  panel.showNode("j");
+  auto* left = qobject_cast<FieldPicker*>(panel.editorFor("left_timestamp"));
+  auto* right = qobject_cast<FieldPicker*>(panel.editorFor("right_timestamp"));
+  REQUIRE(left);
+  REQUIRE(right);
+  CHECK(left->findText("region") < 0);
+  CHECK(right->findText("region") >= 0);
+  CHECK(right->findText("ts") >= 0);
+}
 
 TEST_CASE("editing a spin box sets the param and undo restores it", "[view][properties]") {
   PipelineModel model(test::registry());

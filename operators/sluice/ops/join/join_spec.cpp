@@ -72,9 +72,10 @@ std::vector<core::property_spec> join_properties() {
          "equality keys: a list of field names present on both sides, or of "
          "[\"left_field\", \"right_field\"] pairs; the paired fields must have the same type")
       .required(),
-    prop("left_timestamp", param_type::string, "the event-time field of the left input").def("ts"),
-    prop("right_timestamp", param_type::string, "the event-time field of the right input")
-      .def("ts"),
+    prop("left_timestamp", param_type::field, "the event-time field of the left input").def("ts"),
+    prop("right_timestamp", param_type::field, "the event-time field of the right input")
+      .def("ts")
+      .input(1),
     prop("max_out_of_order", param_type::duration,
          "how far behind the newest event time a record may arrive and still join")
       .def("0s"),

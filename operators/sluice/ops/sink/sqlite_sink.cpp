@@ -44,7 +44,7 @@ core::descriptor sqlite_sink_descriptor() {
          "append: insert every record; upsert: insert, or update the row with the same key")
       .def("append")
       .choices({"append", "upsert"}),
-    prop("key", param_type::string_list,
+    prop("key", param_type::field_list,
          "fields that identify a row (the primary key of a created table); required for "
          "upsert; when appending, a record with a key already stored goes to errors"),
   };

@@ -213,8 +213,8 @@ core::descriptor running_descriptor() {
   d.inputs = {{"in", "records with a numeric field"}};
   d.outputs = {{"out", "key fields, count, avg, min, max, ewma (and ts), per update"}};
   d.properties = {
-    prop("field", param_type::string, "the numeric field to summarise").required(),
-    prop("key", param_type::string_list, "fields that form the key; empty: one global key")
+    prop("field", param_type::field, "the numeric field to summarise").required(),
+    prop("key", param_type::field_list, "fields that form the key; empty: one global key")
       .def(nlohmann::json::array()),
     prop("alpha", param_type::number,
          "weight of the newest value in ewma: ewma = alpha * x + (1 - alpha) * ewma")
@@ -225,7 +225,7 @@ core::descriptor running_descriptor() {
          "emit a key's stats after every this many of its values (1: on each change)")
       .def(1)
       .min(1),
-    prop("timestamp", param_type::string,
+    prop("timestamp", param_type::field,
          "a timestamp field: output `ts` holds that of the key's latest record"),
     prop("max_keys", param_type::integer,
          "keys held at most; beyond, the least recently updated key is evicted")

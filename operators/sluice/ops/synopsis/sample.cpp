@@ -260,7 +260,7 @@ core::descriptor sample_descriptor() {
     prop("window", param_type::duration,
          "reservoir: one sample per tumbling event-time window of this size (needs timestamp); "
          "absent: one sample, emitted at end of stream"),
-    prop("timestamp", param_type::string, "the event-time field (a timestamp) for window"),
+    prop("timestamp", param_type::field, "the event-time field (a timestamp) for window"),
     prop("max_out_of_order", param_type::duration,
          "with window: how far event time may go back before records count as late")
       .def("0s"),

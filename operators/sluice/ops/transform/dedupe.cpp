@@ -157,13 +157,13 @@ core::descriptor dedupe_descriptor() {
   d.inputs = {{"in", "records, any schema"}};
   d.outputs = {{"out", "the first record of each key within `within`, same schema"}};
   d.properties = {
-    prop("key", param_type::string_list, "key fields; empty = the whole record")
+    prop("key", param_type::field_list, "key fields; empty = the whole record")
       .def(nlohmann::json::array()),
     prop("within", param_type::duration,
          "a record is dropped if its key was seen at most this long before or after it")
       .required()
       .min(0),
-    prop("timestamp", param_type::string,
+    prop("timestamp", param_type::field,
          "event-time field (a timestamp); default \"ts\", or processing time if the input has no "
          "\"ts\" field"),
   };

@@ -90,7 +90,7 @@ core::descriptor flatten_descriptor() {
   d.inputs = {{"in", "records with a string field to split"}};
   d.outputs = {{"out", "one record per part, the other fields repeated"}};
   d.properties = {
-    prop("split", param_type::string, "the string field to split").required(),
+    prop("split", param_type::field, "the string field to split").required(),
     prop("separator", param_type::string, "the text between parts (not empty)").def(","),
     prop("as", param_type::string,
          "field for the parts; default the split field itself (replaced); another name keeps "

@@ -130,7 +130,7 @@ core::descriptor map_descriptor() {
     prop("set", param_type::expression_map,
          "field name -> expression over the input fields, e.g. {\"double\": \"value * 2\"}; "
          "an existing field is replaced in place, a new one appended"),
-    prop("drop", param_type::string_list, "input fields to remove from the output"),
+    prop("drop", param_type::field_list, "input fields to remove from the output"),
   };
   d.bind = [](const core::params& p, const core::bind_context& ctx) -> core::bound_ptr {
     auto plan = make_plan(p, *input_schema(ctx, 0, "in"));

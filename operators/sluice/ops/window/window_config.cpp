@@ -97,9 +97,9 @@ std::vector<core::property_spec> window_properties(window_shape shape) {
       break;
   }
   props.push_back(
-    prop("key", param_type::string_list, "fields to group by; empty = one group for all records")
+    prop("key", param_type::field_list, "fields to group by; empty = one group for all records")
       .def(nlohmann::json::array()));
-  props.push_back(prop("aggregates", param_type::json,
+  props.push_back(prop("aggregates", param_type::aggregate_list,
                        "list of {\"fn\": ..., \"field\": ..., \"as\": ...}; fn is one of count, "
                        "sum, avg, min, max, first, last, stddev, variance, count_distinct, "
                        "approx_count_distinct, approx_percentile (\"p\"), top_k (\"k\")")
@@ -108,7 +108,7 @@ std::vector<core::property_spec> window_properties(window_shape shape) {
                        "event: time from the `timestamp` field; processing: the arrival clock")
                     .def("event")
                     .choices({"event", "processing"}));
-  props.push_back(prop("timestamp", param_type::string,
+  props.push_back(prop("timestamp", param_type::field,
                        "the event-time field (a timestamp); required for event time"));
   props.push_back(prop("max_out_of_order", param_type::duration,
                        "how far behind the newest record a record may be and still count as "
