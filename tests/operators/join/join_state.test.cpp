@@ -95,7 +95,8 @@ run_output check_every_split(const std::string& kind, const nlohmann::json& para
   run_output whole;
   for (std::size_t split = 1; split < batches.size(); ++split) {
     INFO("split after " << split << " batches");
-    auto [w, resumed] = interrupted_and_whole(kind, params, two_channels_per_side(), batches, split);
+    auto [w, resumed] =
+      interrupted_and_whole(kind, params, two_channels_per_side(), batches, split);
     REQUIRE(resumed == w);
     whole = w;
   }
@@ -126,12 +127,12 @@ void check_held_across(const std::string& kind, const nlohmann::json& params,
   CHECK(right_held);
 }
 
-const nlohmann::json window_params(const char* type) {
+nlohmann::json window_params(const char* type) {
   return {{"on", {"user"}}, {"size", "5s"}, {"max_out_of_order", "1s"}, {"type", type}};
 }
 
 const nlohmann::json interval_params = {
-  {"on", {"user"}}, {"within", "1s"}, {"max_out_of_order", "1s"}};
+  {"on", {"user"}}, {"within", "2s"}, {"max_out_of_order", "1s"}};
 
 bool has_null_user(const std::string& row, const char* field) {
   return nlohmann::json::parse(row).at(field).is_null();
@@ -145,7 +146,8 @@ TEST_CASE("an inner window join restored at any batch emits what an uninterrupte
     CHECK_FALSE(has_null_user(row, "left_user")); // null keys never match
     CHECK_FALSE(has_null_user(row, "right_user"));
   }
-  for (int split : {9, 18, 27}) check_held_across("join.window", window_params("inner"), whole, split);
+  for (int split : {9, 18, 27})
+    check_held_across("join.window", window_params("inner"), whole, split);
 }
 
 TEST_CASE("a left window join restored midway emits each unmatched left record once, held ones "
@@ -186,7 +188,8 @@ TEST_CASE("a join snapshot restored into another join holds the same rows") {
   const auto batches = two_channel_stream();
   for (const char* kind : {"join.window", "join.interval"}) {
     INFO(kind);
-    const auto params = std::string(kind) == "join.window" ? window_params("left") : interval_params;
+    const auto params =
+      std::string(kind) == "join.window" ? window_params("left") : interval_params;
     auto ctx = two_channels_per_side();
     auto bound = bind_operator(kind, params, ctx);
     auto first = bound->create(ctx);

@@ -29,7 +29,9 @@ public:
   void mark_matched(std::uint32_t r) { matched_[r] = 1; }
 
   /// Copies row `row` of `b` (event time `t`, key hash `hash`); returns its
-  /// index. With `indexed` false (a null key) probes never see it.
+  /// index. With `indexed` false (a null key) probes never see it. `t` and
+  /// `hash` are the row's event-time field and key hash: restore derives them
+  /// from the columns again.
   std::uint32_t append(const core::batch& b, std::size_t row, core::timestamp t, std::uint64_t hash,
                        bool indexed);
 

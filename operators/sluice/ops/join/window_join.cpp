@@ -103,8 +103,7 @@ protected:
     for (auto n = r.count(); n > 0; --n) {
       const core::timestamp start = r.i64();
       auto [it, fresh] = windows_.try_emplace(start, *spec().left, *spec().right);
-      if (!fresh)
-        throw core::state_error("join state: window " + std::to_string(start) + " twice");
+      if (!fresh) throw core::state_error("join state: window " + std::to_string(start) + " twice");
       for (std::size_t side = 0; side < 2; ++side)
         it->second.sides[side].restore(r, keys(side), ts_column(side));
     }
