@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <map>
+#include <string>
 
 #include "sluice/core/params.hpp"
+#include "sluice/core/state.hpp"
 #include "sluice/ops/descriptor_util.hpp"
 #include "sluice/ops/join/join_operator.hpp"
 #include "sluice/ops/join/row_store.hpp"
@@ -79,6 +81,31 @@ protected:
     const auto keep_from = all ? 0 : floor_div(sub_sat(p, within_), slice_);
     for (auto& side : slices_)
       while (!side.empty() && (all || side.begin()->first < keep_from)) side.erase(side.begin());
+  }
+
+  // Per side, the slices in index order.
+  void write_rows(core::state_writer& w) const override {
+    for (const auto& side : slices_) {
+      w.count(side.size());
+      for (const auto& [index, rows] : side) {
+        w.i64(index);
+        rows.snapshot(w);
+      }
+    }
+  }
+
+  void read_rows(core::state_reader& r) override {
+    for (std::size_t side = 0; side < 2; ++side) {
+      slices_[side].clear();
+      const core::schema& schema = side == 0 ? *spec().left : *spec().right;
+      for (auto n = r.count(); n > 0; --n) {
+        const core::timestamp index = r.i64();
+        auto [it, fresh] = slices_[side].try_emplace(index, schema);
+        if (!fresh)
+          throw core::state_error("join state: time slice " + std::to_string(index) + " twice");
+        it->second.restore(r, keys(side), ts_column(side));
+      }
+    }
   }
 
 private:

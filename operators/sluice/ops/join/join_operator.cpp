@@ -1,5 +1,9 @@
 #include "sluice/ops/join/join_operator.hpp"
 
+#include <stdexcept>
+
+#include "sluice/core/state.hpp"
+
 namespace sluice::ops {
 
 join_operator::join_operator(join_spec spec, const core::operator_context& ctx)
@@ -14,7 +18,7 @@ void join_operator::on_batch_from(std::size_t port, std::size_t channel, const c
   if (!b || b->rows() == 0) return;
   const std::size_t side = port == 0 ? 0 : 1;
   const auto& hashes = hashers_[side].hash(*b);
-  const std::size_t ts_index = side == 0 ? spec_.left_ts : spec_.right_ts;
+  const std::size_t ts_index = ts_column(side);
   const core::column& ts = b->col(ts_index);
   const auto cutoff = [&] {
     auto p = progress_.progress();
@@ -53,6 +57,21 @@ void join_operator::on_end_of_stream(core::emitter& out) {
   handled_ = core::max_timestamp;
   on_progress(core::max_timestamp, out);
   output_.flush(out);
+}
+
+void join_operator::snapshot(core::state_writer& w) const {
+  if (!output_.empty()) throw std::logic_error("join snapshot while output is pending");
+  progress_.snapshot(w);
+  w.i64(handled_);
+  w.i64(watermark_);
+  write_rows(w);
+}
+
+void join_operator::restore(core::state_reader& r) {
+  progress_.restore(r);
+  handled_ = r.i64();
+  watermark_ = r.i64();
+  read_rows(r);
 }
 
 void join_operator::advance(core::emitter& out) {

@@ -21,15 +21,18 @@ namespace sluice::ops {
 /// calls on_progress (drop state, emit what completed) and then emits the
 /// watermark output_watermark(progress). Upstream watermarks are not
 /// forwarded: progress comes from the records themselves (deterministic).
+///
+/// State: the progress of every input channel, what on_progress and the
+/// watermark last saw, then the subclass's held rows (write_rows). Output is
+/// flushed before every callback returns, so join_output holds nothing.
 class join_operator : public core::stateful_operator {
 public:
   /// Records held in state, both sides together (for tests and metrics).
   virtual std::size_t state_rows() const = 0;
 
-  // TODO(state): the stored rows of both sides.
-  std::uint32_t state_version() const override { return 0; }
-  void snapshot(core::state_writer&) const override {}
-  void restore(core::state_reader&) override {}
+  std::uint32_t state_version() const final { return 1; }
+  void snapshot(core::state_writer& w) const final;
+  void restore(core::state_reader& r) final;
   void on_batch(std::size_t port, const core::batch_ptr& b, core::emitter& out) override {
     on_batch_from(port, 0, b, out);
   }
@@ -57,12 +60,21 @@ protected:
   /// Progress moved to `p` (max_timestamp at the end): drop state that can
   /// no longer match, emit what it completes.
   virtual void on_progress(core::timestamp p, core::emitter& out) = 0;
+  /// The held rows, in an order that depends on the state only (restore
+  /// then snapshot gives the same bytes); read_rows reads them back into a
+  /// fresh instance.
+  virtual void write_rows(core::state_writer& w) const = 0;
+  virtual void read_rows(core::state_reader& r) = 0;
 
   const join_spec& spec() const { return spec_; }
   join_output& output() { return output_; }
   /// Key columns of a side, to compare stored rows with keys_equal.
   const std::vector<std::size_t>& keys(std::size_t side) const {
     return side == 0 ? spec_.left_keys : spec_.right_keys;
+  }
+  /// The event-time column of a side.
+  std::size_t ts_column(std::size_t side) const {
+    return side == 0 ? spec_.left_ts : spec_.right_ts;
   }
 
 private:

@@ -34,6 +34,9 @@ public:
     added(out);
   }
 
+  /// Nothing collected: true between callbacks, which all end with flush.
+  bool empty() const { return pending_ == 0; }
+
   /// Emits what is collected, if anything.
   void flush(core::emitter& out) {
     if (pending_ == 0) return;

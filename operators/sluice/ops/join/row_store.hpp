@@ -6,6 +6,11 @@
 #include "sluice/core/batch.hpp"
 #include "sluice/core/time.hpp"
 
+namespace sluice::core {
+class state_reader;
+class state_writer;
+} // namespace sluice::core
+
 namespace sluice::ops {
 
 /// The held records of one join side in one window or time slice: columnar
@@ -24,9 +29,21 @@ public:
   void mark_matched(std::uint32_t r) { matched_[r] = 1; }
 
   /// Copies row `row` of `b` (event time `t`, key hash `hash`); returns its
-  /// index. With `indexed` false (a null key) probes never see it.
+  /// index. With `indexed` false (a null key) probes never see it. `t` and
+  /// `hash` are the row's event-time field and key hash: restore derives them
+  /// from the columns again.
   std::uint32_t append(const core::batch& b, std::size_t row, core::timestamp t, std::uint64_t hash,
                        bool indexed);
+
+  /// Writes the rows: each column whole, then a flag byte per row (matched,
+  /// indexed). Event times and key hashes are not written: they follow from
+  /// the columns, and restore derives them again, so a snapshot never holds
+  /// hashes another build would compute differently.
+  void snapshot(core::state_writer& w) const;
+  /// Reads what snapshot wrote into this empty store, `keys` and `ts_column`
+  /// naming the side's key and event-time columns, and rebuilds the times,
+  /// the hashes and the index as append would have left them.
+  void restore(core::state_reader& r, const std::vector<std::size_t>& keys, std::size_t ts_column);
 
   /// Calls f(r) for every indexed row whose key hash is `hash`, oldest first.
   template <class F>
@@ -42,6 +59,7 @@ private:
 
   void link(std::uint32_t r);
   void grow_index();
+  void index_rows(std::size_t slots);
 
   std::vector<core::column> columns_;
   std::vector<core::timestamp> ts_;

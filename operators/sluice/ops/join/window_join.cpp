@@ -1,8 +1,10 @@
 #include "sluice/ops/join/window_join.hpp"
 
 #include <map>
+#include <string>
 
 #include "sluice/core/params.hpp"
+#include "sluice/core/state.hpp"
 #include "sluice/ops/descriptor_util.hpp"
 #include "sluice/ops/join/join_operator.hpp"
 #include "sluice/ops/join/row_store.hpp"
@@ -83,6 +85,27 @@ protected:
           if (!left.matched(r)) output().add_left_only(left, r, out);
       }
       windows_.erase(first);
+    }
+  }
+
+  // Per window, in start order: both sides' rows, the left's matched flags
+  // included (a left join emits the unmatched ones at the window's end).
+  void write_rows(core::state_writer& w) const override {
+    w.count(windows_.size());
+    for (const auto& [start, win] : windows_) {
+      w.i64(start);
+      for (const auto& side : win.sides) side.snapshot(w);
+    }
+  }
+
+  void read_rows(core::state_reader& r) override {
+    windows_.clear();
+    for (auto n = r.count(); n > 0; --n) {
+      const core::timestamp start = r.i64();
+      auto [it, fresh] = windows_.try_emplace(start, *spec().left, *spec().right);
+      if (!fresh) throw core::state_error("join state: window " + std::to_string(start) + " twice");
+      for (std::size_t side = 0; side < 2; ++side)
+        it->second.sides[side].restore(r, keys(side), ts_column(side));
     }
   }
 
