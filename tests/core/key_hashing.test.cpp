@@ -172,7 +172,7 @@ TEST_CASE("with nulls_never_match a key with a null field matches nothing, not e
   CHECK(hash_of(key)[0] == hash_of(key)[1]);
 }
 
-TEST_CASE("minus zero equals zero and every NaN equals every NaN, in hashes, equality and bytes") {
+TEST_CASE("keys hold -0.0 as 0.0 and every NaN as one value, in hashes, equality and bytes") {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   auto d = doubles({0.0, -0.0, nan, other_nan(), 1.0});
   REQUIRE(std::signbit(d.doubles[1]));

@@ -99,7 +99,7 @@ inline bool key_has_null(const column* const* cols, std::size_t count, std::size
 /// Which of `n` (> 0) instances gets a key with hash `h`: a pure function of
 /// the key. The hash is mixed again first: the hash tables inside each
 /// instance index by its low bits, and `h % n` would give one instance only
-/// keys whose low bits are alike (half the slots unused at n = 2).
+/// keys whose low bits are alike (at n = 2, only even home slots).
 inline std::size_t partition_of(std::uint64_t h, std::size_t n) {
   h ^= h >> 33;
   h *= 0xc4ceb9fe1a85ec53ULL;

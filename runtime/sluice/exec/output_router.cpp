@@ -116,6 +116,7 @@ void output_router::push_data(out_channel& c, const core::batch_ptr& b) {
 }
 
 void output_router::send_ready(out_channel& c) {
+  if (!c.started) return;
   while (!c.pending.empty()) {
     auto& e = c.pending.front();
     switch (e.what) {
@@ -173,6 +174,7 @@ void output_router::add_credit(std::size_t channel, std::int64_t n) {
   if (channel >= channels_.size()) return;
   auto& c = channels_[channel];
   c.credit += n;
+  c.started = true;
   send_ready(c);
 }
 

@@ -16,7 +16,10 @@
 namespace sluice::exec {
 
 /// Something waiting on a channel for credit: data needs credit, control
-/// elements only need to stay behind the data before them.
+/// elements only need to stay behind the data before them. Nothing at all
+/// goes out before the receiver's first credit: an instance drops what
+/// reaches it before its start (it has no input slots yet), and a source
+/// can end before a downstream instance it sends no data to has started.
 struct out_element {
   enum class kind { data, watermark, eos };
   kind what = kind::data;
@@ -32,6 +35,7 @@ struct out_channel {
   std::uint32_t slot = 0;    ///< the channel's slot number at the target
   std::int64_t capacity = 0; ///< records in flight at most
   std::int64_t credit = 0;   ///< records we may still send
+  bool started = false;      ///< the target granted credit: it has started
   std::deque<out_element> pending;
   std::vector<core::batch_rows> staging; ///< small batches (or row selections) being coalesced
   std::size_t staged_rows = 0;
