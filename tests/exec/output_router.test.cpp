@@ -50,13 +50,13 @@ caf::behavior sender(caf::event_based_actor* self, caf::actor target) {
     exec::out_channel c;
     c.target = target;
     c.capacity = 1 << 20;
-    c.credit = 1 << 20;
     exec::out_link link;
     link.channels = {0};
     *router = std::make_unique<exec::output_router>(
       self, std::vector<std::vector<exec::out_link>>{{link}, {}}, std::vector<exec::out_channel>{c},
       1000, nullptr);
     auto& r = **router;
+    r.add_credit(0, 1 << 20); // the receiver has started
     r.emit(0, rows(1000));
     r.watermark(10);
     r.flush_control(); // end of the first callback

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include "operators/harness.hpp"
@@ -17,6 +18,10 @@ using sluice::test::temp_dir;
 namespace {
 
 std::filesystem::path test_root() { return std::filesystem::path(SLUICE_BINARY_DIR) / "test-tmp"; }
+
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+}
 
 std::string schema_of(const std::string& path) {
   return output_schemas_of("source.file", {{"path", path}}).at(0)->to_string();
@@ -65,4 +70,23 @@ TEST_CASE("a directory or a FIFO as the path of a file source is named as what i
   CHECK_THAT(std::string(err->what()), Catch::Contains("is not a regular file"));
   auto op = make_operator("source.file", {{"path", fifo}, {"schema", {{"a", "int"}}}});
   CHECK_THROWS_WITH(op->open(), Catch::Contains("is not a regular file"));
+}
+
+TEST_CASE("binding an unchanged file again reuses its inferred schema without reading it") {
+  temp_dir dir;
+  auto path = dir.file("same.jsonl");
+  write_text(path, "{\"a\":12}\n");
+  REQUIRE(schema_of(path) == "a:int");
+  struct stat before {};
+  REQUIRE(::stat(path.c_str(), &before) == 0);
+  // Same size, same modification time, other content: only a cache sees
+  // the old schema.
+  write_text(path, "{\"a\":\"x\"}");
+  timespec times[2] = {before.st_atim, before.st_mtim};
+  REQUIRE(::utimensat(AT_FDCWD, path.c_str(), times, 0) == 0);
+  CHECK(schema_of(path) == "a:int");
+  // A new modification time is a new version: read again.
+  times[1].tv_sec += 5;
+  REQUIRE(::utimensat(AT_FDCWD, path.c_str(), times, 0) == 0);
+  CHECK(schema_of(path) == "a:string");
 }

@@ -1,13 +1,8 @@
 #include "sluice/ops/source/schema_inference.hpp"
 
-#include <sys/stat.h>
-
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
-#include <map>
-#include <mutex>
-#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -18,6 +13,7 @@
 #include "sluice/ops/source/file_cursor.hpp"
 #include "sluice/ops/source/jsonl_record_reader.hpp"
 #include "sluice/ops/text/csv_scanner.hpp"
+#include "sluice/ops/text/file_version_cache.hpp"
 #include "sluice/ops/text/text_values.hpp"
 
 namespace sluice::ops {
@@ -202,62 +198,9 @@ core::schema_ptr infer_schema(const std::string& path, bool csv, std::size_t max
   return core::make_schema(std::move(fields));
 }
 
-namespace {
-
-struct sample_key {
-  std::string path;
-  bool csv;
-  dev_t dev;
-  ino_t ino;
-  off_t size;
-  std::int64_t mtime_ns;
-  bool operator<(const sample_key& o) const {
-    return std::tie(path, csv, dev, ino, size, mtime_ns)
-           < std::tie(o.path, o.csv, o.dev, o.ino, o.size, o.mtime_ns);
-  }
-};
-
-/// What inference gave for a file version: a schema, or the error.
-struct sample_result {
-  core::schema_ptr schema;
-  std::string error_param, error;
-};
-
-constexpr std::size_t max_cached_samples = 256;
-
-} // namespace
-
 core::schema_ptr infer_schema_cached(const std::string& path, bool csv) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return infer_schema(path, csv);
-  sample_key key{
-    path,       csv,
-    st.st_dev,  st.st_ino,
-    st.st_size, static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
-  static std::mutex mutex;
-  static std::map<sample_key, sample_result> cache;
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    auto it = cache.find(key);
-    if (it != cache.end()) {
-      if (it->second.schema) return it->second.schema;
-      throw core::param_error(it->second.error_param, it->second.error);
-    }
-  }
-  sample_result result;
-  try {
-    result.schema = infer_schema(path, csv);
-  } catch (const core::param_error& e) {
-    result.error_param = e.param();
-    result.error = e.what();
-  }
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    if (cache.size() >= max_cached_samples) cache.clear(); // a bound, not an LRU: rarely hit
-    cache[key] = result;
-  }
-  if (!result.schema) throw core::param_error(result.error_param, result.error);
-  return result.schema;
+  return remembered_per_file_version<core::schema_ptr>(path, csv ? "csv" : "jsonl",
+                                                       [&] { return infer_schema(path, csv); });
 }
 
 } // namespace sluice::ops

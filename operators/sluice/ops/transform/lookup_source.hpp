@@ -5,6 +5,7 @@
 
 #include "sluice/core/column.hpp"
 #include "sluice/core/schema.hpp"
+#include "sluice/ops/text/file_version_cache.hpp"
 
 namespace sluice::ops {
 
@@ -19,7 +20,8 @@ struct lookup_source {
 /// Rows used to infer CSV column types.
 constexpr std::size_t csv_inference_rows = 1000;
 
-/// The columns the source offers, in its order. CSV: names from the header,
+/// The columns the source offers, in its order, remembered per file version
+/// (binding reads an unchanged file once). CSV: names from the header,
 /// types inferred from the first csv_inference_rows rows (int, else double,
 /// else string; a column with no value is string). SQLite: types from the
 /// declared column types (see lookup.hpp). Throws core::param_error naming
@@ -42,7 +44,9 @@ std::vector<core::column> load_sqlite(const lookup_source& src,
                                       const std::vector<core::field>& wanted);
 
 inline std::vector<core::field> describe_source(const lookup_source& src) {
-  return src.is_sqlite() ? describe_sqlite(src) : describe_csv(src.path);
+  return remembered_per_file_version<std::vector<core::field>>(
+    src.path, src.is_sqlite() ? "sqlite:" + src.table : "csv",
+    [&] { return src.is_sqlite() ? describe_sqlite(src) : describe_csv(src.path); });
 }
 
 inline std::vector<core::column> load_source(const lookup_source& src,
