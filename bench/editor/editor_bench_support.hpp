@@ -40,9 +40,9 @@
 
 namespace sluice::editor_bench {
 
-using sluice::editor::MainWindow;
-using sluice::editor::PipelineView;
-using sluice::editor::RunState;
+using sluice::editor::app::MainWindow;
+using sluice::editor::run::RunState;
+using sluice::editor::view::PipelineView;
 using json = nlohmann::json;
 
 inline const QSize viewportSize(1600, 1000);

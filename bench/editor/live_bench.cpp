@@ -11,15 +11,15 @@ struct LiveResult {
 
 LiveResult liveRun(MainWindow& w, PaintCounter& paints, int intervalMs, int seconds) {
   LiveResult r;
-  sluice::editor::RunController* run = w.runController();
+  sluice::editor::run::RunController* run = w.runController();
   run->setSampleInterval(intervalMs);
   int frames = 0;
-  auto c = QObject::connect(run, &sluice::editor::MetricsFeed::frameSampled,
+  auto c = QObject::connect(run, &sluice::editor::run::MetricsFeed::frameSampled,
                             [&](const sluice::observe::metrics_frame&) { ++frames; });
   w.action("run")->trigger();
   if (!spinUntil([&] { return run->state() == RunState::Running; }, 30000)) {
     std::printf("live: the run did not start (state %s)\n",
-                qPrintable(sluice::editor::runStateName(run->state())));
+                qPrintable(sluice::editor::run::runStateName(run->state())));
     QObject::disconnect(c);
     return r;
   }

@@ -4,16 +4,16 @@
 
 #include "model/pipeline_model.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::app {
 
-bool needsLayout(const PipelineModel& model) {
+bool needsLayout(const model::PipelineModel& model) {
   const auto& layout = model.document().layout;
   for (const core::node_spec& n : model.document().nodes)
     if (!layout.is_object() || !layout.contains(n.id)) return true;
   return false;
 }
 
-bool ensureLayout(PipelineModel& model) {
+bool ensureLayout(model::PipelineModel& model) {
   if (model.document().nodes.empty() || !needsLayout(model)) return false;
   const bool wasClean = !model.isDirty();
   model.autoLayout();
@@ -21,4 +21,4 @@ bool ensureLayout(PipelineModel& model) {
   return true;
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::app

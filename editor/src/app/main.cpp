@@ -27,14 +27,14 @@ int main(int argc, char** argv) {
   const sluice::core::registry& registry = sluice::ops::builtin_registry();
 
   const QStringList args = QApplication::arguments();
-  if (render) return sluice::editor::renderCommand(registry, args.at(2), args.at(3));
+  if (render) return sluice::editor::app::renderCommand(registry, args.at(2), args.at(3));
   if (args.size() > 2 || (args.size() == 2 && args.at(1).startsWith("-"))) {
     std::fprintf(stderr,
                  "usage: sluice-editor [FILE]\n       sluice-editor --render FILE OUT.png\n");
     return 2;
   }
 
-  sluice::editor::MainWindow window(registry);
+  sluice::editor::app::MainWindow window(registry);
   if (args.size() == 2 && !window.openFile(args.at(1), true)) {
     std::fprintf(stderr, "sluice-editor: cannot open %s\n", qPrintable(args.at(1)));
     window.show();

@@ -22,16 +22,16 @@
 #include "view/problems_dock.hpp"
 #include "view/property_panel.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::app {
 
 MainWindow::MainWindow(const core::registry& registry, QWidget* parent)
   : QMainWindow(parent), registry_(registry) {
   setObjectName("MainWindow");
-  model_ = new PipelineModel(registry_, this);
-  scene_ = new PipelineScene(*model_, this);
-  view_ = new PipelineView(scene_, this);
-  run_ = new RunController(this);
-  attach_ = new AttachController(this);
+  model_ = new model::PipelineModel(registry_, this);
+  scene_ = new view::PipelineScene(*model_, this);
+  view_ = new view::PipelineView(scene_, this);
+  run_ = new run::RunController(this);
+  attach_ = new run::AttachController(this);
   setCentralWidget(view_);
   createDocks();
   createActions();
@@ -40,14 +40,15 @@ MainWindow::MainWindow(const core::registry& registry, QWidget* parent)
   totalsLabel_ = new QLabel(this);
   statusBar()->addPermanentWidget(totalsLabel_);
   statusBar()->addPermanentWidget(runLabel_);
-  connect(scene_, &PipelineScene::statusMessage, this, [this](const QString& text) {
+  connect(scene_, &view::PipelineScene::statusMessage, this, [this](const QString& text) {
     if (text.isEmpty()) statusBar()->clearMessage();
     else statusBar()->showMessage(text, 8000);
   });
-  connect(scene_, &PipelineScene::currentNodeChanged, this, &MainWindow::onCurrentNodeChanged);
-  connect(scene_, &PipelineScene::edgeSelected, properties_, &PropertyPanel::showEdge);
-  connect(model_, &PipelineModel::dirtyChanged, this, &MainWindow::updateTitle);
-  connect(model_, &PipelineModel::filePathChanged, this, &MainWindow::updateTitle);
+  connect(scene_, &view::PipelineScene::currentNodeChanged, this,
+          &MainWindow::onCurrentNodeChanged);
+  connect(scene_, &view::PipelineScene::edgeSelected, properties_, &view::PropertyPanel::showEdge);
+  connect(model_, &model::PipelineModel::dirtyChanged, this, &MainWindow::updateTitle);
+  connect(model_, &model::PipelineModel::filePathChanged, this, &MainWindow::updateTitle);
   watch(nullptr);
   updateRunActions(); // Stop is off until something runs
   updateTitle();
@@ -58,11 +59,11 @@ MainWindow::MainWindow(const core::registry& registry, QWidget* parent)
 MainWindow::~MainWindow() = default;
 
 void MainWindow::createDocks() {
-  palette_ = new PaletteDock(registry_, this);
-  properties_ = new PropertyPanel(*model_, this);
-  problems_ = new ProblemsDock(*model_, this);
-  log_ = new LogDock(this);
-  metrics_ = new MetricsDock(this);
+  palette_ = new view::PaletteDock(registry_, this);
+  properties_ = new view::PropertyPanel(*model_, this);
+  problems_ = new view::ProblemsDock(*model_, this);
+  log_ = new view::LogDock(this);
+  metrics_ = new view::MetricsDock(this);
   addDockWidget(Qt::LeftDockWidgetArea, palette_);
   addDockWidget(Qt::RightDockWidgetArea, properties_);
   addDockWidget(Qt::BottomDockWidgetArea, problems_);
@@ -73,8 +74,8 @@ void MainWindow::createDocks() {
   problems_->raise();
   resizeDocks({palette_, properties_}, {230, 400}, Qt::Horizontal);
   resizeDocks({problems_}, {220}, Qt::Vertical); // room for the metrics chart's axes
-  connect(palette_, &PaletteDock::operatorActivated, this, &MainWindow::addFromPalette);
-  connect(problems_, &ProblemsDock::nodeActivated, this, &MainWindow::showNodeProblems);
+  connect(palette_, &view::PaletteDock::operatorActivated, this, &MainWindow::addFromPalette);
+  connect(problems_, &view::ProblemsDock::nodeActivated, this, &MainWindow::showNodeProblems);
 }
 
 QAction* MainWindow::makeAction(QMenu* menu, const QString& name, const QString& text,
@@ -227,7 +228,7 @@ void MainWindow::paste() {
   }
   scene_->clearSelection();
   for (const QString& id : ids)
-    if (NodeItem* n = scene_->nodeItem(id)) n->setSelected(true);
+    if (view::NodeItem* n = scene_->nodeItem(id)) n->setSelected(true);
 }
 
 void MainWindow::duplicate() {
@@ -242,7 +243,7 @@ void MainWindow::duplicate() {
     model_->pasteFragment(model_->copyFragment(ids), topLeft + QPointF(40, 40));
   scene_->clearSelection();
   for (const QString& id : copies)
-    if (NodeItem* n = scene_->nodeItem(id)) n->setSelected(true);
+    if (view::NodeItem* n = scene_->nodeItem(id)) n->setSelected(true);
 }
 
 void MainWindow::deleteSelection() { scene_->deleteSelection(); }
@@ -273,4 +274,4 @@ void MainWindow::onCurrentNodeChanged(const QString& id) {
   metrics_->setNode(id, feed_ ? feed_->history() : std::deque<observe::metrics_frame>{});
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::app

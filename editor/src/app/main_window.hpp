@@ -13,20 +13,28 @@ class QLabel;
 class QMenu;
 class QUrl;
 
-namespace sluice::editor {
+namespace sluice::editor::model {
+class PipelineModel;
+}
 
+namespace sluice::editor::run {
 class AttachController;
+class MetricsFeed;
+class RunController;
+enum class RunState;
+} // namespace sluice::editor::run
+
+namespace sluice::editor::view {
 class LogDock;
 class MetricsDock;
-class MetricsFeed;
 class PaletteDock;
-class PipelineModel;
 class PipelineScene;
 class PipelineView;
 class ProblemsDock;
 class PropertyPanel;
-class RunController;
-enum class RunState;
+} // namespace sluice::editor::view
+
+namespace sluice::editor::app {
 
 /// The editor window: canvas in the middle, palette left, properties
 /// right, problems/log/metrics below; file, edit, view and run menus.
@@ -50,16 +58,16 @@ public:
   /// listening, not a Sluice run) go to the status bar and the log.
   void attachTo(const QUrl& url);
 
-  PipelineModel& model() const { return *model_; }
-  PipelineScene* scene() const { return scene_; }
-  PipelineView* view() const { return view_; }
-  PropertyPanel* propertyPanel() const { return properties_; }
-  PaletteDock* palette() const { return palette_; }
-  ProblemsDock* problemsDock() const { return problems_; }
-  LogDock* logDock() const { return log_; }
-  MetricsDock* metricsDock() const { return metrics_; }
-  RunController* runController() const { return run_; }
-  AttachController* attachController() const { return attach_; }
+  model::PipelineModel& model() const { return *model_; }
+  view::PipelineScene* scene() const { return scene_; }
+  view::PipelineView* view() const { return view_; }
+  view::PropertyPanel* propertyPanel() const { return properties_; }
+  view::PaletteDock* palette() const { return palette_; }
+  view::ProblemsDock* problemsDock() const { return problems_; }
+  view::LogDock* logDock() const { return log_; }
+  view::MetricsDock* metricsDock() const { return metrics_; }
+  run::RunController* runController() const { return run_; }
+  run::AttachController* attachController() const { return attach_; }
   QMenu* recentMenu() const { return recentMenu_; }
   QAction* action(const QString& objectName) const;
 
@@ -111,25 +119,25 @@ private:
   void runPipeline();
   void stopPipeline();
   void attachToRun();
-  void watch(MetricsFeed* feed);
-  void onRunState(RunState state);
+  void watch(run::MetricsFeed* feed);
+  void onRunState(run::RunState state);
   void updateRunActions();
 
   const core::registry& registry_;
-  PipelineModel* model_;
-  PipelineScene* scene_;
-  PipelineView* view_;
-  PaletteDock* palette_ = nullptr;
-  PropertyPanel* properties_ = nullptr;
-  ProblemsDock* problems_ = nullptr;
-  LogDock* log_ = nullptr;
-  MetricsDock* metrics_ = nullptr;
-  RunController* run_;
-  AttachController* attach_;
-  QPointer<MetricsFeed> feed_; ///< the run the canvas shows, if any
+  model::PipelineModel* model_;
+  view::PipelineScene* scene_;
+  view::PipelineView* view_;
+  view::PaletteDock* palette_ = nullptr;
+  view::PropertyPanel* properties_ = nullptr;
+  view::ProblemsDock* problems_ = nullptr;
+  view::LogDock* log_ = nullptr;
+  view::MetricsDock* metrics_ = nullptr;
+  run::RunController* run_;
+  run::AttachController* attach_;
+  QPointer<run::MetricsFeed> feed_; ///< the run the canvas shows, if any
   QMenu* recentMenu_ = nullptr;
   QLabel* runLabel_ = nullptr;
   QLabel* totalsLabel_ = nullptr;
 };
 
-} // namespace sluice::editor
+} // namespace sluice::editor::app

@@ -15,7 +15,7 @@
 #include "run/run_controller.hpp"
 #include "view/pipeline_view.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::app {
 
 namespace {
 constexpr int maxRecent = 8;
@@ -164,4 +164,4 @@ void MainWindow::updateTitle() {
   setWindowFilePath(path);
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::app

@@ -18,7 +18,10 @@
 #include "view/pipeline_view.hpp"
 #include "view/problems_dock.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::app {
+
+using run::MetricsFeed;
+using run::RunState;
 
 void MainWindow::runPipeline() {
   if (run_->isActive()) return;
@@ -102,7 +105,7 @@ void MainWindow::watch(MetricsFeed* feed) {
       }
     }
     QString text =
-      tr("in %1 rec/s · out %2 rec/s").arg(style::shortRate(in), style::shortRate(out));
+      tr("in %1 rec/s · out %2 rec/s").arg(view::style::shortRate(in), view::style::shortRate(out));
     if (!frame.bottleneck.empty())
       text += tr(" · bottleneck: %1").arg(QString::fromStdString(frame.bottleneck));
     totalsLabel_->setText(text);
@@ -118,7 +121,7 @@ void MainWindow::watch(MetricsFeed* feed) {
   connect(feed, &MetricsFeed::logMessage, this,
           [this](const QString& line) { log_->appendMessage(line); });
   if (feed == attach_) {
-    connect(attach_, &AttachController::pipelineReceived, this, [this](const QString& json) {
+    connect(attach_, &run::AttachController::pipelineReceived, this, [this](const QString& json) {
       // The run's pipeline is not the file that was open: Save must not
       // overwrite that file with it.
       if (!model_->filePath().isEmpty()) model_->newDocument();
@@ -136,8 +139,8 @@ void MainWindow::watch(MetricsFeed* feed) {
 }
 
 void MainWindow::onRunState(RunState state) {
-  runLabel_->setText(feed_ == attach_ ? tr("attached: %1").arg(runStateName(state))
-                                      : runStateName(state));
+  runLabel_->setText(feed_ == attach_ ? tr("attached: %1").arg(run::runStateName(state))
+                                      : run::runStateName(state));
   if (state == RunState::Finished) log_->appendMessage(tr("Run finished"));
   if (state == RunState::Stopped) log_->appendMessage(tr("Run stopped"));
   if (state == RunState::Failed) log_->appendMessage(tr("Run failed"));
@@ -153,4 +156,4 @@ void MainWindow::updateRunActions() {
   if (QAction* a = action("stop")) a->setEnabled(active);
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::app

@@ -9,10 +9,10 @@
 #include "view/pipeline_scene.hpp"
 #include "view/scene_render.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::app {
 
 int renderCommand(const core::registry& registry, const QString& file, const QString& out) {
-  PipelineModel model(registry);
+  model::PipelineModel model(registry);
   const QString error = model.load(file);
   if (!error.isEmpty()) {
     std::fprintf(stderr, "sluice-editor: cannot render %s: %s\n", qPrintable(file),
@@ -20,8 +20,8 @@ int renderCommand(const core::registry& registry, const QString& file, const QSt
     return 2;
   }
   ensureLayout(model);
-  PipelineScene scene(model);
-  const QImage image = renderScene(scene);
+  view::PipelineScene scene(model);
+  const QImage image = view::renderScene(scene);
   if (image.isNull() || !image.save(out, "PNG")) {
     std::fprintf(stderr, "sluice-editor: cannot write %s\n", qPrintable(out));
     return 2;
@@ -32,4 +32,4 @@ int renderCommand(const core::registry& registry, const QString& file, const QSt
   return 0;
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::app

@@ -6,7 +6,7 @@ namespace sluice::core {
 class registry;
 }
 
-namespace sluice::editor {
+namespace sluice::editor::app {
 
 /// `sluice-editor --render FILE OUT.png`: loads FILE, lays it out if it has
 /// no layout, draws the canvas into OUT.png. Returns the exit code: 0, or 2
@@ -14,4 +14,4 @@ namespace sluice::editor {
 /// platform, offscreen is fine) but no window.
 int renderCommand(const core::registry& registry, const QString& file, const QString& out);
 
-} // namespace sluice::editor
+} // namespace sluice::editor::app

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <limits>
 
-namespace sluice::editor {
+namespace sluice::editor::model {
 
 namespace {
 
@@ -229,4 +229,4 @@ int countCrossings(const std::vector<NodeEdge>& edges, const QHash<QString, QPoi
   return count;
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::model

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-namespace sluice::editor {
+namespace sluice::editor::model {
 
 using NodeEdge = std::pair<QString, QString>; ///< (from node id, to node id)
 
@@ -40,4 +40,4 @@ QHash<QString, QPointF> layeredLayout(const QStringList& nodes, const std::vecto
 /// cross (edges sharing an end do not count). For tests and for choosing.
 int countCrossings(const std::vector<NodeEdge>& edges, const QHash<QString, QPointF>& positions);
 
-} // namespace sluice::editor
+} // namespace sluice::editor::model

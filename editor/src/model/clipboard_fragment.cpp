@@ -11,7 +11,7 @@
 #include "model/node_ids.hpp"
 #include "sluice/core/json_text.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::model {
 
 ClipboardFragment ClipboardFragment::fromDocument(const core::pipeline_document& doc,
                                                   const QStringList& ids) {
@@ -120,4 +120,4 @@ void ClipboardFragment::placeInto(const std::function<bool(const QString&)>& tak
   layout = std::move(placed);
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::model

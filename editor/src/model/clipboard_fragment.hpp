@@ -9,7 +9,7 @@
 
 #include "model/core_headers.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::model {
 
 /// A piece of a pipeline on the clipboard: nodes, the edges among them and
 /// their layout, as readable JSON {"nodes": [...], "edges": [...],
@@ -36,4 +36,4 @@ struct ClipboardFragment {
   void placeInto(const std::function<bool(const QString&)>& taken, QPointF at);
 };
 
-} // namespace sluice::editor
+} // namespace sluice::editor::model

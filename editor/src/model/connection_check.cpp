@@ -2,7 +2,7 @@
 
 #include <map>
 
-namespace sluice::editor {
+namespace sluice::editor::model {
 
 core::edge_spec shorthandEdge(const core::pipeline_document& doc, const core::registry& registry,
                               const QString& from, const QString& to) {
@@ -38,4 +38,4 @@ QString firstNewProblem(const std::vector<core::diagnostic>& before,
   return {};
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::model

@@ -6,7 +6,7 @@
 
 #include "model/core_headers.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::model {
 
 /// The edge `from` -> `to` as a hand-written file would store it: a port
 /// that is its node's only data output (or only input) is left out.
@@ -19,4 +19,4 @@ core::edge_spec shorthandEdge(const core::pipeline_document& doc, const core::re
 QString firstNewProblem(const std::vector<core::diagnostic>& before,
                         const std::vector<core::diagnostic>& after);
 
-} // namespace sluice::editor
+} // namespace sluice::editor::model

@@ -2,7 +2,7 @@
 
 #include "model/model_impl.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::model {
 
 ModelCommand::ModelCommand(PipelineModel* model, const QString& text)
   : QUndoCommand(text), model_(model) {}
@@ -133,4 +133,4 @@ void PipelineInfoCommand::apply(bool forward) {
   impl().setPipelineInfo(field_ == Field::Name, forward ? after_ : before_);
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::model

@@ -13,7 +13,7 @@
 
 #include "model/pipeline_model.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::model {
 
 class ModelCommand : public QUndoCommand {
 public:
@@ -133,4 +133,4 @@ private:
   std::string before_, after_;
 };
 
-} // namespace sluice::editor
+} // namespace sluice::editor::model

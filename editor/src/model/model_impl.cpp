@@ -4,7 +4,7 @@
 
 #include "model/auto_layout.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::model {
 
 PipelineModel::Impl::Impl(PipelineModel* model, const core::registry& reg)
   : q(model), registry(reg) {}
@@ -172,4 +172,4 @@ void PipelineModel::Impl::setPipelineInfo(bool name, std::string value) {
   Q_EMIT q->pipelineInfoChanged();
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::model

@@ -10,7 +10,7 @@
 
 #include "model/pipeline_model.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::model {
 
 struct PipelineModel::Impl {
   Impl(PipelineModel* q, const core::registry& registry);
@@ -67,4 +67,4 @@ struct PipelineModel::Impl {
 nlohmann::json layoutEntry(QPointF pos);
 QPointF pointOf(const nlohmann::json& entry);
 
-} // namespace sluice::editor
+} // namespace sluice::editor::model

@@ -1,6 +1,6 @@
 #include "model/node_ids.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::model {
 
 namespace {
 
@@ -40,4 +40,4 @@ bool isValidNodeId(const QString& id) {
   return true;
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::model

@@ -4,7 +4,7 @@
 
 #include <functional>
 
-namespace sluice::editor {
+namespace sluice::editor::model {
 
 /// The id a new node of `kind` starts from: the part after the last dot,
 /// reduced to the characters a node id may hold ("transform.filter" ->
@@ -20,4 +20,4 @@ QString uniqueId(const QString& wanted, const std::function<bool(const QString&)
 /// validator demands.
 bool isValidNodeId(const QString& id);
 
-} // namespace sluice::editor
+} // namespace sluice::editor::model

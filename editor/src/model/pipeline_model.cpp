@@ -9,7 +9,7 @@
 #include "model/model_impl.hpp"
 #include "model/saved_text.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::model {
 
 namespace {
 
@@ -19,7 +19,7 @@ QString qs(const std::string& s) { return QString::fromStdString(s); }
 
 PipelineModel::PipelineModel(const core::registry& registry, QObject* parent)
   : QObject(parent), d(std::make_unique<Impl>(this, registry)) {
-  qRegisterMetaType<sluice::editor::EdgeKey>();
+  qRegisterMetaType<sluice::editor::model::EdgeKey>();
   d->undo = new QUndoStack(this);
   QObject::connect(d->undo, &QUndoStack::cleanChanged, this,
                    [this](bool clean) { Q_EMIT dirtyChanged(!clean); });
@@ -201,4 +201,4 @@ std::vector<core::diagnostic> PipelineModel::problemsOf(const QString& id) const
   return out;
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::model

@@ -17,7 +17,7 @@
 
 class QUndoStack;
 
-namespace sluice::editor {
+namespace sluice::editor::model {
 
 /// One edge as the editor names it: the endpoints exactly as the document
 /// stores them ("node" or "node.port"). (from, to) is unique in a valid
@@ -173,9 +173,9 @@ signals:
   /// The edges touching the node are reported removed (old names) before
   /// and added (new names) after this signal.
   void nodeRenamed(const QString& oldId, const QString& newId);
-  void edgeAdded(const sluice::editor::EdgeKey& edge);
-  void edgeRemoved(const sluice::editor::EdgeKey& edge);
-  void edgeChanged(const sluice::editor::EdgeKey& edge);
+  void edgeAdded(const sluice::editor::model::EdgeKey& edge);
+  void edgeRemoved(const sluice::editor::model::EdgeKey& edge);
+  void edgeChanged(const sluice::editor::model::EdgeKey& edge);
   void problemsChanged();
   /// The pipeline's name or description changed (also after new/load).
   void pipelineInfoChanged();
@@ -188,6 +188,6 @@ private:
   friend class ModelCommand;
 };
 
-} // namespace sluice::editor
+} // namespace sluice::editor::model
 
-Q_DECLARE_METATYPE(sluice::editor::EdgeKey)
+Q_DECLARE_METATYPE(sluice::editor::model::EdgeKey)

@@ -13,7 +13,7 @@
 #include "model/model_impl.hpp"
 #include "model/node_ids.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::model {
 
 namespace {
 
@@ -269,4 +269,4 @@ void PipelineModel::autoLayout() {
   d->undo->push(new MoveCommand(this, tr("Auto-layout"), std::move(entries), false, false));
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::model

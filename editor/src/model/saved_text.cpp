@@ -4,7 +4,7 @@
 #include <optional>
 #include <utility>
 
-namespace sluice::editor {
+namespace sluice::editor::model {
 
 namespace {
 
@@ -107,4 +107,4 @@ std::string textToSave(const core::pipeline_document& doc, const std::string& lo
   return doc.dump(); // layout removed entirely, or an odd file: write it plainly
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::model

@@ -4,7 +4,7 @@
 
 #include "model/core_headers.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::model {
 
 /// The text to write for `doc`, given the text it was loaded from and the
 /// document that text parsed to. A file saved unchanged keeps its bytes
@@ -18,4 +18,4 @@ std::string textToSave(const core::pipeline_document& doc, const std::string& lo
 /// the same pipeline, whatever the positions.
 std::string meaningOf(const core::pipeline_document& doc);
 
-} // namespace sluice::editor
+} // namespace sluice::editor::model

@@ -8,7 +8,7 @@
 
 #include <functional>
 
-namespace sluice::editor {
+namespace sluice::editor::run {
 
 namespace {
 
@@ -36,7 +36,7 @@ struct AttachController::Impl {
 AttachController::AttachController(QObject* parent)
   : MetricsFeed(parent), d(std::make_unique<Impl>()) {
   qRegisterMetaType<sluice::observe::metrics_frame>();
-  qRegisterMetaType<sluice::editor::RunState>();
+  qRegisterMetaType<sluice::editor::run::RunState>();
   d->timer.setInterval(1000);
   QObject::connect(&d->timer, &QTimer::timeout, this, &AttachController::poll);
 }
@@ -206,4 +206,4 @@ void AttachController::poll() {
   }
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::run

@@ -8,7 +8,7 @@
 
 #include "run/metrics_feed.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::run {
 
 /// Watches a headless `sluice run` through its HTTP endpoint
 /// (observe::metrics_server): fetches GET /api/pipeline once (the document
@@ -53,4 +53,4 @@ private:
   void addFrame(const observe::metrics_frame& frame, bool announce);
 };
 
-} // namespace sluice::editor
+} // namespace sluice::editor::run

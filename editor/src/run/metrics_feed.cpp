@@ -2,7 +2,7 @@
 
 #include <QRegularExpression>
 
-namespace sluice::editor {
+namespace sluice::editor::run {
 
 QString runStateName(RunState state) {
   switch (state) {
@@ -30,4 +30,4 @@ QString failingNode(const QString& message) {
   return match.hasMatch() ? match.captured(1) : QString();
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::run

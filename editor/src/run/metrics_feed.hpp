@@ -7,7 +7,7 @@
 
 #include "model/core_headers.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::run {
 
 Q_NAMESPACE
 
@@ -37,7 +37,7 @@ signals:
   /// A new sample, at least once a second while running, plus a last one
   /// when the run ends.
   void frameSampled(const sluice::observe::metrics_frame& frame);
-  void statusChanged(sluice::editor::RunState state);
+  void statusChanged(sluice::editor::run::RunState state);
   /// The run failed: `node` is the failing node's id when the message names
   /// one (else ""), `message` the whole text.
   void runError(const QString& node, const QString& message);
@@ -55,6 +55,6 @@ private:
 /// or "".
 QString failingNode(const QString& message);
 
-} // namespace sluice::editor
+} // namespace sluice::editor::run
 
 Q_DECLARE_METATYPE(sluice::observe::metrics_frame)

@@ -7,7 +7,7 @@
 #include <mutex>
 #include <thread>
 
-namespace sluice::editor {
+namespace sluice::editor::run {
 
 namespace {
 
@@ -42,7 +42,7 @@ struct RunController::Impl {
 
 RunController::RunController(QObject* parent) : MetricsFeed(parent), d(std::make_unique<Impl>()) {
   qRegisterMetaType<sluice::observe::metrics_frame>();
-  qRegisterMetaType<sluice::editor::RunState>();
+  qRegisterMetaType<sluice::editor::run::RunState>();
   d->timer.setInterval(1000);
   QObject::connect(&d->timer, &QTimer::timeout, this, &RunController::sampleNow);
 }
@@ -198,4 +198,4 @@ const observe::metrics_frame* RunController::latest() const {
   return d->sampler ? &d->sampler->latest() : nullptr;
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::run

@@ -5,7 +5,7 @@
 #include "model/core_headers.hpp"
 #include "run/metrics_feed.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::run {
 
 /// Runs a pipeline in-process through exec::pipeline_run and samples it.
 ///
@@ -58,4 +58,4 @@ private:
   void sampleNow();
 };
 
-} // namespace sluice::editor
+} // namespace sluice::editor::run

@@ -10,7 +10,7 @@
 
 #include "view/runtime_headers.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 namespace {
 QString text(const nlohmann::json& j, const char* key) {
@@ -103,4 +103,4 @@ nlohmann::json AggregatesEdit::value() const {
   return out;
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

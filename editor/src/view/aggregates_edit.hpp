@@ -8,7 +8,7 @@
 
 class QTableWidget;
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 /// An aggregate_list param ([{fn, field, as}, ...]): one row per
 /// aggregate, fn chosen from the aggregate functions, field from the input
@@ -33,4 +33,4 @@ private:
   std::vector<nlohmann::json> extras_; ///< per row: keys other than fn/field/as
 };
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

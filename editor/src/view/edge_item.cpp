@@ -12,9 +12,10 @@
 #include "view/node_style.hpp"
 #include "view/port_item.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
-EdgeItem::EdgeItem(const PipelineModel& model, const EdgeKey& key, PortItem* from, PortItem* to)
+EdgeItem::EdgeItem(const model::PipelineModel& model, const model::EdgeKey& key, PortItem* from,
+                   PortItem* to)
   : model_(model), key_(key), from_(from), to_(to) {
   setFlags(ItemIsSelectable);
   setAcceptHoverEvents(true);
@@ -135,4 +136,4 @@ void EdgeItem::hoverLeaveEvent(QGraphicsSceneHoverEvent*) {
   update();
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

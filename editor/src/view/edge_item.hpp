@@ -4,7 +4,7 @@
 
 #include "model/pipeline_model.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 class PortItem;
 
@@ -15,7 +15,8 @@ class EdgeItem : public QGraphicsPathItem {
 public:
   enum { Type = UserType + 3 };
 
-  EdgeItem(const PipelineModel& model, const EdgeKey& key, PortItem* from, PortItem* to);
+  EdgeItem(const model::PipelineModel& model, const model::EdgeKey& key, PortItem* from,
+           PortItem* to);
   ~EdgeItem() override;
 
   int type() const override { return Type; }
@@ -23,7 +24,7 @@ public:
   QPainterPath shape() const override;
   void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
 
-  const EdgeKey& key() const { return key_; }
+  const model::EdgeKey& key() const { return key_; }
   PortItem* fromPort() const { return from_; }
   PortItem* toPort() const { return to_; }
   void updatePath();
@@ -42,13 +43,13 @@ protected:
 private:
   QRectF fillBarRect() const;
 
-  const PipelineModel& model_;
+  const model::PipelineModel& model_;
   QPointF mid_; ///< the curve's point at t = 0.5, set with the path
-  EdgeKey key_;
+  model::EdgeKey key_;
   PortItem* from_;
   PortItem* to_;
   double fill_ = -1;
   bool hovered_ = false;
 };
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

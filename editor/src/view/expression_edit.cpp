@@ -7,7 +7,7 @@
 
 #include "view/runtime_headers.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 ExpressionEdit::ExpressionEdit(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
@@ -119,4 +119,4 @@ void ExpressionEdit::showError(int column, const QString& message) {
   edit_->setExtraSelections(marks);
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

@@ -7,7 +7,7 @@
 class QLabel;
 class QPlainTextEdit;
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 /// An expression editor that compiles what is typed with core's expression
 /// compiler against the node's input schema, and marks the error: a wavy
@@ -53,4 +53,4 @@ private:
   bool settingText_ = false;
 };
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

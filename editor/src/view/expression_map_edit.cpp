@@ -8,7 +8,7 @@
 
 #include "view/expression_edit.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 ExpressionMapEdit::ExpressionMapEdit(const nlohmann::json& value, core::schema_ptr schema,
                                      QWidget* parent)
@@ -90,4 +90,4 @@ nlohmann::json ExpressionMapEdit::value() const {
   return out;
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

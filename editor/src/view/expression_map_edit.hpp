@@ -8,7 +8,7 @@
 
 class QTableWidget;
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 /// An `expression_map` param (field -> expression): a two-column table with
 /// add/remove; each expression is checked against the input schema and a
@@ -35,4 +35,4 @@ private:
   bool loading_ = false;
 };
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

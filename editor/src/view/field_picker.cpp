@@ -5,7 +5,7 @@
 #include <QMenu>
 #include <QToolButton>
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 FieldPicker::FieldPicker(const QStringList& fields, const QString& value, QWidget* parent)
   : QComboBox(parent) {
@@ -67,4 +67,4 @@ void FieldListEdit::toggle(const QString& field, bool on) {
   Q_EMIT valuesChanged(now);
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

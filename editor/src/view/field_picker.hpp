@@ -6,7 +6,7 @@
 class QLineEdit;
 class QToolButton;
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 /// A single field name: an editable combo offering the input fields while
 /// accepting any text (the schema may not be known yet).
@@ -40,4 +40,4 @@ private:
   QToolButton* button_;
 };
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

@@ -6,7 +6,7 @@
 
 #include "view/property_context.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 JsonEdit::JsonEdit(const nlohmann::json& value, QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
@@ -49,4 +49,4 @@ JsonEdit::JsonEdit(const nlohmann::json& value, QWidget* parent) : QWidget(paren
   });
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

@@ -7,7 +7,7 @@
 class QLabel;
 class QPlainTextEdit;
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 /// The fallback for `json` params: text validated as JSON while typing;
 /// valueChanged only fires with valid JSON (empty text = null).
@@ -29,4 +29,4 @@ private:
   bool valid_ = true;
 };
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

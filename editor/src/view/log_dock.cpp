@@ -3,7 +3,7 @@
 #include <QPlainTextEdit>
 #include <QTime>
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 LogDock::LogDock(QWidget* parent) : QDockWidget(tr("Log"), parent) {
   setObjectName("LogDock");
@@ -30,4 +30,4 @@ void LogDock::appendError(const QString& node, const QString& message) {
 
 void LogDock::clear() { text_->clear(); }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

@@ -4,7 +4,7 @@
 
 class QPlainTextEdit;
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 /// The run log: messages of in-process and attached runs, errors in red
 /// with the node they came from.
@@ -25,4 +25,4 @@ private:
   QPlainTextEdit* text_;
 };
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

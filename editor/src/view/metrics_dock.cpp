@@ -10,7 +10,7 @@
 
 #include "view/runtime_headers.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 MetricsDock::MetricsDock(QWidget* parent) : QDockWidget(tr("Metrics"), parent) {
   setObjectName("MetricsDock");
@@ -184,4 +184,4 @@ void MetricsDock::fitAxes() {
   }
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

@@ -16,7 +16,7 @@ class QLineSeries;
 class QValueAxis;
 class QLabel;
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 /// A Qt Charts plot of one node over the last minutes: records in/out per
 /// second (left axis) and busy / back-pressured ms per second (right axis).
@@ -62,4 +62,4 @@ private:
   double rateTop_ = std::numeric_limits<double>::quiet_NaN();
 };
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

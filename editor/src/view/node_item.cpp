@@ -10,7 +10,7 @@
 #include "view/node_style.hpp"
 #include "view/port_item.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 namespace {
 bool detailed(const QPainter* painter) {
@@ -43,7 +43,7 @@ private:
   NodeItem* node_;
 };
 
-NodeItem::NodeItem(const PipelineModel& model, const QString& id) : model_(model) {
+NodeItem::NodeItem(const model::PipelineModel& model, const QString& id) : model_(model) {
   setFlags(ItemIsMovable | ItemIsSelectable | ItemSendsGeometryChanges);
   setCacheMode(DeviceCoordinateCache);
   setZValue(1);
@@ -316,4 +316,4 @@ QVariant NodeItem::itemChange(GraphicsItemChange change, const QVariant& value) 
   return QGraphicsItem::itemChange(change, value);
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

@@ -8,7 +8,7 @@
 
 #include "model/pipeline_model.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 class EdgeItem;
 class PortItem;
@@ -37,7 +37,7 @@ class NodeItem : public QGraphicsItem {
 public:
   enum { Type = UserType + 1 };
 
-  NodeItem(const PipelineModel& model, const QString& id);
+  NodeItem(const model::PipelineModel& model, const QString& id);
 
   int type() const override { return Type; }
   QRectF boundingRect() const override;
@@ -77,7 +77,7 @@ private:
   void paintLive(QPainter* painter) const; ///< the LiveFace's content
   void updateToolTip();
 
-  const PipelineModel& model_;
+  const model::PipelineModel& model_;
   QString id_;
   QString kind_;
   QString category_;
@@ -95,4 +95,4 @@ private:
   NodeLive live_;
 };
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

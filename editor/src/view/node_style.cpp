@@ -1,6 +1,6 @@
 #include "view/node_style.hpp"
 
-namespace sluice::editor::style {
+namespace sluice::editor::view::style {
 
 QColor categoryColor(const QString& category) {
   if (category == "source") return QColor(0x2e, 0x7d, 0x32);
@@ -46,4 +46,4 @@ QString shortRate(double v) {
   return QString::number(v, 'f', v < 10 && v > 0 ? 1 : 0);
 }
 
-} // namespace sluice::editor::style
+} // namespace sluice::editor::view::style

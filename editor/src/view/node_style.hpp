@@ -4,7 +4,7 @@
 #include <QFont>
 #include <QString>
 
-namespace sluice::editor::style {
+namespace sluice::editor::view::style {
 
 // Sizes of the node canvas, in scene units (1 unit = 1 pixel at zoom 1).
 // Compact on purpose: a window with three outputs must fit the
@@ -51,4 +51,4 @@ QFont liveFont();
 /// "950", "12.3k", "4.1M": rates short enough for a node face.
 QString shortRate(double perSecond);
 
-} // namespace sluice::editor::style
+} // namespace sluice::editor::view::style

@@ -2,7 +2,7 @@
 
 #include <QMimeData>
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 QMimeData* operatorMimeData(const QString& kind) {
   auto* data = new QMimeData;
@@ -16,4 +16,4 @@ QString operatorKindFrom(const QMimeData* data) {
   return QString::fromUtf8(data->data(operatorMimeType));
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

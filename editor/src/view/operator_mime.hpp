@@ -4,7 +4,7 @@
 
 class QMimeData;
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 /// The drag payload from the palette to the canvas: the operator kind as
 /// UTF-8 under this mime type.
@@ -15,4 +15,4 @@ QMimeData* operatorMimeData(const QString& kind);
 /// The kind in `data`, or "" when it is not a palette drag.
 QString operatorKindFrom(const QMimeData* data);
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

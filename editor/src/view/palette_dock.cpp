@@ -9,7 +9,7 @@
 #include "view/operator_mime.hpp"
 #include "view/runtime_headers.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 namespace {
 constexpr int kindRole = Qt::UserRole;
@@ -114,4 +114,4 @@ void PaletteDock::filter(const QString& text) {
   }
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

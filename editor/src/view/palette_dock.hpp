@@ -9,7 +9,7 @@ namespace sluice::core {
 class registry;
 }
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 /// The palette's tree: drags carry the operator kind (operator_mime.hpp).
 class PaletteTree : public QTreeWidget {
@@ -47,4 +47,4 @@ private:
   PaletteTree* tree_;
 };
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

@@ -11,7 +11,10 @@
 #include "view/port_item.hpp"
 #include "view/runtime_headers.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::view {
+
+using model::EdgeKey;
+using model::PipelineModel;
 
 PipelineScene::PipelineScene(PipelineModel& model, QObject* parent)
   : QGraphicsScene(parent), model_(model) {
@@ -375,4 +378,4 @@ void PipelineScene::cancelDraft() {
   draftProblem_.clear();
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

@@ -13,7 +13,7 @@ namespace sluice::observe {
 struct metrics_frame;
 }
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 class EdgeItem;
 class NodeItem;
@@ -27,16 +27,16 @@ class PipelineScene : public QGraphicsScene {
   Q_OBJECT
 
 public:
-  explicit PipelineScene(PipelineModel& model, QObject* parent = nullptr);
+  explicit PipelineScene(model::PipelineModel& model, QObject* parent = nullptr);
   ~PipelineScene() override;
 
-  PipelineModel& model() const { return model_; }
+  model::PipelineModel& model() const { return model_; }
   NodeItem* nodeItem(const QString& id) const;
-  EdgeItem* edgeItem(const EdgeKey& key) const;
+  EdgeItem* edgeItem(const model::EdgeKey& key) const;
   QList<NodeItem*> nodeItems() const;
 
   QStringList selectedNodeIds() const;
-  std::vector<EdgeKey> selectedEdges() const;
+  std::vector<model::EdgeKey> selectedEdges() const;
   /// Selects just this node (for the problems dock).
   void selectNode(const QString& id);
   void selectAllNodes();
@@ -63,7 +63,7 @@ signals:
   /// The selection is now exactly one node ("" when not).
   void currentNodeChanged(const QString& id);
   /// Exactly one edge (and no node) is selected.
-  void edgeSelected(const sluice::editor::EdgeKey& edge);
+  void edgeSelected(const sluice::editor::model::EdgeKey& edge);
 
 protected:
   void mousePressEvent(QGraphicsSceneMouseEvent* event) override;
@@ -75,8 +75,8 @@ private:
   void rebuild();
   void addNodeItem(const QString& id);
   void removeNodeItem(const QString& id);
-  void addEdgeItem(const EdgeKey& key);
-  void removeEdgeItem(const EdgeKey& key);
+  void addEdgeItem(const model::EdgeKey& key);
+  void removeEdgeItem(const model::EdgeKey& key);
   void syncEdges(); ///< makes the edge items match model.edges()
   void refreshNode(const QString& id);
   void renameNode(const QString& oldId, const QString& newId);
@@ -89,9 +89,9 @@ private:
   void finishDraft(QPointF scenePos, QPoint screenPos);
   void cancelDraft();
 
-  static QString edgeName(const EdgeKey& key) { return key.from + "\x1f" + key.to; }
+  static QString edgeName(const model::EdgeKey& key) { return key.from + "\x1f" + key.to; }
 
-  PipelineModel& model_;
+  model::PipelineModel& model_;
   QHash<QString, NodeItem*> nodes_;
   QHash<QString, EdgeItem*> edges_;
   QString currentNode_;
@@ -103,4 +103,4 @@ private:
   QString draftProblem_;
 };
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

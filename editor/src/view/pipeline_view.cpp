@@ -15,7 +15,7 @@
 #include "view/pipeline_scene.hpp"
 #include "view/quick_add_popup.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 namespace {
 constexpr qreal minZoom = 0.05;
@@ -188,4 +188,4 @@ void PipelineView::dropEvent(QDropEvent* event) {
   event->acceptProposedAction();
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

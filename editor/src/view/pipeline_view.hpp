@@ -2,7 +2,7 @@
 
 #include <QGraphicsView>
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 class PipelineScene;
 class QuickAddPopup;
@@ -52,4 +52,4 @@ private:
   QPoint panLast_;
 };
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

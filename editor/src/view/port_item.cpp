@@ -7,9 +7,9 @@
 #include "view/node_item.hpp"
 #include "view/node_style.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
-PortItem::PortItem(NodeItem* node, const PortInfo& info, bool isInput, int index)
+PortItem::PortItem(NodeItem* node, const model::PortInfo& info, bool isInput, int index)
   : QGraphicsItem(node), node_(node), info_(info), isInput_(isInput), index_(index) {
   setAcceptHoverEvents(true);
   setCursor(QCursor(isInput ? Qt::ArrowCursor : Qt::CrossCursor));
@@ -73,4 +73,4 @@ void PortItem::hoverLeaveEvent(QGraphicsSceneHoverEvent*) {
   update();
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

@@ -5,7 +5,7 @@
 
 #include "model/pipeline_model.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 class NodeItem;
 
@@ -17,7 +17,7 @@ class PortItem : public QGraphicsItem {
 public:
   enum { Type = UserType + 2 };
 
-  PortItem(NodeItem* node, const PortInfo& info, bool isInput, int index);
+  PortItem(NodeItem* node, const model::PortInfo& info, bool isInput, int index);
 
   int type() const override { return Type; }
   QRectF boundingRect() const override;
@@ -26,7 +26,7 @@ public:
 
   NodeItem* node() const { return node_; }
   const QString& name() const { return info_.name; }
-  const PortInfo& info() const { return info_; }
+  const model::PortInfo& info() const { return info_; }
   bool isInput() const { return isInput_; }
   int index() const { return index_; }
   /// "node.port", as model.connect() takes it.
@@ -44,11 +44,11 @@ private:
   qreal radius() const;
 
   NodeItem* node_;
-  PortInfo info_;
+  model::PortInfo info_;
   bool isInput_;
   int index_;
   int highlight_ = 0;
   bool hovered_ = false;
 };
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

@@ -4,16 +4,16 @@
 
 #include "model/pipeline_model.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
-ProblemsDock::ProblemsDock(PipelineModel& model, QWidget* parent)
+ProblemsDock::ProblemsDock(model::PipelineModel& model, QWidget* parent)
   : QDockWidget(tr("Problems"), parent), model_(model) {
   setObjectName("ProblemsDock");
   list_ = new QListWidget(this);
   list_->setWordWrap(true);
   setWidget(list_);
-  connect(&model_, &PipelineModel::problemsChanged, this, &ProblemsDock::refresh);
-  connect(&model_, &PipelineModel::documentReset, this, &ProblemsDock::refresh);
+  connect(&model_, &model::PipelineModel::problemsChanged, this, &ProblemsDock::refresh);
+  connect(&model_, &model::PipelineModel::documentReset, this, &ProblemsDock::refresh);
   auto activate = [this](QListWidgetItem* item) {
     const QString id = item->data(Qt::UserRole).toString();
     if (!id.isEmpty()) Q_EMIT nodeActivated(id);
@@ -34,4 +34,4 @@ void ProblemsDock::refresh() {
   setWindowTitle(n ? tr("Problems (%1)").arg(n) : tr("Problems"));
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

@@ -4,9 +4,11 @@
 
 class QListWidget;
 
-namespace sluice::editor {
-
+namespace sluice::editor::model {
 class PipelineModel;
+}
+
+namespace sluice::editor::view {
 
 /// Every validator problem of the document; activating one names its node
 /// (the main window selects it and centres the view on it).
@@ -14,7 +16,7 @@ class ProblemsDock : public QDockWidget {
   Q_OBJECT
 
 public:
-  explicit ProblemsDock(PipelineModel& model, QWidget* parent = nullptr);
+  explicit ProblemsDock(model::PipelineModel& model, QWidget* parent = nullptr);
   QListWidget* list() const { return list_; }
 
 signals:
@@ -23,8 +25,8 @@ signals:
 private:
   void refresh();
 
-  PipelineModel& model_;
+  model::PipelineModel& model_;
   QListWidget* list_;
 };
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

@@ -2,9 +2,9 @@
 
 #include <QWidget>
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
-core::schema_ptr inputSchemaOf(const PipelineModel& model, const QString& id) {
+core::schema_ptr inputSchemaOf(const model::PipelineModel& model, const QString& id) {
   const std::string key = id.toStdString();
   for (const core::resolved_node& n : model.checked().nodes)
     if (n.spec && n.spec->id == key)
@@ -19,4 +19,4 @@ void markInvalid(QWidget* w, bool invalid, const QString& why) {
   w->setToolTip(invalid ? why : w->property("helpTip").toString());
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

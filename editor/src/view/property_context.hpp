@@ -10,12 +10,12 @@
 #include "model/pipeline_model.hpp"
 #include "view/runtime_headers.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 /// What a generated property editor needs to know about its node, and how
 /// it hands a new value back (the panel turns it into model.setParam).
 struct PropertyContext {
-  const PipelineModel* model = nullptr;
+  const model::PipelineModel* model = nullptr;
   QString nodeId;
   core::schema_ptr inputSchema;   ///< of input port 0; null when unknown
   QList<QStringList> inputFields; ///< per input port: the field names it brings
@@ -30,9 +30,9 @@ struct PropertyContext {
 
 /// The schema arriving at input port 0 of `id`, as the validator computed
 /// it; null when unconnected or unknown.
-core::schema_ptr inputSchemaOf(const PipelineModel& model, const QString& id);
+core::schema_ptr inputSchemaOf(const model::PipelineModel& model, const QString& id);
 
 /// A red background for invalid input, plain otherwise.
 void markInvalid(class QWidget* w, bool invalid, const QString& why = {});
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

@@ -19,7 +19,7 @@
 #include "view/json_edit.hpp"
 #include "view/runtime_headers.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 namespace {
 
@@ -304,4 +304,4 @@ QWidget* createPropertyEditor(const core::property_spec& spec, const json& value
   return w;
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

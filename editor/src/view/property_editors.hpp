@@ -7,7 +7,7 @@
 
 class QWidget;
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 /// The editor for one property, chosen by its spec's type alone (no
 /// per-operator or per-name code): checkbox, spin boxes with the spec's
@@ -20,4 +20,4 @@ namespace sluice::editor {
 QWidget* createPropertyEditor(const core::property_spec& spec, const nlohmann::json& value,
                               const PropertyContext& ctx, QWidget* parent);
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

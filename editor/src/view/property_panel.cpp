@@ -12,7 +12,10 @@
 #include "view/property_context.hpp"
 #include "view/property_editors.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::view {
+
+using model::EdgeKey;
+using model::PipelineModel;
 
 PropertyPanel::PropertyPanel(PipelineModel& model, QWidget* parent)
   : QDockWidget(tr("Properties"), parent), model_(model) {
@@ -268,4 +271,4 @@ void PropertyPanel::addGeneralRows(QFormLayout* layout) {
   layout->addRow(tr("on_error"), onError);
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

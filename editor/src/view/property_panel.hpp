@@ -13,7 +13,7 @@ class QFormLayout;
 class QLabel;
 class QScrollArea;
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 /// The properties of the selected node, generated from its descriptor's
 /// property specs (property_editors.hpp), plus id (rename), parallelism and
@@ -25,12 +25,12 @@ class PropertyPanel : public QDockWidget {
   Q_OBJECT
 
 public:
-  explicit PropertyPanel(PipelineModel& model, QWidget* parent = nullptr);
+  explicit PropertyPanel(model::PipelineModel& model, QWidget* parent = nullptr);
 
   /// Shows `id`'s properties; "" shows the pipeline's (name, description).
   void showNode(const QString& id);
   /// Shows an edge's capacity and partition.
-  void showEdge(const EdgeKey& edge);
+  void showEdge(const model::EdgeKey& edge);
   const QString& nodeId() const { return nodeId_; }
   /// The editor of param `name` (objectName "param:<name>"), for tests.
   QWidget* editorFor(const QString& name) const;
@@ -45,9 +45,9 @@ private:
   QString countsText() const;
   QWidget* startForm(QFormLayout** layout);
 
-  PipelineModel& model_;
+  model::PipelineModel& model_;
   QString nodeId_;
-  std::optional<EdgeKey> edge_; ///< shown instead of a node when set
+  std::optional<model::EdgeKey> edge_; ///< shown instead of a node when set
   QScrollArea* scroll_;
   QPointer<QWidget> form_;
   QLabel* problems_ = nullptr;
@@ -55,4 +55,4 @@ private:
   bool selfEdit_ = false;   ///< our own edit: do not rebuild under the user's cursor
 };
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

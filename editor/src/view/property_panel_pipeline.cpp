@@ -8,7 +8,7 @@
 
 #include "model/pipeline_model.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 QString PropertyPanel::countsText() const {
   const int nodes = static_cast<int>(model_.document().nodes.size());
@@ -53,4 +53,4 @@ void PropertyPanel::buildPipelineForm(QFormLayout* layout) {
   layout->addRow(hint);
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

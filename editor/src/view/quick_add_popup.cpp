@@ -7,7 +7,7 @@
 
 #include "view/runtime_headers.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 QuickAddPopup::QuickAddPopup(const core::registry& registry, QWidget* parent)
   : QFrame(parent, Qt::Popup) {
@@ -88,4 +88,4 @@ bool QuickAddPopup::eventFilter(QObject* watched, QEvent* event) {
   return QFrame::eventFilter(watched, event);
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

@@ -9,7 +9,7 @@ namespace sluice::core {
 class registry;
 }
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 /// A small popup at the cursor to add an operator without the palette:
 /// type to filter by kind or summary, Enter (or a click) chooses.
@@ -40,4 +40,4 @@ private:
   QListWidget* list_;
 };
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

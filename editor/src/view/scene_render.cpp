@@ -7,7 +7,7 @@
 
 #include "view/pipeline_scene.hpp"
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 QImage renderScene(PipelineScene& scene, qreal scale) {
   const QRectF source = scene.contentRect().adjusted(-10, -10, 10, 10);
@@ -31,4 +31,4 @@ QImage renderScene(PipelineScene& scene, qreal scale) {
   return image;
 }
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

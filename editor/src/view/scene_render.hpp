@@ -2,7 +2,7 @@
 
 #include <QImage>
 
-namespace sluice::editor {
+namespace sluice::editor::view {
 
 class PipelineScene;
 
@@ -10,4 +10,4 @@ class PipelineScene;
 /// `scale` device pixels per scene unit); no window or display needed.
 QImage renderScene(PipelineScene& scene, qreal scale = 1.5);
 
-} // namespace sluice::editor
+} // namespace sluice::editor::view

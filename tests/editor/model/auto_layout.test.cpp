@@ -8,8 +8,8 @@
 
 using namespace sluice;
 using namespace sluice::test;
-using editor::NodeEdge;
-using editor::PipelineModel;
+using editor::model::NodeEdge;
+using editor::model::PipelineModel;
 
 namespace {
 
@@ -28,10 +28,10 @@ QHash<QString, QPointF> naiveLayout() {
 } // namespace
 
 TEST_CASE("the layered layout removes the crossings document order has", "[layout]") {
-  REQUIRE(editor::countCrossings(crossingEdges, naiveLayout()) > 0);
-  auto placed = editor::layeredLayout(crossingNodes, crossingEdges);
+  REQUIRE(editor::model::countCrossings(crossingEdges, naiveLayout()) > 0);
+  auto placed = editor::model::layeredLayout(crossingNodes, crossingEdges);
   REQUIRE(placed.size() == 6);
-  CHECK(editor::countCrossings(crossingEdges, placed) == 0);
+  CHECK(editor::model::countCrossings(crossingEdges, placed) == 0);
   // Left to right by longest path.
   CHECK(placed["a1"].x() == 0);
   CHECK(placed["a2"].x() == 0);
@@ -41,7 +41,7 @@ TEST_CASE("the layered layout removes the crossings document order has", "[layou
 
 TEST_CASE("the layered layout puts every node of a chain in its own layer, cycles too",
           "[layout]") {
-  auto placed = editor::layeredLayout({"x", "y", "z"}, {{"x", "y"}, {"y", "z"}, {"z", "y"}});
+  auto placed = editor::model::layeredLayout({"x", "y", "z"}, {{"x", "y"}, {"y", "z"}, {"z", "y"}});
   REQUIRE(placed.size() == 3);
   CHECK(placed["x"].x() < placed["y"].x());
   CHECK(placed["y"].x() < placed["z"].x());
@@ -62,13 +62,13 @@ TEST_CASE("auto-layout of the model is one undo step and touches only the layout
     for (const auto& id : model.nodeIds()) out[id] = model.position(id);
     return out;
   };
-  REQUIRE(editor::countCrossings(edges, positions()) == 1);
+  REQUIRE(editor::model::countCrossings(edges, positions()) == 1);
   auto before = dumpOf(model);
   int steps = model.undoStack()->count();
 
   model.autoLayout();
   CHECK(model.undoStack()->count() == steps + 1);
-  CHECK(editor::countCrossings(edges, positions()) == 0);
+  CHECK(editor::model::countCrossings(edges, positions()) == 0);
   auto json = model.document().to_json();
   auto old = core::pipeline_document::parse(text).to_json();
   json.erase("layout");
@@ -79,8 +79,8 @@ TEST_CASE("auto-layout of the model is one undo step and touches only the layout
 }
 
 namespace {
-bool overlaps(const QHash<QString, QPointF>& at, const editor::NodeSizes& sizes, const QString& a,
-              const QString& b) {
+bool overlaps(const QHash<QString, QPointF>& at, const editor::model::NodeSizes& sizes,
+              const QString& a, const QString& b) {
   return QRectF(at[a], sizes.value(a)).intersects(QRectF(at[b], sizes.value(b)));
 }
 } // namespace
@@ -92,19 +92,19 @@ TEST_CASE("the layered layout gives tall and wide nodes room so nothing overlaps
   const std::vector<NodeEdge> edges = {{"src", "route"},  {"src", "other"}, {"src", "wide"},
                                        {"route", "a"},    {"route", "b"},   {"route", "c"},
                                        {"other", "sink"}, {"wide", "sink"}};
-  editor::NodeSizes sizes;
+  editor::model::NodeSizes sizes;
   for (const QString& id : nodes) sizes.insert(id, QSizeF(180, 60));
   sizes["route"] = QSizeF(180, 420);
   sizes["wide"] = QSizeF(400, 60);
 
-  auto plain = editor::layeredLayout(nodes, edges);
+  auto plain = editor::model::layeredLayout(nodes, edges);
   bool plainOverlaps = false;
   for (const QString& a : nodes)
     for (const QString& b : nodes)
       if (a < b && overlaps(plain, sizes, a, b)) plainOverlaps = true;
   REQUIRE(plainOverlaps); // the fixed gaps are too small for these nodes
 
-  auto placed = editor::layeredLayout(nodes, edges, {}, sizes);
+  auto placed = editor::model::layeredLayout(nodes, edges, {}, sizes);
   REQUIRE(placed.size() == nodes.size());
   for (const QString& a : nodes)
     for (const QString& b : nodes)
@@ -119,7 +119,7 @@ TEST_CASE("the layered layout gives tall and wide nodes room so nothing overlaps
 }
 
 TEST_CASE("the layered layout without sizes keeps the plain layer and row steps", "[layout]") {
-  auto placed = editor::layeredLayout({"x", "y", "z"}, {{"x", "y"}, {"x", "z"}});
+  auto placed = editor::model::layeredLayout({"x", "y", "z"}, {{"x", "y"}, {"x", "z"}});
   CHECK(placed["x"].x() == 0);
   CHECK(placed["y"].x() == 240);
   CHECK(std::abs(placed["y"].y() - placed["z"].y()) == 120);

@@ -7,8 +7,8 @@
 using namespace sluice;
 using namespace sluice::test;
 using Catch::Matchers::Contains;
-using editor::EdgeKey;
-using editor::PipelineModel;
+using editor::model::EdgeKey;
+using editor::model::PipelineModel;
 
 TEST_CASE("copying nodes gives readable JSON with only the edges among them", "[model]") {
   PipelineModel model(registry());

@@ -8,8 +8,8 @@
 using namespace sluice;
 using namespace sluice::test;
 using Catch::Matchers::Contains;
-using editor::EdgeKey;
-using editor::PipelineModel;
+using editor::model::EdgeKey;
+using editor::model::PipelineModel;
 
 namespace {
 

@@ -7,8 +7,8 @@
 
 using namespace sluice;
 using namespace sluice::test;
-using editor::EdgeKey;
-using editor::PipelineModel;
+using editor::model::EdgeKey;
+using editor::model::PipelineModel;
 
 namespace {
 

@@ -39,7 +39,9 @@ inline QString chainText() {
 )");
 }
 
-inline std::string dumpOf(const editor::PipelineModel& model) { return model.document().dump(); }
+inline std::string dumpOf(const editor::model::PipelineModel& model) {
+  return model.document().dump();
+}
 
 inline std::string readFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -48,7 +50,7 @@ inline std::string readFile(const std::string& path) {
   return text.str();
 }
 
-inline std::string problemText(const editor::PipelineModel& model) {
+inline std::string problemText(const editor::model::PipelineModel& model) {
   std::string out;
   for (const auto& p : model.problems()) out += p.to_string() + "\n";
   return out;

@@ -4,7 +4,7 @@
 
 #include "model/node_ids.hpp"
 
-using namespace sluice::editor;
+using namespace sluice::editor::model;
 
 TEST_CASE("a new node's id comes from its kind and counts on when taken", "[model]") {
   CHECK(baseIdForKind("transform.filter") == "filter");

@@ -11,7 +11,7 @@
 
 using namespace sluice;
 using namespace sluice::test;
-using editor::PipelineModel;
+using editor::model::PipelineModel;
 
 namespace {
 

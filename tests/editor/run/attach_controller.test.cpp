@@ -14,8 +14,8 @@
 #endif
 
 using namespace sluice;
-using editor::AttachController;
-using editor::RunState;
+using editor::run::AttachController;
+using editor::run::RunState;
 
 namespace {
 

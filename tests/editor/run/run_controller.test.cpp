@@ -11,8 +11,8 @@
 #include "sluice/ops/builtin.hpp"
 
 using namespace sluice;
-using editor::RunController;
-using editor::RunState;
+using editor::run::RunController;
+using editor::run::RunState;
 
 namespace {
 
@@ -108,10 +108,10 @@ TEST_CASE("a pipeline with problems is not started", "[run]") {
 }
 
 TEST_CASE("the failing node is read from exec's failure text", "[run]") {
-  CHECK(editor::failingNode("node 'parse' (transform.map): operator failed: boom; record: {}")
+  CHECK(editor::run::failingNode("node 'parse' (transform.map): operator failed: boom; record: {}")
         == "parse");
-  CHECK(editor::failingNode("node 'sink_2': param 'path': cannot create") == "sink_2");
-  CHECK(editor::failingNode("something else").isEmpty());
+  CHECK(editor::run::failingNode("node 'sink_2': param 'path': cannot create") == "sink_2");
+  CHECK(editor::run::failingNode("something else").isEmpty());
 }
 
 TEST_CASE("sampling a running 50-node pipeline takes a tiny part of a second", "[run][speed]") {

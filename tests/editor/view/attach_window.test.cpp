@@ -24,7 +24,8 @@
 #endif
 
 using namespace sluice;
-using namespace sluice::editor;
+using namespace sluice::editor::app;
+using namespace sluice::editor::run;
 
 namespace {
 

@@ -9,7 +9,9 @@
 #include "view_helpers.hpp"
 
 using namespace sluice;
-using namespace sluice::editor;
+using namespace sluice::editor::app;
+using namespace sluice::editor::model;
+using namespace sluice::editor::view;
 
 namespace {
 /// 100 chains of five nodes: 500 nodes, 400 edges, no layout.

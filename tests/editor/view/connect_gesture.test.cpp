@@ -10,7 +10,8 @@
 #include "view_helpers.hpp"
 
 using namespace sluice;
-using namespace sluice::editor;
+using namespace sluice::editor::model;
+using namespace sluice::editor::view;
 
 namespace {
 bool hasEdge(const PipelineModel& m, const QString& from, const QString& to) {

@@ -10,7 +10,7 @@
 #include "view_helpers.hpp"
 
 using namespace sluice;
-using namespace sluice::editor;
+using namespace sluice::editor::view;
 
 namespace {
 observe::metrics_frame frame(double t) {

@@ -15,7 +15,8 @@
 #include "view_helpers.hpp"
 
 using namespace sluice;
-using namespace sluice::editor;
+using namespace sluice::editor::app;
+using namespace sluice::editor::view;
 
 TEST_CASE("the window title names the file and marks unsaved changes", "[view][window]") {
   MainWindow w(test::registry());

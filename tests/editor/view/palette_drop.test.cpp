@@ -13,7 +13,7 @@
 #include "view_helpers.hpp"
 
 using namespace sluice;
-using namespace sluice::editor;
+using namespace sluice::editor::view;
 
 TEST_CASE("the palette lists every operator by category and drags carry the kind",
           "[view][palette]") {

@@ -10,7 +10,9 @@
 #include "view_helpers.hpp"
 
 using namespace sluice;
-using namespace sluice::editor;
+using namespace sluice::editor::app;
+using namespace sluice::editor::model;
+using namespace sluice::editor::view;
 
 TEST_CASE("with nothing selected the property panel edits the pipeline's name and description",
           "[view][properties]") {

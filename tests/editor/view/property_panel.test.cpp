@@ -24,7 +24,8 @@
 #include "view_helpers.hpp"
 
 using namespace sluice;
-using namespace sluice::editor;
+using namespace sluice::editor::model;
+using namespace sluice::editor::view;
 
 namespace {
 nlohmann::json param(const PipelineModel& m, const char* node, const char* name) {

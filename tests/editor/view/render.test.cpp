@@ -10,7 +10,9 @@
 #include "view_helpers.hpp"
 
 using namespace sluice;
-using namespace sluice::editor;
+using namespace sluice::editor::app;
+using namespace sluice::editor::model;
+using namespace sluice::editor::view;
 
 namespace {
 /// True when the image has more than background: some pixels differ.

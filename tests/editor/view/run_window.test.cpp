@@ -13,7 +13,8 @@
 #include "view_helpers.hpp"
 
 using namespace sluice;
-using namespace sluice::editor;
+using namespace sluice::editor::app;
+using namespace sluice::editor::run;
 
 namespace {
 const char* smallRun = R"({"schemaVersion": 1, "name": "small", "description": "",

@@ -34,7 +34,9 @@
 #include "view_helpers.hpp"
 
 using namespace sluice;
-using namespace sluice::editor;
+using namespace sluice::editor::app;
+using namespace sluice::editor::run;
+using namespace sluice::editor::view;
 
 namespace {
 

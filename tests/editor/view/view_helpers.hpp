@@ -42,15 +42,15 @@ inline QString canvasText() {
 
 /// A model, its scene and a shown view at zoom 1 with the content visible.
 struct Canvas {
-  editor::PipelineModel model{registry()};
-  std::unique_ptr<editor::PipelineScene> scene;
-  std::unique_ptr<editor::PipelineView> view;
+  editor::model::PipelineModel model{registry()};
+  std::unique_ptr<editor::view::PipelineScene> scene;
+  std::unique_ptr<editor::view::PipelineView> view;
 
   explicit Canvas(const QString& text = canvasText()) {
     const QString error = model.loadText(text);
     if (!error.isEmpty()) throw std::runtime_error(error.toStdString());
-    scene = std::make_unique<editor::PipelineScene>(model);
-    view = std::make_unique<editor::PipelineView>(scene.get());
+    scene = std::make_unique<editor::view::PipelineScene>(model);
+    view = std::make_unique<editor::view::PipelineView>(scene.get());
     view->resize(1200, 800);
     view->show();
     (void)QTest::qWaitForWindowExposed(view.get());

@@ -14,7 +14,7 @@
 #include "view_helpers.hpp"
 
 using namespace sluice;
-using namespace sluice::editor;
+using namespace sluice::editor::app;
 using test::ModalAnswers;
 
 namespace {
