@@ -57,7 +57,8 @@ int main(int argc, char** argv) {
     else if (std::strcmp(argv[i], "--format") == 0) json = std::strcmp(argv[i + 1], "json") == 0;
   }
   using namespace sluice;
-  auto checked = core::check(core::pipeline_document::load(file), ops::builtin_registry());
+  auto checked =
+    core::pipeline::check(core::pipeline::pipeline_document::load(file), ops::builtin_registry());
   if (!checked.ok()) {
     for (const auto& e : checked.errors) std::cerr << file << ": " << e.to_string() << "\n";
     return 2;

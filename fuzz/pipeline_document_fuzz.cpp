@@ -1,6 +1,6 @@
 // Fuzz target: a pipeline file as `sluice validate` reads it. The input is the
 // file's text: core::parse_json_text, pipeline_document::from_json, then
-// core::check against the built-in registry, which builds every operator
+// core::pipeline::check against the built-in registry, which builds every operator
 // through its factory (compiling expressions, inferring source.file schemas).
 // json_text_error and document_error are expected outcomes, and problems
 // `check` reports are diagnostics; anything else escaping, a crash, a
@@ -67,7 +67,7 @@ std::string confined(const std::string& path) {
   return path.empty() ? path : scratch + "/" + out;
 }
 
-void confine_paths(core::pipeline_document& doc, const core::registry& reg) {
+void confine_paths(core::pipeline::pipeline_document& doc, const core::registry& reg) {
   for (auto& node : doc.nodes) {
     const auto* d = reg.find(node.kind);
     if (!d || !node.params.is_object()) continue;
@@ -80,7 +80,7 @@ void confine_paths(core::pipeline_document& doc, const core::registry& reg) {
 }
 
 // The documented contract of checked_pipeline, where `check` found no error.
-void check_result(const core::checked_pipeline& checked) {
+void check_result(const core::pipeline::checked_pipeline& checked) {
   const auto& doc = checked.doc;
   if (checked.nodes.size() != doc.nodes.size()) finding("checked nodes differ from the document's");
   for (std::size_t i = 0; i < checked.nodes.size(); ++i)
@@ -112,25 +112,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const core::json_text_error&) {
     return 0;
   }
-  core::pipeline_document doc;
+  core::pipeline::pipeline_document doc;
   try {
-    doc = core::pipeline_document::from_json(j);
-  } catch (const core::document_error&) {
+    doc = core::pipeline::pipeline_document::from_json(j);
+  } catch (const core::pipeline::document_error&) {
     return 0;
   }
 
   // Saving is stable: a saved document loads back and saves the same bytes.
   const std::string saved = doc.dump();
   try {
-    if (core::pipeline_document::parse(saved).dump() != saved)
+    if (core::pipeline::pipeline_document::parse(saved).dump() != saved)
       finding("a saved document saves differently once loaded back");
-  } catch (const core::document_error& e) {
+  } catch (const core::pipeline::document_error& e) {
     finding(std::string("a saved document does not load back: ") + e.what());
   }
 
   const auto& reg = ops::builtin_registry();
   confine_paths(doc, reg);
-  auto checked = core::check(std::move(doc), reg);
+  auto checked = core::pipeline::check(std::move(doc), reg);
   check_result(checked);
   auto copy = checked; // the copy re-points its nodes into its own doc
   check_result(copy);

@@ -118,8 +118,8 @@ json livePipeline(int total, double ratePerSource) {
 /// Writes `doc` and checks it with the validator `sluice validate` uses.
 bool writeValid(const json& doc, const std::string& path) {
   std::ofstream(path) << doc.dump(2) << "\n";
-  auto checked = sluice::core::check(sluice::core::pipeline_document::load(path),
-                                     sluice::ops::builtin_registry());
+  auto checked = sluice::core::pipeline::check(
+    sluice::core::pipeline::pipeline_document::load(path), sluice::ops::builtin_registry());
   if (checked.ok()) return true;
   std::fprintf(stderr, "sluice_editor_bench: generated %s is not valid:\n", path.c_str());
   for (std::size_t i = 0; i < checked.errors.size() && i < 10; ++i)

@@ -7,15 +7,15 @@
 
 namespace sluice::app {
 
-std::optional<core::checked_pipeline> load_checked(const std::string& file) {
-  core::pipeline_document doc;
+std::optional<core::pipeline::checked_pipeline> load_checked(const std::string& file) {
+  core::pipeline::pipeline_document doc;
   try {
-    doc = core::pipeline_document::load(file);
-  } catch (const core::document_error& e) {
+    doc = core::pipeline::pipeline_document::load(file);
+  } catch (const core::pipeline::document_error& e) {
     std::cerr << core::printable(file) << ": error: " << core::printable(e.what()) << "\n";
     return std::nullopt;
   }
-  auto checked = core::check(std::move(doc), ops::builtin_registry());
+  auto checked = core::pipeline::check(std::move(doc), ops::builtin_registry());
   if (!checked.ok()) {
     for (const auto& d : checked.errors)
       std::cerr << core::printable(file) << ": error: " << core::printable(d.to_string()) << "\n";

@@ -7,7 +7,7 @@
 
 namespace sluice::app {
 
-std::vector<node_totals> totals_by_node(const core::checked_pipeline& p,
+std::vector<node_totals> totals_by_node(const core::pipeline::checked_pipeline& p,
                                         const std::vector<core::instance_snapshot>& snap) {
   std::vector<node_totals> out;
   for (auto idx : p.order) {
@@ -57,7 +57,7 @@ std::string human_count(double v) {
   return buf;
 }
 
-std::string run_bottleneck(const core::checked_pipeline& p,
+std::string run_bottleneck(const core::pipeline::checked_pipeline& p,
                            const std::vector<node_totals>& totals) {
   std::vector<observe::node_rates> nodes;
   for (const auto& t : totals) {

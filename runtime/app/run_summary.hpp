@@ -19,7 +19,7 @@ struct node_totals {
   bool is_source = false, is_sink = false;
 };
 
-std::vector<node_totals> totals_by_node(const core::checked_pipeline& p,
+std::vector<node_totals> totals_by_node(const core::pipeline::checked_pipeline& p,
                                         const std::vector<core::instance_snapshot>& snap);
 
 /// The per-operator table printed at the end of `sluice run`: in, out,
@@ -30,7 +30,8 @@ std::string format_summary(const std::vector<node_totals>& totals, double elapse
 
 /// The bottleneck over the whole run (observe::find_bottleneck on each
 /// node's average busy and back-pressured time), or "".
-std::string run_bottleneck(const core::checked_pipeline& p, const std::vector<node_totals>& totals);
+std::string run_bottleneck(const core::pipeline::checked_pipeline& p,
+                           const std::vector<node_totals>& totals);
 
 /// "1.23 M", "12.3 k", "999"
 std::string human_count(double v);

@@ -16,8 +16,9 @@
 namespace sluice::test {
 
 /// Parses and checks a pipeline; fails the test with every error if invalid.
-inline core::checked_pipeline checked(const std::string& json_text) {
-  auto c = core::check(core::pipeline_document::parse(json_text), ops::builtin_registry());
+inline core::pipeline::checked_pipeline checked(const std::string& json_text) {
+  auto c = core::pipeline::check(core::pipeline::pipeline_document::parse(json_text),
+                                 ops::builtin_registry());
   std::string errors;
   for (const auto& e : c.errors) errors += e.to_string() + "\n";
   INFO(errors);

@@ -64,7 +64,7 @@ TEST_CASE("on fan-in the watermark is the minimum over live inputs, never ahead 
   auto reg = registry_with_recorder(r);
   // January and June: a watermark taken as the maximum would run ahead of
   // every January record still to come.
-  auto doc = core::pipeline_document::parse(R"J({"schemaVersion": 1, "nodes": [
+  auto doc = core::pipeline::pipeline_document::parse(R"J({"schemaVersion": 1, "nodes": [
       {"id": "january", "kind": "source.generator",
        "params": {"count": 200000, "start": "2026-01-01T00:00:00Z"}},
       {"id": "june", "kind": "source.generator",
@@ -72,7 +72,7 @@ TEST_CASE("on fan-in the watermark is the minimum over live inputs, never ahead 
       {"id": "rec", "kind": "test.recorder"}],
     "edges": [{"from": "january", "to": "rec", "capacity": 2048},
               {"from": "june", "to": "rec", "capacity": 2048}]})J");
-  auto checked = core::check(std::move(doc), reg);
+  auto checked = core::pipeline::check(std::move(doc), reg);
   REQUIRE(checked.ok());
   exec::pipeline_run run(std::move(checked));
   REQUIRE(run.wait_for(std::chrono::seconds(60)));

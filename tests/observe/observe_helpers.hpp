@@ -10,8 +10,9 @@
 
 namespace sluice::test {
 
-inline core::checked_pipeline checked(const std::string& json_text) {
-  auto p = core::check(core::pipeline_document::parse(json_text), ops::builtin_registry());
+inline core::pipeline::checked_pipeline checked(const std::string& json_text) {
+  auto p = core::pipeline::check(core::pipeline::pipeline_document::parse(json_text),
+                                 ops::builtin_registry());
   if (!p.ok()) throw std::runtime_error(p.errors.front().to_string());
   return p;
 }

@@ -8,7 +8,7 @@ namespace sluice::editor::app {
 
 bool needsLayout(const model::PipelineModel& model) {
   const auto& layout = model.document().layout;
-  for (const core::node_spec& n : model.document().nodes)
+  for (const core::pipeline::node_spec& n : model.document().nodes)
     if (!layout.is_object() || !layout.contains(n.id)) return true;
   return false;
 }

@@ -13,7 +13,7 @@
 
 namespace sluice::editor::model {
 
-ClipboardFragment ClipboardFragment::fromDocument(const core::pipeline_document& doc,
+ClipboardFragment ClipboardFragment::fromDocument(const core::pipeline::pipeline_document& doc,
                                                   const QStringList& ids) {
   ClipboardFragment f;
   std::set<std::string> chosen;
@@ -30,7 +30,7 @@ ClipboardFragment ClipboardFragment::fromDocument(const core::pipeline_document&
 
 QString ClipboardFragment::toText() const {
   // The document's own serialisation, so nodes and edges read as in a file.
-  core::pipeline_document doc;
+  core::pipeline::pipeline_document doc;
   doc.nodes = nodes;
   doc.edges = edges;
   doc.layout = layout;
@@ -58,10 +58,10 @@ std::optional<ClipboardFragment> ClipboardFragment::parse(const QString& qtext, 
     return fail(QStringLiteral("not a pipeline fragment: expected an object with \"nodes\""));
   // A fragment is a pipeline file without the file's header; read it as one.
   if (!j.contains("schemaVersion"))
-    j["schemaVersion"] = core::pipeline_document::current_schema_version;
-  core::pipeline_document doc;
+    j["schemaVersion"] = core::pipeline::pipeline_document::current_schema_version;
+  core::pipeline::pipeline_document doc;
   try {
-    doc = core::pipeline_document::from_json(j);
+    doc = core::pipeline::pipeline_document::from_json(j);
   } catch (const std::exception& e) {
     return fail(QStringLiteral("not a pipeline fragment: %1").arg(QString::fromUtf8(e.what())));
   }

@@ -16,13 +16,14 @@ namespace sluice::editor::model {
 /// "layout": {...}} in the file's own notation, so it pastes into a text
 /// editor or a pipeline file as is.
 struct ClipboardFragment {
-  std::vector<core::node_spec> nodes;
-  std::vector<core::edge_spec> edges;
+  std::vector<core::pipeline::node_spec> nodes;
+  std::vector<core::pipeline::edge_spec> edges;
   nlohmann::json layout = nlohmann::json::object();
 
   /// The nodes `ids` of `doc` (in document order), the edges with both ends
   /// among them, and their layout entries.
-  static ClipboardFragment fromDocument(const core::pipeline_document& doc, const QStringList& ids);
+  static ClipboardFragment fromDocument(const core::pipeline::pipeline_document& doc,
+                                        const QStringList& ids);
   /// Pretty-printed JSON (2 spaces, final newline).
   QString toText() const;
   /// Reads a fragment or a whole pipeline file. On bad input returns

@@ -4,11 +4,12 @@
 
 namespace sluice::editor::model {
 
-core::edge_spec shorthandEdge(const core::pipeline_document& doc, const core::registry& registry,
-                              const QString& from, const QString& to) {
-  core::edge_spec edge;
-  edge.from = core::endpoint::parse(from.toStdString());
-  edge.to = core::endpoint::parse(to.toStdString());
+core::pipeline::edge_spec shorthandEdge(const core::pipeline::pipeline_document& doc,
+                                        const core::registry& registry, const QString& from,
+                                        const QString& to) {
+  core::pipeline::edge_spec edge;
+  edge.from = core::pipeline::endpoint::parse(from.toStdString());
+  edge.to = core::pipeline::endpoint::parse(to.toStdString());
   if (const auto* n = doc.find_node(edge.from.node)) {
     if (const auto* desc = registry.find(n->kind)) {
       auto outputs = desc->outputs_for(n->params);
@@ -22,8 +23,8 @@ core::edge_spec shorthandEdge(const core::pipeline_document& doc, const core::re
   return edge;
 }
 
-QString firstNewProblem(const std::vector<core::diagnostic>& before,
-                        const std::vector<core::diagnostic>& after) {
+QString firstNewProblem(const std::vector<core::pipeline::diagnostic>& before,
+                        const std::vector<core::pipeline::diagnostic>& after) {
   std::map<std::string, int> seen;
   for (const auto& d : before) ++seen[d.to_string()];
   for (const auto& d : after) {

@@ -45,8 +45,9 @@ void StructureCommand::erase() {
 
 // --- NodeSpecCommand ---------------------------------------------------------
 
-NodeSpecCommand::NodeSpecCommand(PipelineModel* model, const QString& text, core::node_spec before,
-                                 core::node_spec after, QString mergeKey)
+NodeSpecCommand::NodeSpecCommand(PipelineModel* model, const QString& text,
+                                 core::pipeline::node_spec before, core::pipeline::node_spec after,
+                                 QString mergeKey)
   : ModelCommand(model, text), before_(std::move(before)), after_(std::move(after)),
     mergeKey_(std::move(mergeKey)) {}
 
@@ -98,7 +99,7 @@ void RenameCommand::apply(bool forward) {
 // --- EdgeSpecCommand ---------------------------------------------------------
 
 EdgeSpecCommand::EdgeSpecCommand(PipelineModel* model, const QString& text, int index,
-                                 core::edge_spec before, core::edge_spec after)
+                                 core::pipeline::edge_spec before, core::pipeline::edge_spec after)
   : ModelCommand(model, text), index_(index), before_(std::move(before)), after_(std::move(after)) {
 }
 

@@ -37,12 +37,12 @@ class StructureCommand : public ModelCommand {
 public:
   struct NodeItem {
     int index = 0; ///< position in doc.nodes when present
-    core::node_spec spec;
+    core::pipeline::node_spec spec;
     nlohmann::json layout; ///< null if the node has no position
   };
   struct EdgeItem {
     int index = 0; ///< position in doc.edges when present
-    core::edge_spec spec;
+    core::pipeline::edge_spec spec;
   };
 
   /// `adding`: redo inserts the items at their indexes; else redo erases
@@ -65,14 +65,14 @@ private:
 /// param while typing) merge.
 class NodeSpecCommand : public ModelCommand {
 public:
-  NodeSpecCommand(PipelineModel* model, const QString& text, core::node_spec before,
-                  core::node_spec after, QString mergeKey);
+  NodeSpecCommand(PipelineModel* model, const QString& text, core::pipeline::node_spec before,
+                  core::pipeline::node_spec after, QString mergeKey);
   int id() const override { return 1; }
   bool mergeWith(const QUndoCommand* other) override;
 
 private:
   void apply(bool forward) override;
-  core::node_spec before_, after_;
+  core::pipeline::node_spec before_, after_;
   QString mergeKey_;
 };
 
@@ -106,15 +106,15 @@ private:
 /// Replaces an edge's capacity/partition.
 class EdgeSpecCommand : public ModelCommand {
 public:
-  EdgeSpecCommand(PipelineModel* model, const QString& text, int index, core::edge_spec before,
-                  core::edge_spec after);
+  EdgeSpecCommand(PipelineModel* model, const QString& text, int index,
+                  core::pipeline::edge_spec before, core::pipeline::edge_spec after);
   int id() const override { return 3; }
   bool mergeWith(const QUndoCommand* other) override;
 
 private:
   void apply(bool forward) override;
   int index_;
-  core::edge_spec before_, after_;
+  core::pipeline::edge_spec before_, after_;
 };
 
 /// Replaces the pipeline's name or description; consecutive edits of the

@@ -15,7 +15,7 @@ int PipelineModel::Impl::edgeIndex(const EdgeKey& key) const {
   return -1;
 }
 
-EdgeKey PipelineModel::Impl::keyOf(const core::edge_spec& e) {
+EdgeKey PipelineModel::Impl::keyOf(const core::pipeline::edge_spec& e) {
   return {QString::fromStdString(e.from.to_string()), QString::fromStdString(e.to.to_string())};
 }
 
@@ -58,18 +58,19 @@ void PipelineModel::Impl::placeUnpositioned() {
 }
 
 void PipelineModel::Impl::recheck() {
-  checked = core::check(doc, registry);
+  checked = core::pipeline::check(doc, registry);
   Q_EMIT q->problemsChanged();
 }
 
-void PipelineModel::Impl::replaceDocument(core::pipeline_document next, std::string text) {
+void PipelineModel::Impl::replaceDocument(core::pipeline::pipeline_document next,
+                                          std::string text) {
   doc = std::move(next);
   loadedDoc = doc;
   loadedText = std::move(text);
   moveOpen = false;
   reindex();
   placeUnpositioned();
-  checked = core::check(doc, registry);
+  checked = core::pipeline::check(doc, registry);
   undo->clear();
   undo->setClean();
   Q_EMIT q->documentReset();
@@ -78,7 +79,7 @@ void PipelineModel::Impl::replaceDocument(core::pipeline_document next, std::str
   Q_EMIT q->dirtyChanged(false);
 }
 
-void PipelineModel::Impl::insertNode(int index, core::node_spec node,
+void PipelineModel::Impl::insertNode(int index, core::pipeline::node_spec node,
                                      const nlohmann::json& layout) {
   auto id = QString::fromStdString(node.id);
   if (!layout.is_null()) {
@@ -90,8 +91,8 @@ void PipelineModel::Impl::insertNode(int index, core::node_spec node,
   Q_EMIT q->nodeAdded(id);
 }
 
-core::node_spec PipelineModel::Impl::eraseNode(int index) {
-  core::node_spec node = std::move(doc.nodes[static_cast<std::size_t>(index)]);
+core::pipeline::node_spec PipelineModel::Impl::eraseNode(int index) {
+  core::pipeline::node_spec node = std::move(doc.nodes[static_cast<std::size_t>(index)]);
   doc.nodes.erase(doc.nodes.begin() + index);
   if (doc.layout.is_object()) doc.layout.erase(node.id);
   reindex();
@@ -99,7 +100,7 @@ core::node_spec PipelineModel::Impl::eraseNode(int index) {
   return node;
 }
 
-void PipelineModel::Impl::insertEdge(int index, core::edge_spec edge) {
+void PipelineModel::Impl::insertEdge(int index, core::pipeline::edge_spec edge) {
   auto key = keyOf(edge);
   doc.edges.insert(doc.edges.begin() + index, std::move(edge));
   Q_EMIT q->edgeAdded(key);
@@ -111,12 +112,12 @@ void PipelineModel::Impl::eraseEdge(int index) {
   Q_EMIT q->edgeRemoved(key);
 }
 
-void PipelineModel::Impl::replaceNode(int index, core::node_spec node) {
+void PipelineModel::Impl::replaceNode(int index, core::pipeline::node_spec node) {
   doc.nodes[static_cast<std::size_t>(index)] = std::move(node);
   Q_EMIT q->nodeChanged(QString::fromStdString(doc.nodes[static_cast<std::size_t>(index)].id));
 }
 
-void PipelineModel::Impl::replaceEdge(int index, core::edge_spec edge) {
+void PipelineModel::Impl::replaceEdge(int index, core::pipeline::edge_spec edge) {
   doc.edges[static_cast<std::size_t>(index)] = std::move(edge);
   Q_EMIT q->edgeChanged(keyOf(doc.edges[static_cast<std::size_t>(index)]));
 }

@@ -17,14 +17,14 @@ struct PipelineModel::Impl {
 
   PipelineModel* q;
   const core::registry& registry;
-  core::pipeline_document doc;
-  core::checked_pipeline checked;
+  core::pipeline::pipeline_document doc;
+  core::pipeline::checked_pipeline checked;
   QUndoStack* undo = nullptr;
   QString filePath;
   /// The bytes the document was loaded from (or last saved as) and what
   /// they parsed to: saving unchanged writes them back as they were.
   std::string loadedText;
-  core::pipeline_document loadedDoc;
+  core::pipeline::pipeline_document loadedDoc;
   QHash<QString, int> nodeIndex; ///< id -> index in doc.nodes
   /// Where nodes without a `layout` entry are drawn: laid out once when the
   /// document is opened, never written unless the user moves them.
@@ -36,7 +36,7 @@ struct PipelineModel::Impl {
   // --- reading -------------------------------------------------------------
   int indexOf(const QString& id) const { return nodeIndex.value(id, -1); }
   int edgeIndex(const EdgeKey& key) const;
-  static EdgeKey keyOf(const core::edge_spec& e);
+  static EdgeKey keyOf(const core::pipeline::edge_spec& e);
   /// Layout entry of a node, or null.
   nlohmann::json layoutOf(const std::string& id) const;
 
@@ -45,15 +45,15 @@ struct PipelineModel::Impl {
   void placeUnpositioned();
   /// Runs the validator on the document and emits problemsChanged.
   void recheck();
-  void replaceDocument(core::pipeline_document next, std::string text);
+  void replaceDocument(core::pipeline::pipeline_document next, std::string text);
 
   // --- primitives ---------------------------------------------------------
-  void insertNode(int index, core::node_spec node, const nlohmann::json& layout);
-  core::node_spec eraseNode(int index); ///< also drops its layout entry
-  void insertEdge(int index, core::edge_spec edge);
+  void insertNode(int index, core::pipeline::node_spec node, const nlohmann::json& layout);
+  core::pipeline::node_spec eraseNode(int index); ///< also drops its layout entry
+  void insertEdge(int index, core::pipeline::edge_spec edge);
   void eraseEdge(int index);
-  void replaceNode(int index, core::node_spec node);
-  void replaceEdge(int index, core::edge_spec edge);
+  void replaceNode(int index, core::pipeline::node_spec node);
+  void replaceEdge(int index, core::pipeline::edge_spec edge);
   /// null `entry` removes the node's position.
   void setLayout(const QString& id, const nlohmann::json& entry);
   /// Rewrites the id in the node, its edges and layout; edges touching it

@@ -25,20 +25,20 @@ PipelineModel::PipelineModel(const core::registry& registry, QObject* parent)
                    [this](bool clean) { Q_EMIT dirtyChanged(!clean); });
   // Undo, redo or another edit ends a drag (moveNodes re-opens it after its push).
   QObject::connect(d->undo, &QUndoStack::indexChanged, this, [this] { d->moveOpen = false; });
-  d->checked = core::check(d->doc, registry);
+  d->checked = core::pipeline::check(d->doc, registry);
 }
 
 PipelineModel::~PipelineModel() = default;
 
 const core::registry& PipelineModel::registry() const { return d->registry; }
-const core::pipeline_document& PipelineModel::document() const { return d->doc; }
-const core::checked_pipeline& PipelineModel::checked() const { return d->checked; }
+const core::pipeline::pipeline_document& PipelineModel::document() const { return d->doc; }
+const core::pipeline::checked_pipeline& PipelineModel::checked() const { return d->checked; }
 QUndoStack* PipelineModel::undoStack() const { return d->undo; }
 
 // --- files -------------------------------------------------------------------
 
 void PipelineModel::newDocument() {
-  d->replaceDocument(core::pipeline_document{}, {});
+  d->replaceDocument(core::pipeline::pipeline_document{}, {});
   if (!d->filePath.isEmpty()) {
     d->filePath.clear();
     Q_EMIT filePathChanged(d->filePath);
@@ -51,9 +51,9 @@ QString PipelineModel::load(const QString& path) {
     return tr("cannot open %1: %2").arg(path, file.errorString());
   auto bytes = file.readAll();
   std::string text(bytes.constData(), static_cast<std::size_t>(bytes.size()));
-  core::pipeline_document doc;
+  core::pipeline::pipeline_document doc;
   try {
-    doc = core::pipeline_document::parse(text);
+    doc = core::pipeline::pipeline_document::parse(text);
   } catch (const std::exception& e) {
     return tr("%1: %2").arg(path, QString::fromUtf8(e.what()));
   }
@@ -67,9 +67,9 @@ QString PipelineModel::load(const QString& path) {
 
 QString PipelineModel::loadText(const QString& json) {
   std::string text = json.toStdString();
-  core::pipeline_document doc;
+  core::pipeline::pipeline_document doc;
   try {
-    doc = core::pipeline_document::parse(text);
+    doc = core::pipeline::pipeline_document::parse(text);
   } catch (const std::exception& e) {
     return QString::fromUtf8(e.what());
   }
@@ -116,7 +116,7 @@ QStringList PipelineModel::nodeIds() const {
   return out;
 }
 
-const core::node_spec* PipelineModel::node(const QString& id) const {
+const core::pipeline::node_spec* PipelineModel::node(const QString& id) const {
   int i = d->indexOf(id);
   return i < 0 ? nullptr : &d->doc.nodes[static_cast<std::size_t>(i)];
 }
@@ -183,18 +183,20 @@ QStringList PipelineModel::inputFields(const QString& id, int inputPort) const {
   return out;
 }
 
-const std::vector<core::diagnostic>& PipelineModel::problems() const { return d->checked.errors; }
+const std::vector<core::pipeline::diagnostic>& PipelineModel::problems() const {
+  return d->checked.errors;
+}
 
-std::vector<core::diagnostic> PipelineModel::problemsOf(const QString& id) const {
+std::vector<core::pipeline::diagnostic> PipelineModel::problemsOf(const QString& id) const {
   auto wanted = id.toStdString();
-  std::vector<core::diagnostic> out;
+  std::vector<core::pipeline::diagnostic> out;
   for (const auto& p : d->checked.errors) {
     bool mine = p.node == wanted;
     if (!mine && !p.edge.empty()) {
       auto arrow = p.edge.find(" -> ");
       if (arrow != std::string::npos)
-        mine = core::endpoint::parse(p.edge.substr(0, arrow)).node == wanted
-               || core::endpoint::parse(p.edge.substr(arrow + 4)).node == wanted;
+        mine = core::pipeline::endpoint::parse(p.edge.substr(0, arrow)).node == wanted
+               || core::pipeline::endpoint::parse(p.edge.substr(arrow + 4)).node == wanted;
     }
     if (mine) out.push_back(p);
   }

@@ -44,11 +44,11 @@ struct PortInfo {
 /// goes through a QUndoCommand on undoStack(), so undo/redo covers moves,
 /// property changes, connections, paste and auto-layout alike.
 ///
-/// After every change the document is re-checked with core::check (the
+/// After every change the document is re-checked with core::pipeline::check (the
 /// same validator as `sluice validate`); checked() and problems() are that
 /// result, and problemsChanged() is emitted.
 ///
-/// Saving goes through core::pipeline_document::dump: a file opened and
+/// Saving goes through core::pipeline::pipeline_document::dump: a file opened and
 /// saved unchanged is byte-identical; moving nodes touches only `layout`.
 class PipelineModel : public QObject {
   Q_OBJECT
@@ -58,8 +58,8 @@ public:
   ~PipelineModel() override;
 
   const core::registry& registry() const;
-  const core::pipeline_document& document() const;
-  const core::checked_pipeline& checked() const;
+  const core::pipeline::pipeline_document& document() const;
+  const core::pipeline::checked_pipeline& checked() const;
   QUndoStack* undoStack() const;
 
   // --- files ---------------------------------------------------------------
@@ -80,7 +80,7 @@ public:
 
   // --- queries -------------------------------------------------------------
   QStringList nodeIds() const; ///< in document order
-  const core::node_spec* node(const QString& id) const;
+  const core::pipeline::node_spec* node(const QString& id) const;
   const core::descriptor* descriptorOf(const QString& id) const;
   /// From `layout`; for a node without an entry there, where auto-layout
   /// placed it when the document was opened (most hand-written files have
@@ -97,8 +97,8 @@ public:
   /// pickers); empty if unconnected or unknown.
   QStringList inputFields(const QString& id, int inputPort = 0) const;
   /// Every problem of the current document (validator diagnostics).
-  const std::vector<core::diagnostic>& problems() const;
-  std::vector<core::diagnostic> problemsOf(const QString& id) const;
+  const std::vector<core::pipeline::diagnostic>& problems() const;
+  std::vector<core::pipeline::diagnostic> problemsOf(const QString& id) const;
 
   // --- edits (each one undoable) ------------------------------------------
   /// Adds a node of `kind` at `pos` with empty params (every property at

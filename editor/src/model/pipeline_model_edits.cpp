@@ -103,7 +103,7 @@ void editNode(PipelineModel* model, Impl& d, const QString& id, const QString& t
 void PipelineModel::setParam(const QString& id, const QString& name, const nlohmann::json& value) {
   auto key = name.toStdString();
   editNode(this, *d, id, tr("Set %1.%2").arg(id, name), QStringLiteral("param:") + name,
-           [&](core::node_spec& n) {
+           [&](core::pipeline::node_spec& n) {
              if (!n.params.is_object()) n.params = nlohmann::json::object();
              if (value.is_null()) n.params.erase(key);
              else n.params[key] = value;
@@ -112,12 +112,12 @@ void PipelineModel::setParam(const QString& id, const QString& name, const nlohm
 
 void PipelineModel::setParallelism(const QString& id, int parallelism) {
   editNode(this, *d, id, tr("Set %1 parallelism").arg(id), QStringLiteral("parallelism"),
-           [&](core::node_spec& n) { n.parallelism = parallelism; });
+           [&](core::pipeline::node_spec& n) { n.parallelism = parallelism; });
 }
 
 void PipelineModel::setOnError(const QString& id, const QString& policy) {
   editNode(this, *d, id, tr("Set %1 on_error").arg(id), QString(),
-           [&](core::node_spec& n) { n.on_error = policy.toStdString(); });
+           [&](core::pipeline::node_spec& n) { n.on_error = policy.toStdString(); });
 }
 
 void PipelineModel::setPipelineName(const QString& name) {
@@ -153,7 +153,7 @@ QString PipelineModel::connectionProblem(const QString& from, const QString& to)
   auto edge = shorthandEdge(d->doc, d->registry, from, to);
   auto copy = d->doc;
   copy.edges.push_back(std::move(edge));
-  auto after = core::check(std::move(copy), d->registry);
+  auto after = core::pipeline::check(std::move(copy), d->registry);
   return firstNewProblem(d->checked.errors, after.errors);
 }
 

@@ -67,7 +67,7 @@ std::optional<std::pair<std::size_t, std::size_t>> topLevelValue(const std::stri
 }
 
 /// The layout object as `dump` writes it, nested one level deep.
-std::string layoutText(const core::pipeline_document& doc) {
+std::string layoutText(const core::pipeline::pipeline_document& doc) {
   std::string text = nlohmann::ordered_json(doc.layout).dump(2);
   std::string out;
   for (char c : text) {
@@ -79,14 +79,14 @@ std::string layoutText(const core::pipeline_document& doc) {
 
 } // namespace
 
-std::string meaningOf(const core::pipeline_document& doc) {
+std::string meaningOf(const core::pipeline::pipeline_document& doc) {
   auto j = doc.to_json();
   j.erase("layout");
   return j.dump();
 }
 
-std::string textToSave(const core::pipeline_document& doc, const std::string& loadedText,
-                       const core::pipeline_document& loaded) {
+std::string textToSave(const core::pipeline::pipeline_document& doc, const std::string& loadedText,
+                       const core::pipeline::pipeline_document& loaded) {
   if (loadedText.empty() || meaningOf(doc) != meaningOf(loaded)) return doc.dump();
   bool hadLayout = loaded.layout.is_object() && !loaded.layout.empty();
   bool hasLayout = doc.layout.is_object() && !doc.layout.empty();

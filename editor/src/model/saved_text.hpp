@@ -11,11 +11,11 @@ namespace sluice::editor::model {
 /// (hand-written files too, whose spacing and key order `dump` would
 /// change); when only `layout` changed, only the layout object is
 /// rewritten in place (or appended); anything else gives `doc.dump()`.
-std::string textToSave(const core::pipeline_document& doc, const std::string& loadedText,
-                       const core::pipeline_document& loaded);
+std::string textToSave(const core::pipeline::pipeline_document& doc, const std::string& loadedText,
+                       const core::pipeline::pipeline_document& loaded);
 
 /// The document's meaning: its dump without `layout`. Equal meanings mean
 /// the same pipeline, whatever the positions.
-std::string meaningOf(const core::pipeline_document& doc);
+std::string meaningOf(const core::pipeline::pipeline_document& doc);
 
 } // namespace sluice::editor::model

@@ -102,7 +102,7 @@ void AttachController::attach(const QUrl& base) {
       // In the file's own layout (the reply's key order is lost in parsing).
       std::string text;
       try {
-        text = core::pipeline_document::from_json(j["document"]).dump();
+        text = core::pipeline::pipeline_document::from_json(j["document"]).dump();
       } catch (const std::exception&) {
         text = j["document"].dump(2) + "\n"; // the model will say what is wrong
       }

@@ -73,7 +73,7 @@ bool RunController::isActive() const {
   return state() == RunState::Starting || state() == RunState::Running;
 }
 
-bool RunController::start(const core::checked_pipeline& pipeline) {
+bool RunController::start(const core::pipeline::checked_pipeline& pipeline) {
   if (isActive()) {
     Q_EMIT runError({}, tr("a run is still going; stop it first"));
     return false;

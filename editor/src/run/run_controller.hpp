@@ -36,7 +36,7 @@ public:
 
   /// Starts running `pipeline`, which must be ok(). Returns false (and
   /// emits runError) if a run is still active or the pipeline has errors.
-  bool start(const core::checked_pipeline& pipeline);
+  bool start(const core::pipeline::checked_pipeline& pipeline);
   /// Graceful stop: sources end, records in flight drain; never blocks.
   void stop();
   /// Hard stop: records in flight are lost.

@@ -55,7 +55,7 @@ void NodeItem::rebuild(const QString& id) {
   prepareGeometryChange();
   liveFace_->geometryChanged(); // it spans the body
   id_ = id;
-  const core::node_spec* spec = model_.node(id);
+  const core::pipeline::node_spec* spec = model_.node(id);
   kind_ = spec ? QString::fromStdString(spec->kind) : QString();
   const core::descriptor* desc = model_.descriptorOf(id);
   category_ = desc ? QString::fromStdString(desc->category) : QString();
@@ -245,7 +245,7 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
 
   // Not live: the parallelism where the live row goes (during a run the
   // LiveFace draws that row).
-  if (const core::node_spec* spec = live_.active ? nullptr : model_.node(id_);
+  if (const core::pipeline::node_spec* spec = live_.active ? nullptr : model_.node(id_);
       spec && spec->parallelism > 1) {
     const QRectF liveRow(8, height_ - style::liveRowHeight, width_ - 16, style::liveRowHeight - 4);
     painter->setFont(style::kindFont());

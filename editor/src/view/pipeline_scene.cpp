@@ -101,8 +101,8 @@ void PipelineScene::removeNodeItem(const QString& id) {
 
 void PipelineScene::addEdgeItem(const EdgeKey& key) {
   if (edges_.contains(edgeName(key))) return;
-  auto from = core::endpoint::parse(key.from.toStdString());
-  auto to = core::endpoint::parse(key.to.toStdString());
+  auto from = core::pipeline::endpoint::parse(key.from.toStdString());
+  auto to = core::pipeline::endpoint::parse(key.to.toStdString());
   NodeItem* a = nodeItem(QString::fromStdString(from.node));
   NodeItem* b = nodeItem(QString::fromStdString(to.node));
   PortItem* pa = a ? a->outputPort(QString::fromStdString(from.port)) : nullptr;
@@ -155,7 +155,7 @@ void PipelineScene::renameNode(const QString& oldId, const QString& newId) {
 
 void PipelineScene::updateProblems() {
   QHash<QString, QStringList> byNode;
-  for (const core::diagnostic& d : model_.problems())
+  for (const core::pipeline::diagnostic& d : model_.problems())
     if (!d.node.empty())
       byNode[QString::fromStdString(d.node)] << QString::fromStdString(d.to_string());
   for (auto it = nodes_.begin(); it != nodes_.end(); ++it)
@@ -208,8 +208,8 @@ void PipelineScene::selectAllNodes() {
 void PipelineScene::deleteSelection() {
   const QStringList ids = selectedNodeIds();
   for (const EdgeKey& e : selectedEdges()) {
-    auto from = QString::fromStdString(core::endpoint::parse(e.from.toStdString()).node);
-    auto to = QString::fromStdString(core::endpoint::parse(e.to.toStdString()).node);
+    auto from = QString::fromStdString(core::pipeline::endpoint::parse(e.from.toStdString()).node);
+    auto to = QString::fromStdString(core::pipeline::endpoint::parse(e.to.toStdString()).node);
     if (!ids.contains(from) && !ids.contains(to)) model_.disconnect(e);
   }
   if (!ids.isEmpty()) model_.removeNodes(ids);

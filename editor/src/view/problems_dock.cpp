@@ -25,7 +25,7 @@ ProblemsDock::ProblemsDock(model::PipelineModel& model, QWidget* parent)
 
 void ProblemsDock::refresh() {
   list_->clear();
-  for (const core::diagnostic& d : model_.problems()) {
+  for (const core::pipeline::diagnostic& d : model_.problems()) {
     auto* item = new QListWidgetItem(QString::fromStdString(d.to_string()), list_);
     item->setData(Qt::UserRole, QString::fromStdString(d.node));
     item->setForeground(QColor(0xc6, 0x28, 0x28));

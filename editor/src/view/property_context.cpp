@@ -6,7 +6,7 @@ namespace sluice::editor::view {
 
 core::schema_ptr inputSchemaOf(const model::PipelineModel& model, const QString& id) {
   const std::string key = id.toStdString();
-  for (const core::resolved_node& n : model.checked().nodes)
+  for (const core::pipeline::resolved_node& n : model.checked().nodes)
     if (n.spec && n.spec->id == key)
       return n.input_schemas.empty() ? nullptr : n.input_schemas.front();
   return nullptr;

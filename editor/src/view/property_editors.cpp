@@ -219,7 +219,7 @@ QWidget* expressionEditor(const core::property_spec& spec, const json& value,
   // Without a local schema, show what the validator said about this param.
   auto external = [edit, ctx, param] {
     if (!ctx.model) return;
-    for (const core::diagnostic& d : ctx.model->problemsOf(ctx.nodeId))
+    for (const core::pipeline::diagnostic& d : ctx.model->problemsOf(ctx.nodeId))
       if (d.param == param) {
         edit->setExternalError(int(d.position), QString::fromStdString(d.message));
         return;

@@ -49,7 +49,7 @@ PropertyPanel::PropertyPanel(PipelineModel& model, QWidget* parent)
   connect(&model_, &PipelineModel::problemsChanged, this, [this] {
     if (!problems_ || nodeId_.isEmpty()) return;
     QStringList lines;
-    for (const core::diagnostic& d : model_.problemsOf(nodeId_))
+    for (const core::pipeline::diagnostic& d : model_.problemsOf(nodeId_))
       lines << QString::fromStdString(d.to_string()).toHtmlEscaped();
     problems_->setText(lines.join("<br>"));
     problems_->setVisible(!lines.isEmpty());
@@ -110,8 +110,8 @@ QWidget* PropertyPanel::startForm(QFormLayout** layout) {
 void PropertyPanel::buildEdgeForm(QFormLayout* layout) {
   QWidget* form = form_;
   const EdgeKey key = *edge_;
-  const core::edge_spec* spec = nullptr;
-  for (const core::edge_spec& e : model_.document().edges)
+  const core::pipeline::edge_spec* spec = nullptr;
+  for (const core::pipeline::edge_spec& e : model_.document().edges)
     if (QString::fromStdString(e.from.to_string()) == key.from
         && QString::fromStdString(e.to.to_string()) == key.to)
       spec = &e;
@@ -168,7 +168,7 @@ void PropertyPanel::rebuild() {
   QFormLayout* layout = nullptr;
   QWidget* form = startForm(&layout);
 
-  const core::node_spec* spec = nodeId_.isEmpty() ? nullptr : model_.node(nodeId_);
+  const core::pipeline::node_spec* spec = nodeId_.isEmpty() ? nullptr : model_.node(nodeId_);
   if (!spec) {
     nodeId_.clear();
     buildPipelineForm(layout);
@@ -213,7 +213,7 @@ void PropertyPanel::rebuild() {
 
 void PropertyPanel::addGeneralRows(QFormLayout* layout) {
   QWidget* form = form_;
-  const core::node_spec* spec = model_.node(nodeId_);
+  const core::pipeline::node_spec* spec = model_.node(nodeId_);
   const core::descriptor* desc = model_.descriptorOf(nodeId_);
 
   auto* title = new QLabel(form);
@@ -228,7 +228,7 @@ void PropertyPanel::addGeneralRows(QFormLayout* layout) {
   problems_->setWordWrap(true);
   problems_->setStyleSheet("color: #c62828;");
   QStringList lines;
-  for (const core::diagnostic& d : model_.problemsOf(nodeId_))
+  for (const core::pipeline::diagnostic& d : model_.problemsOf(nodeId_))
     lines << QString::fromStdString(d.to_string()).toHtmlEscaped();
   problems_->setText(lines.join("<br>"));
   problems_->setVisible(!lines.isEmpty());

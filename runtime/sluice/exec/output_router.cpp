@@ -21,15 +21,17 @@ void output_router::emit(std::size_t port, const core::batch_ptr& b) {
   if (!b || b->rows() == 0 || port >= ports_.size()) return;
   for (auto& link : ports_[port]) {
     switch (link.partition) {
-      case core::partition_kind::broadcast:
+      case core::pipeline::partition_kind::broadcast:
         for (auto ch : link.channels) to_channel(ch, b);
         break;
-      case core::partition_kind::hash:
+      case core::pipeline::partition_kind::hash:
         if (link.channels.size() == 1) to_channel(link.channels[0], b);
         else hash_partition(link, b);
         break;
-      case core::partition_kind::forward:
-      case core::partition_kind::rebalance: to_channel(pick_channel(link, b->rows()), b); break;
+      case core::pipeline::partition_kind::forward:
+      case core::pipeline::partition_kind::rebalance:
+        to_channel(pick_channel(link, b->rows()), b);
+        break;
     }
   }
 }
@@ -55,8 +57,8 @@ void output_router::emit_rows(std::size_t port, const core::batch_ptr& b,
   if (!b || rows.empty() || port >= ports_.size() || ports_[port].empty()) return;
   auto& links = ports_[port];
   const bool one_way = links.size() == 1
-                       && (links[0].partition == core::partition_kind::forward
-                           || links[0].partition == core::partition_kind::rebalance);
+                       && (links[0].partition == core::pipeline::partition_kind::forward
+                           || links[0].partition == core::pipeline::partition_kind::rebalance);
   if (!one_way || rows.size() * 4 >= batch_size_) { // selected once, sent as it is
     emit(port, b->select(rows));
     return;

@@ -45,7 +45,7 @@ struct out_channel {
 /// One edge as seen from one upstream instance: the channels it feeds and
 /// how batches are spread over them.
 struct out_link {
-  core::partition_kind partition = core::partition_kind::forward;
+  core::pipeline::partition_kind partition = core::pipeline::partition_kind::forward;
   int hash_field = -1;
   std::vector<std::size_t> channels; ///< indexes into output_router's channels
   std::size_t next = 0;              ///< round-robin position (rebalance)

@@ -33,7 +33,7 @@ caf::actor_system_config& configure(caf::actor_system_config& cfg, const run_opt
 } // namespace
 
 struct pipeline_run::impl {
-  core::checked_pipeline pipeline;
+  core::pipeline::checked_pipeline pipeline;
   caf::actor_system_config cfg;
   std::unique_ptr<caf::actor_system> system;
   std::shared_ptr<run_shared> shared;
@@ -53,7 +53,7 @@ struct pipeline_run::impl {
   }
 };
 
-pipeline_run::pipeline_run(core::checked_pipeline pipeline, run_options options)
+pipeline_run::pipeline_run(core::pipeline::checked_pipeline pipeline, run_options options)
   : impl_(std::make_unique<impl>()) {
   if (!pipeline.ok())
     throw std::invalid_argument("pipeline_run needs a checked pipeline without errors");
@@ -124,6 +124,6 @@ std::vector<core::instance_snapshot> pipeline_run::snapshot() const {
   return out;
 }
 
-const core::checked_pipeline& pipeline_run::pipeline() const { return impl_->pipeline; }
+const core::pipeline::checked_pipeline& pipeline_run::pipeline() const { return impl_->pipeline; }
 
 } // namespace sluice::exec

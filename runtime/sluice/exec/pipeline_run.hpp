@@ -43,7 +43,7 @@ public:
   /// Plans `pipeline` (which must be ok()), opens every operator and starts
   /// the actors. Throws std::runtime_error naming the node if an operator
   /// cannot open (a sink cannot create its file, ...).
-  explicit pipeline_run(core::checked_pipeline pipeline, run_options options = {});
+  explicit pipeline_run(core::pipeline::checked_pipeline pipeline, run_options options = {});
   ~pipeline_run();
 
   pipeline_run(const pipeline_run&) = delete;
@@ -66,7 +66,7 @@ public:
 
   /// Every instance's counters now, in plan order.
   std::vector<core::instance_snapshot> snapshot() const;
-  const core::checked_pipeline& pipeline() const;
+  const core::pipeline::checked_pipeline& pipeline() const;
 
 private:
   struct impl;

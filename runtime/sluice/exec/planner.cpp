@@ -18,27 +18,28 @@ error_policy policy_of(const std::string& name) {
 
 /// Per input port of node `idx`, how many channels feed each instance
 /// (the same numbering `wire` gives them).
-std::vector<std::size_t> channels_per_port(const core::checked_pipeline& p, std::size_t idx) {
+std::vector<std::size_t> channels_per_port(const core::pipeline::checked_pipeline& p,
+                                           std::size_t idx) {
   std::vector<std::size_t> out(p.nodes[idx].desc->inputs.size(), 0);
   auto k = p.nodes[idx].spec->parallelism;
   for (const auto& e : p.edges) {
     if (e.to_node != idx) continue;
     auto m = p.nodes[e.from_node].spec->parallelism;
-    bool one_to_one = e.partition == core::partition_kind::forward && m == k;
+    bool one_to_one = e.partition == core::pipeline::partition_kind::forward && m == k;
     out[e.to_port] += one_to_one ? 1 : static_cast<std::size_t>(m);
   }
   return out;
 }
 
-std::vector<bool> connected_outputs(const core::checked_pipeline& p, std::size_t idx) {
+std::vector<bool> connected_outputs(const core::pipeline::checked_pipeline& p, std::size_t idx) {
   std::vector<bool> out(p.nodes[idx].outputs.size(), false);
   for (const auto& e : p.edges)
     if (e.from_node == idx && e.from_port < out.size()) out[e.from_port] = true;
   return out;
 }
 
-core::operator_ptr build(const core::checked_pipeline& p, std::size_t idx, std::size_t instance,
-                         const run_options& options) {
+core::operator_ptr build(const core::pipeline::checked_pipeline& p, std::size_t idx,
+                         std::size_t instance, const run_options& options) {
   const auto& n = p.nodes[idx];
   auto parallelism = static_cast<std::size_t>(n.spec->parallelism);
   core::operator_context ctx;
@@ -61,11 +62,12 @@ core::operator_ptr build(const core::checked_pipeline& p, std::size_t idx, std::
   }
 }
 
-void wire(const core::resolved_edge& e, std::size_t edge_index,
+void wire(const core::pipeline::resolved_edge& e, std::size_t edge_index,
           std::vector<planned_instance*>& from, std::vector<planned_instance*>& to) {
   const std::size_t m = from.size(), k = to.size();
   auto kind = e.partition;
-  if (kind == core::partition_kind::forward && m != k) kind = core::partition_kind::rebalance;
+  if (kind == core::pipeline::partition_kind::forward && m != k)
+    kind = core::pipeline::partition_kind::rebalance;
   for (std::size_t i = 0; i < m; ++i) {
     auto& up = *from[i]->setup;
     out_link link;
@@ -73,7 +75,7 @@ void wire(const core::resolved_edge& e, std::size_t edge_index,
     link.hash_field = e.hash_field_index;
     link.next = i; // spread the first batches of parallel upstreams
     for (std::size_t j = 0; j < k; ++j) {
-      if (kind == core::partition_kind::forward && j != i) continue;
+      if (kind == core::pipeline::partition_kind::forward && j != i) continue;
       auto& down = *to[j]->setup;
       auto channel = static_cast<std::uint32_t>(up.channels.size());
       auto slot = static_cast<std::uint32_t>(down.slots.size());
@@ -94,7 +96,8 @@ void wire(const core::resolved_edge& e, std::size_t edge_index,
 
 } // namespace
 
-std::vector<planned_instance> plan(caf::actor_system& sys, const core::checked_pipeline& p,
+std::vector<planned_instance> plan(caf::actor_system& sys,
+                                   const core::pipeline::checked_pipeline& p,
                                    const run_options& options, std::shared_ptr<run_shared> shared) {
   std::vector<planned_instance> out;
   try {

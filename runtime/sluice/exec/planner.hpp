@@ -27,7 +27,8 @@ struct planned_instance {
 /// topological order (sources first), not yet started. Throws
 /// std::runtime_error naming the node if an operator cannot be built or
 /// opened; instances already opened are closed again.
-std::vector<planned_instance> plan(caf::actor_system& sys, const core::checked_pipeline& p,
+std::vector<planned_instance> plan(caf::actor_system& sys,
+                                   const core::pipeline::checked_pipeline& p,
                                    const run_options& options, std::shared_ptr<run_shared> shared);
 
 } // namespace sluice::exec

@@ -13,7 +13,7 @@ bool backpressured(const node_rates& n) {
 
 } // namespace
 
-std::string find_bottleneck(const core::checked_pipeline& pipeline,
+std::string find_bottleneck(const core::pipeline::checked_pipeline& pipeline,
                             const std::vector<node_rates>& nodes) {
   const auto count = pipeline.nodes.size();
   std::unordered_map<std::string, const node_rates*> by_id;

@@ -82,7 +82,7 @@ struct metrics_frame {
 /// hands copies out.
 class metrics_sampler {
 public:
-  explicit metrics_sampler(const core::checked_pipeline& pipeline,
+  explicit metrics_sampler(const core::pipeline::checked_pipeline& pipeline,
                            std::size_t history_seconds = 300);
 
   /// Adds a sample taken at steady-clock `now_ns` (wall clock `wall_ms`)
@@ -114,7 +114,7 @@ std::int64_t wall_now_ms();
 /// candidate; the bottleneck is the busiest candidate (highest
 /// busy_ms_per_second; the first in document order on a tie). "" when
 /// nothing is back-pressured or no candidate exists.
-std::string find_bottleneck(const core::checked_pipeline& pipeline,
+std::string find_bottleneck(const core::pipeline::checked_pipeline& pipeline,
                             const std::vector<node_rates>& nodes);
 
 /// JSON as served on /api/metrics, and back (the editor's attach mode reads

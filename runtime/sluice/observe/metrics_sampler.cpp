@@ -42,7 +42,7 @@ struct previous {
 } // namespace
 
 struct metrics_sampler::state {
-  core::checked_pipeline pipeline;
+  core::pipeline::checked_pipeline pipeline;
   std::size_t history_seconds;
   std::map<std::pair<std::string, std::size_t>, previous> prev;
   std::int64_t origin_ns = 0;
@@ -193,7 +193,7 @@ struct metrics_sampler::state {
   }
 };
 
-metrics_sampler::metrics_sampler(const core::checked_pipeline& pipeline,
+metrics_sampler::metrics_sampler(const core::pipeline::checked_pipeline& pipeline,
                                  std::size_t history_seconds)
   : state_(std::make_shared<state>()) {
   state_->pipeline = pipeline;

@@ -54,7 +54,7 @@ bool known(const std::string& path) {
 } // namespace
 
 struct metrics_server::impl {
-  core::checked_pipeline pipeline;
+  core::pipeline::checked_pipeline pipeline;
   run_source source;
   server_options options;
   std::string pipeline_body;
@@ -75,7 +75,7 @@ struct metrics_server::impl {
   std::shared_ptr<connection_threads::state> connections =
     std::make_shared<connection_threads::state>();
 
-  impl(core::checked_pipeline p, run_source s, server_options o)
+  impl(core::pipeline::checked_pipeline p, run_source s, server_options o)
     : pipeline(std::move(p)), source(std::move(s)), options(std::move(o)), sampler(pipeline) {
     pipeline_body = pipeline_json(pipeline).dump();
   }
@@ -191,7 +191,7 @@ struct metrics_server::impl {
   }
 };
 
-metrics_server::metrics_server(core::checked_pipeline pipeline, run_source source,
+metrics_server::metrics_server(core::pipeline::checked_pipeline pipeline, run_source source,
                                server_options options)
   : impl_(std::make_unique<impl>(std::move(pipeline), std::move(source), std::move(options))) {
   auto& d = *impl_;

@@ -51,7 +51,8 @@ class metrics_server {
 public:
   /// Binds and starts serving; throws std::runtime_error if the address
   /// cannot be bound.
-  metrics_server(core::checked_pipeline pipeline, run_source source, server_options options = {});
+  metrics_server(core::pipeline::checked_pipeline pipeline, run_source source,
+                 server_options options = {});
   /// Stops serving and joins the threads.
   ~metrics_server();
   metrics_server(const metrics_server&) = delete;

@@ -2,7 +2,7 @@
 
 namespace sluice::observe {
 
-nlohmann::json pipeline_json(const core::checked_pipeline& pipeline) {
+nlohmann::json pipeline_json(const core::pipeline::checked_pipeline& pipeline) {
   using nlohmann::json;
   json edges = json::array();
   for (std::size_t k = 0; k < pipeline.doc.edges.size(); ++k) {
@@ -16,7 +16,7 @@ nlohmann::json pipeline_json(const core::checked_pipeline& pipeline) {
                      {"schema", std::move(fields)}});
   }
   // Served over HTTP: secrets (passwords, tokens) stay in the file.
-  core::pipeline_document doc = pipeline.doc;
+  core::pipeline::pipeline_document doc = pipeline.doc;
   for (std::size_t i = 0; i < doc.nodes.size() && i < pipeline.nodes.size(); ++i)
     if (const core::descriptor* desc = pipeline.nodes[i].desc)
       doc.nodes[i].params = core::mask_secrets(*desc, doc.nodes[i].params);

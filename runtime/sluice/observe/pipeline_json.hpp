@@ -13,6 +13,6 @@ namespace sluice::observe {
 ///     {"document": {...the pipeline file...},
 ///      "edges": [{"from": "gen", "to": "slow",
 ///                 "schema": [{"name": "seq", "type": "int"}, ...]}]}
-nlohmann::json pipeline_json(const core::checked_pipeline& pipeline);
+nlohmann::json pipeline_json(const core::pipeline::checked_pipeline& pipeline);
 
 } // namespace sluice::observe

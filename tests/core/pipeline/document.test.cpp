@@ -7,9 +7,9 @@
 
 #include "sluice/core/pipeline/document.hpp"
 
-using sluice::core::document_error;
-using sluice::core::endpoint;
-using sluice::core::pipeline_document;
+using sluice::core::pipeline::document_error;
+using sluice::core::pipeline::endpoint;
+using sluice::core::pipeline::pipeline_document;
 
 namespace {
 
@@ -134,7 +134,7 @@ TEST_CASE("loading reads every field and fills defaults", "[document]") {
   CHECK(doc.nodes[1].on_error == "skip");
   CHECK(doc.nodes[1].params["size"] == "10s");
   REQUIRE(doc.edges.size() == 2);
-  CHECK(doc.edges[0].capacity == sluice::core::default_edge_capacity);
+  CHECK(doc.edges[0].capacity == sluice::core::pipeline::default_edge_capacity);
   CHECK(doc.edges[0].partition == "hash:page");
   CHECK(doc.edges[1].from == endpoint{"per_page", "late"});
   CHECK(doc.edges[1].capacity == 64);

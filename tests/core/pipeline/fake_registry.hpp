@@ -32,6 +32,7 @@
 namespace sluice::test {
 
 using namespace sluice::core;
+using namespace sluice::core::pipeline;
 
 /// A bound node with given output schemas. The validator only binds: if it
 /// ever created an operator, the test would fail here.

@@ -2,7 +2,7 @@
 
 #include "sluice/core/pipeline/graph.hpp"
 
-using sluice::core::order_graph;
+using sluice::core::pipeline::order_graph;
 using arcs = std::vector<std::pair<std::size_t, std::size_t>>;
 using nodes = std::vector<std::size_t>;
 

@@ -70,7 +70,7 @@ TEST_CASE("auto-layout of the model is one undo step and touches only the layout
   CHECK(model.undoStack()->count() == steps + 1);
   CHECK(editor::model::countCrossings(edges, positions()) == 0);
   auto json = model.document().to_json();
-  auto old = core::pipeline_document::parse(text).to_json();
+  auto old = core::pipeline::pipeline_document::parse(text).to_json();
   json.erase("layout");
   old.erase("layout");
   CHECK(json == old);

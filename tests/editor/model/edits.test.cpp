@@ -88,7 +88,7 @@ TEST_CASE("moving nodes changes only the layout, and a drag is one undo step", "
   CHECK(problems.count() == 0); // a move needs no re-check
 
   auto json = model.document().to_json();
-  auto old = core::pipeline_document::parse(chainText().toStdString()).to_json();
+  auto old = core::pipeline::pipeline_document::parse(chainText().toStdString()).to_json();
   json.erase("layout");
   old.erase("layout");
   CHECK(json == old);

@@ -79,7 +79,7 @@ TEST_CASE("moving nodes of an example pipeline changes only its layout when save
     CHECK(!model.isDirty());
     auto saved = readFile(target.toStdString());
     CHECK(beforeLayout(saved) == beforeLayout(original));
-    auto reread = core::pipeline_document::parse(saved);
+    auto reread = core::pipeline::pipeline_document::parse(saved);
     CHECK(reread.layout[ids.front().toStdString()] == nlohmann::json({{"x", 33}, {"y", 44}}));
     CHECK(reread.layout[ids.back().toStdString()] == nlohmann::json({{"x", 555}, {"y", 66}}));
   }

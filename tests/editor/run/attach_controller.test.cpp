@@ -85,11 +85,12 @@ TEST_CASE("attaching to a server that answers something else says it is not a Sl
 
 TEST_CASE("attaching to a headless run reads its pipeline, polls frames and sees it stop",
           "[attach]") {
-  auto pipeline = core::check(core::pipeline_document::parse(R"({"schemaVersion": 1,
+  auto pipeline =
+    core::pipeline::check(core::pipeline::pipeline_document::parse(R"({"schemaVersion": 1,
     "name": "remote", "nodes": [
     {"id": "gen", "kind": "source.generator", "params": {"count": 0, "rate": 2000}},
     {"id": "out", "kind": "sink.null"}], "edges": [{"from": "gen", "to": "out"}]})"),
-                              ops::builtin_registry());
+                          ops::builtin_registry());
   REQUIRE(pipeline.ok());
   exec::pipeline_run run(pipeline);
   observe::run_source source;
@@ -125,7 +126,7 @@ TEST_CASE("attaching to a headless run reads its pipeline, polls frames and sees
   REQUIRE(received.count() == 1);
   // As the file would be written, ready for PipelineModel::loadText.
   CHECK(received[0].at(0).toString().toStdString() == pipeline.doc.dump());
-  auto doc = core::pipeline_document::parse(received[0].at(0).toString().toStdString());
+  auto doc = core::pipeline::pipeline_document::parse(received[0].at(0).toString().toStdString());
   CHECK(doc.name == "remote");
   CHECK(doc.nodes.size() == 2);
   CHECK(attach.pipelineInfo()["edges"].size() == 1);

@@ -16,8 +16,9 @@ using editor::run::RunState;
 
 namespace {
 
-core::checked_pipeline checkedText(const std::string& text) {
-  auto c = core::check(core::pipeline_document::parse(text), ops::builtin_registry());
+core::pipeline::checked_pipeline checkedText(const std::string& text) {
+  auto c =
+    core::pipeline::check(core::pipeline::pipeline_document::parse(text), ops::builtin_registry());
   std::string errors;
   for (const auto& e : c.errors) errors += e.to_string() + "\n";
   INFO(errors);
@@ -98,10 +99,10 @@ TEST_CASE("a run that cannot start reports the node and fails without blocking",
 TEST_CASE("a pipeline with problems is not started", "[run]") {
   RunController run;
   QSignalSpy errors(&run, &RunController::runError);
-  auto bad =
-    core::check(core::pipeline_document::parse(
-                  R"({"schemaVersion": 1, "nodes": [{"id": "f", "kind": "transform.filter"}]})"),
-                ops::builtin_registry());
+  auto bad = core::pipeline::check(
+    core::pipeline::pipeline_document::parse(
+      R"({"schemaVersion": 1, "nodes": [{"id": "f", "kind": "transform.filter"}]})"),
+    ops::builtin_registry());
   CHECK(!run.start(bad));
   CHECK(errors.count() == 1);
   CHECK(run.state() == RunState::Idle);

@@ -233,14 +233,14 @@ TEST_CASE("a user builds the quickstart from an empty canvas with the mouse, sav
   CHECK_FALSE(w.model().isDirty());
 
   // 5. The file validates and is the quickstart: nodes, params, edges.
-  const auto mine = core::pipeline_document::parse(readFile(saved.toStdString()));
-  CHECK(core::check(mine, test::registry()).ok());
-  const auto quickstart =
-    core::pipeline_document::parse(readFile(SLUICE_SOURCE_DIR "/pipelines/quickstart.json"));
+  const auto mine = core::pipeline::pipeline_document::parse(readFile(saved.toStdString()));
+  CHECK(core::pipeline::check(mine, test::registry()).ok());
+  const auto quickstart = core::pipeline::pipeline_document::parse(
+    readFile(SLUICE_SOURCE_DIR "/pipelines/quickstart.json"));
   REQUIRE(mine.nodes.size() == quickstart.nodes.size());
   for (std::size_t i = 0; i < mine.nodes.size(); ++i) {
-    const core::node_spec& a = mine.nodes[i];
-    const core::node_spec& b = quickstart.nodes[i];
+    const core::pipeline::node_spec& a = mine.nodes[i];
+    const core::pipeline::node_spec& b = quickstart.nodes[i];
     INFO("node " << b.id);
     CHECK(a.id == b.id);
     CHECK(a.kind == b.kind);
@@ -249,7 +249,7 @@ TEST_CASE("a user builds the quickstart from an empty canvas with the mouse, sav
     const core::descriptor* d = test::registry().find(b.kind);
     REQUIRE(d);
     for (const core::property_spec& p : d->properties) {
-      auto effective = [&](const core::node_spec& n) {
+      auto effective = [&](const core::pipeline::node_spec& n) {
         auto it = n.params.find(p.name);
         return it == n.params.end() ? p.default_value : *it;
       };

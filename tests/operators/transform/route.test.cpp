@@ -181,7 +181,7 @@ TEST_CASE("route rejects bad port names, empty routes and bad shapes, naming rou
 }
 
 TEST_CASE("a pipeline validates edges from the route's named ports and rejects unknown ones") {
-  auto doc = core::pipeline_document::from_json(nlohmann::json::parse(R"({
+  auto doc = core::pipeline::pipeline_document::from_json(nlohmann::json::parse(R"({
     "schemaVersion": 1,
     "nodes": [
       {"id": "gen", "kind": "source.generator", "params": {"count": 10}},
@@ -194,7 +194,7 @@ TEST_CASE("a pipeline validates edges from the route's named ports and rejects u
       {"from": "r.high", "to": "a"},
       {"from": "r.default", "to": "b"}
     ]})"));
-  auto checked = core::check(doc, ops::builtin_registry());
+  auto checked = core::pipeline::check(doc, ops::builtin_registry());
   REQUIRE(checked.errors.empty());
   const auto& r = checked.nodes[1];
   REQUIRE(r.outputs.size() == 3);
@@ -205,12 +205,12 @@ TEST_CASE("a pipeline validates edges from the route's named ports and rejects u
   CHECK(checked.edges[2].from_port == 2);
 
   doc.edges[1].from.port = "nope";
-  checked = core::check(doc, ops::builtin_registry());
+  checked = core::pipeline::check(doc, ops::builtin_registry());
   REQUIRE(checked.errors.size() == 1);
   CHECK_THAT(checked.errors[0].message, Catch::Contains("(it has: even, high, default, errors)"));
 
   doc.edges[1].from.port = "";
-  checked = core::check(doc, ops::builtin_registry());
+  checked = core::pipeline::check(doc, ops::builtin_registry());
   REQUIRE(checked.errors.size() == 1);
   CHECK_THAT(checked.errors[0].message, Catch::Contains("say which: 'r.<port>'"));
 }

@@ -73,7 +73,7 @@ TEST_CASE("a union without a connected input cannot be bound") {
 }
 
 TEST_CASE("a pipeline may feed the union from several edges of one schema, not of two") {
-  auto doc = core::pipeline_document::from_json(nlohmann::json::parse(R"({
+  auto doc = core::pipeline::pipeline_document::from_json(nlohmann::json::parse(R"({
     "schemaVersion": 1,
     "nodes": [
       {"id": "g1", "kind": "source.generator", "params": {"count": 10}},
@@ -82,13 +82,13 @@ TEST_CASE("a pipeline may feed the union from several edges of one schema, not o
       {"id": "out", "kind": "sink.null"}
     ],
     "edges": [{"from": "g1", "to": "u"}, {"from": "g2", "to": "u"}, {"from": "u", "to": "out"}]})"));
-  auto checked = core::check(doc, ops::builtin_registry());
+  auto checked = core::pipeline::check(doc, ops::builtin_registry());
   CHECK(checked.errors.empty());
 
   doc.nodes.push_back({"m", "transform.map", {{"set", {{"extra", "1"}}}}, 1, ""});
   doc.edges[1].to.node = "m";
-  doc.edges.push_back({{"m", ""}, {"u", ""}, core::default_edge_capacity, ""});
-  checked = core::check(doc, ops::builtin_registry());
+  doc.edges.push_back({{"m", ""}, {"u", ""}, core::pipeline::default_edge_capacity, ""});
+  checked = core::pipeline::check(doc, ops::builtin_registry());
   REQUIRE(checked.errors.size() == 1);
   CHECK_THAT(checked.errors[0].message, Catch::Contains("differs from"));
 }

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <vector>
 
-namespace sluice::core {
+namespace sluice::core::pipeline {
 
 namespace {
 
@@ -43,4 +43,4 @@ std::string closest_kind(const registry& reg, std::string_view kind) {
   return best;
 }
 
-} // namespace sluice::core
+} // namespace sluice::core::pipeline

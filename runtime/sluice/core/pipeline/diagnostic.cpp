@@ -1,6 +1,6 @@
 #include "sluice/core/pipeline/validator.hpp"
 
-namespace sluice::core {
+namespace sluice::core::pipeline {
 
 std::string diagnostic::to_string() const {
   std::string place;
@@ -12,4 +12,4 @@ std::string diagnostic::to_string() const {
   return place.empty() ? message : place + ": " + message;
 }
 
-} // namespace sluice::core
+} // namespace sluice::core::pipeline

@@ -10,7 +10,7 @@
 #include <limits>
 #include <sstream>
 
-namespace sluice::core {
+namespace sluice::core::pipeline {
 
 namespace {
 
@@ -258,4 +258,4 @@ node_spec* pipeline_document::find_node(const std::string& id) {
   return nullptr;
 }
 
-} // namespace sluice::core
+} // namespace sluice::core::pipeline

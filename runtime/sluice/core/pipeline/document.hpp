@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace sluice::core {
+namespace sluice::core::pipeline {
 
 /// "node" or "node.port"; an empty port means the node's single/default port.
 struct endpoint {
@@ -88,4 +88,4 @@ public:
   node_spec* find_node(const std::string& id);
 };
 
-} // namespace sluice::core
+} // namespace sluice::core::pipeline

@@ -2,7 +2,7 @@
 
 #include <deque>
 
-namespace sluice::core {
+namespace sluice::core::pipeline {
 
 namespace {
 
@@ -97,4 +97,4 @@ graph_order order_graph(std::size_t n,
   return result;
 }
 
-} // namespace sluice::core
+} // namespace sluice::core::pipeline

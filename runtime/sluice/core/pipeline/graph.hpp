@@ -4,7 +4,7 @@
 #include <utility>
 #include <vector>
 
-namespace sluice::core {
+namespace sluice::core::pipeline {
 
 /// The order and cycles of a directed graph over nodes 0 .. n-1.
 struct graph_order {
@@ -22,4 +22,4 @@ struct graph_order {
 graph_order order_graph(std::size_t n,
                         const std::vector<std::pair<std::size_t, std::size_t>>& arcs);
 
-} // namespace sluice::core
+} // namespace sluice::core::pipeline

@@ -11,7 +11,7 @@
 #include "sluice/core/pipeline/closest_kind.hpp"
 #include "sluice/core/pipeline/graph.hpp"
 
-namespace sluice::core {
+namespace sluice::core::pipeline {
 
 checked_pipeline::checked_pipeline(const checked_pipeline& other)
   : doc(other.doc), nodes(other.nodes), edges(other.edges), order(other.order),
@@ -377,4 +377,4 @@ checked_pipeline check(pipeline_document doc, const registry& reg) {
   return out;
 }
 
-} // namespace sluice::core
+} // namespace sluice::core::pipeline

@@ -8,7 +8,7 @@
 #include "sluice/core/pipeline/document.hpp"
 #include "sluice/core/registry.hpp"
 
-namespace sluice::core {
+namespace sluice::core::pipeline {
 
 /// One problem in a pipeline, named by place: the node (and param, and the
 /// 1-based column inside an expression), or the edge.
@@ -85,4 +85,4 @@ inline constexpr std::int64_t max_parallelism = 256;
 /// parallelism/capacity/partition/on_error. The editor calls this too.
 checked_pipeline check(pipeline_document doc, const registry& reg);
 
-} // namespace sluice::core
+} // namespace sluice::core::pipeline
