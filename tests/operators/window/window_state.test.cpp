@@ -265,6 +265,11 @@ TEST_CASE("processing-time windows restored halfway fire on the same clock readi
     params["slide"] = "250ms";
     check_round_trip("window.sliding", params, context(1, clock), batches, 13, 40, hooks);
   }
+  SECTION("count") {
+    params["size"] = 9;
+    params["slide"] = 3;
+    check_round_trip("window.sliding", params, context(1, clock), batches, 13, 100, hooks);
+  }
   SECTION("session") {
     // Every fifth batch arrives after a pause: the clock jumps by 600 ms.
     hooks.before_batch = [&](std::size_t i) {
