@@ -5,6 +5,7 @@
 // instance that then gets the second half, gives exactly the output of an
 // uninterrupted run.
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -50,9 +51,21 @@ struct run_output {
   }
 };
 
+/// Optional calls into a round trip, the same in every run.
+struct round_trip_hooks {
+  /// Before batch i is fed, in each run (a processing-time test sets its
+  /// manual clock to batch i's time here).
+  std::function<void(std::size_t)> before_batch;
+  /// The interrupted instance, just before its snapshot (to check that the
+  /// split falls where there is state).
+  std::function<void(const core::operator_base&)> at_split;
+};
+
 inline void feed_all(core::operator_base& op, const std::vector<fed_batch>& batches,
-                     std::size_t from, std::size_t to, recording_emitter& out) {
+                     std::size_t from, std::size_t to, recording_emitter& out,
+                     const round_trip_hooks& hooks = {}) {
   for (std::size_t i = from; i < to; ++i) {
+    if (hooks.before_batch) hooks.before_batch(i);
     op.on_batch_from(batches[i].port, batches[i].channel, batches[i].batch, out);
     if (op.polls_after_batch()) op.poll(out, 1u << 20);
   }
@@ -65,12 +78,12 @@ inline void feed_all(core::operator_base& op, const std::vector<fed_batch>& batc
 inline std::pair<run_output, run_output>
 interrupted_and_whole(const std::string& kind, const nlohmann::json& params,
                       const core::operator_context& ctx, const std::vector<fed_batch>& batches,
-                      std::size_t split) {
+                      std::size_t split, const round_trip_hooks& hooks = {}) {
   run_output whole, resumed;
   {
     auto op = make_operator(kind, params, ctx);
     recording_emitter out;
-    feed_all(*op, batches, 0, batches.size(), out);
+    feed_all(*op, batches, 0, batches.size(), out, hooks);
     op->on_end_of_stream(out);
     whole.take(out);
   }
@@ -79,7 +92,8 @@ interrupted_and_whole(const std::string& kind, const nlohmann::json& params,
   {
     auto first = bound->create(ctx);
     recording_emitter out;
-    feed_all(*first, batches, 0, split, out);
+    feed_all(*first, batches, 0, split, out, hooks);
+    if (hooks.at_split) hooks.at_split(*first);
     snapshot = core::snapshot_state(*first, kind);
     resumed.take(out);
   }
@@ -88,7 +102,7 @@ interrupted_and_whole(const std::string& kind, const nlohmann::json& params,
   if (core::snapshot_state(*second, kind) != snapshot)
     throw std::logic_error(kind + ": restore then snapshot changed the state");
   recording_emitter out;
-  feed_all(*second, batches, split, batches.size(), out);
+  feed_all(*second, batches, split, batches.size(), out, hooks);
   second->on_end_of_stream(out);
   resumed.take(out);
   return {whole, resumed};

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "sluice/core/state.hpp"
 #include "sluice/ops/aggregate/sketch/count_min_sketch.hpp"
 
 using sluice::ops::count_min_sketch;
@@ -69,4 +70,26 @@ TEST_CASE("merging count-min sketches equals one sketch over both streams") {
   }
   count_min_sketch other(400, 4);
   CHECK_THROWS_AS(a.merge(other), std::invalid_argument);
+}
+
+TEST_CASE("a count-min sketch restored from a snapshot estimates and merges as the original") {
+  count_min_sketch original(200, 4);
+  auto truth = zipf_stream(original, 20000, 5);
+  sluice::core::state_writer w;
+  original.snapshot(w);
+  count_min_sketch copy(200, 4);
+  sluice::core::state_reader r(w.data());
+  copy.restore(r);
+  CHECK(r.at_end());
+  CHECK(copy.total() == 20000);
+  for (const auto& [hash, n] : truth) CHECK(copy.estimate(hash) == original.estimate(hash));
+  count_min_sketch more(200, 4);
+  zipf_stream(more, 5000, 6);
+  original.merge(more);
+  copy.merge(more);
+  for (const auto& [hash, n] : truth) CHECK(copy.estimate(hash) == original.estimate(hash));
+
+  count_min_sketch other_size(100, 4);
+  sluice::core::state_reader again(w.data());
+  CHECK_THROWS_AS(other_size.restore(again), sluice::core::state_error);
 }

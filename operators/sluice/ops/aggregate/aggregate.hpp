@@ -11,6 +11,11 @@
 #include "sluice/core/column.hpp"
 #include "sluice/core/schema.hpp"
 
+namespace sluice::core {
+class state_writer;
+class state_reader;
+} // namespace sluice::core
+
 namespace sluice::ops {
 
 /// The running state of one aggregate for one group (a key in a window).
@@ -29,6 +34,14 @@ public:
   /// Appends the current result to `out` (a column of the function's
   /// result_type()). With nothing added: count gives 0, others give null.
   virtual void result(core::column& out) const = 0;
+
+  /// Writes everything the state holds (docs/ARCHITECTURE.md §11), in an
+  /// order that does not depend on how it was built: restore then snapshot
+  /// gives the same bytes.
+  virtual void snapshot(core::state_writer& w) const = 0;
+  /// Replaces this state (of the same function, from the same config) with
+  /// what snapshot() wrote; throws core::state_error on a mismatch.
+  virtual void restore(core::state_reader& r) = 0;
 };
 
 /// The states of one aggregate for many groups, held column-wise and
@@ -55,6 +68,13 @@ public:
   virtual void results(const std::uint32_t* slots, std::size_t n, core::column& out) const = 0;
   /// Makes slots[0..n) empty again (as new).
   virtual void reset(const std::uint32_t* slots, std::size_t n) = 0;
+
+  /// Writes the states of slots[0..n), in that order (as
+  /// aggregate_state::snapshot does for one).
+  virtual void snapshot(const std::uint32_t* slots, std::size_t n, core::state_writer& w) const = 0;
+  /// Reads n states, as snapshot() wrote them, into slots[0..n) (all below
+  /// size()), replacing what they held.
+  virtual void restore(const std::uint32_t* slots, std::size_t n, core::state_reader& r) = 0;
 };
 
 /// One entry of a window's `aggregates` list, checked against the input

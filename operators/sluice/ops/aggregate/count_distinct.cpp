@@ -1,10 +1,13 @@
 // count_distinct: the exact number of distinct non-null values, kept in a
 // hash set per group (memory grows with the distinct values).
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <type_traits>
 #include <unordered_set>
+#include <vector>
 
 #include "sluice/ops/aggregate/exact_aggregates.hpp"
 #include "sluice/ops/aggregate/op_aggregate.hpp"
@@ -34,6 +37,29 @@ std::uint64_t bits_of(const column& c, std::size_t r) {
   }
 }
 
+// A set's values sorted, so that its snapshot does not depend on the order
+// the hash set happens to hold them in.
+template <class Set>
+void write_sorted(core::state_writer& w, const Set& s) {
+  std::vector<typename Set::value_type> values(s.begin(), s.end());
+  std::sort(values.begin(), values.end());
+  w.count(values.size());
+  for (const auto& v : values) {
+    if constexpr (std::is_same_v<typename Set::value_type, std::string>) w.str(v);
+    else w.u64(v);
+  }
+}
+
+template <class Set>
+void read_set(core::state_reader& r, Set& s) {
+  const std::size_t n = r.count();
+  s.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if constexpr (std::is_same_v<typename Set::value_type, std::string>) s.insert(r.str());
+    else s.insert(r.u64());
+  }
+}
+
 template <value_type T>
 struct fixed_distinct_op {
   using state = std::unordered_set<std::uint64_t>;
@@ -43,6 +69,8 @@ struct fixed_distinct_op {
   void result(const state& s, column& out) const {
     out.append_int(static_cast<std::int64_t>(s.size()));
   }
+  static void write(core::state_writer& w, const state& s) { write_sorted(w, s); }
+  static void read(core::state_reader& r, state& s) { read_set(r, s); }
 };
 
 struct string_distinct_op {
@@ -53,6 +81,8 @@ struct string_distinct_op {
   void result(const state& s, column& out) const {
     out.append_int(static_cast<std::int64_t>(s.size()));
   }
+  static void write(core::state_writer& w, const state& s) { write_sorted(w, s); }
+  static void read(core::state_reader& r, state& s) { read_set(r, s); }
 };
 
 } // namespace

@@ -19,6 +19,8 @@ struct count_op {
   void add_row(state& s) const { ++s; }
   void merge(state& s, const state& later) const { s += later; }
   void result(const state& s, column& out) const { out.append_int(s); }
+  static void write(core::state_writer& w, const state& s) { w.i64(s); }
+  static void read(core::state_reader& r, state& s) { s = r.i64(); }
 };
 
 struct int_sum_state {
@@ -41,6 +43,14 @@ struct int_sum_op {
     if (s.any) out.append_int(static_cast<std::int64_t>(s.sum));
     else out.append_null();
   }
+  static void write(core::state_writer& w, const state& s) {
+    w.u64(s.sum);
+    w.boolean(s.any);
+  }
+  static void read(core::state_reader& r, state& s) {
+    s.sum = r.u64();
+    s.any = r.boolean();
+  }
 };
 
 struct double_sum_state {
@@ -62,6 +72,14 @@ struct double_sum_op {
   void result(const state& s, column& out) const {
     if (s.any) out.append_double(s.sum);
     else out.append_null();
+  }
+  static void write(core::state_writer& w, const state& s) {
+    w.f64(s.sum);
+    w.boolean(s.any);
+  }
+  static void read(core::state_reader& r, state& s) {
+    s.sum = r.f64();
+    s.any = r.boolean();
   }
 };
 
@@ -87,6 +105,14 @@ struct avg_op {
   void result(const state& s, column& out) const {
     if (s.n) out.append_double(s.sum / static_cast<double>(s.n));
     else out.append_null();
+  }
+  static void write(core::state_writer& w, const state& s) {
+    w.f64(s.sum);
+    w.i64(s.n);
+  }
+  static void read(core::state_reader& r, state& s) {
+    s.sum = r.f64();
+    s.n = r.i64();
   }
 };
 

@@ -53,6 +53,16 @@ struct welford_op {
     if (var < 0) var = 0; // rounding on constant input
     out.append_double(Sqrt ? std::sqrt(var) : var);
   }
+  static void write(core::state_writer& w, const state& s) {
+    w.i64(s.n);
+    w.f64(s.mean);
+    w.f64(s.m2);
+  }
+  static void read(core::state_reader& r, state& s) {
+    s.n = r.i64();
+    s.mean = r.f64();
+    s.m2 = r.f64();
+  }
 };
 
 template <bool Sqrt>

@@ -11,7 +11,12 @@
 //     void add_row(state&) const;        // only if counts_rows
 //     void merge(state&, const state& later) const;
 //     void result(const state&, core::column& out) const;
+//     static void write(core::state_writer&, const state&);  // snapshot
+//     static void read(core::state_reader&, state&);         // into an empty state
 //   };
+//
+// write() must not depend on how the state was built (a hash set writes its
+// values sorted), so that restore then snapshot gives the same bytes.
 //
 // An op whose state is an int64 that is its result, never null (count),
 // sets `static constexpr bool int_state_is_result = true`: results are then
@@ -22,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#include "sluice/core/state.hpp"
 #include "sluice/ops/aggregate/aggregate.hpp"
 
 namespace sluice::ops {
@@ -44,6 +50,11 @@ public:
     op_.merge(state_, o->state_);
   }
   void result(core::column& out) const override { op_.result(state_, out); }
+  void snapshot(core::state_writer& w) const override { Op::write(w, state_); }
+  void restore(core::state_reader& r) override {
+    state_ = typename Op::state{};
+    Op::read(r, state_);
+  }
 
 private:
   Op op_;
@@ -101,6 +112,17 @@ public:
 
   void reset(const std::uint32_t* slots, std::size_t n) override {
     for (std::size_t i = 0; i < n; ++i) states_[slots[i]] = typename Op::state{};
+  }
+
+  void snapshot(const std::uint32_t* slots, std::size_t n, core::state_writer& w) const override {
+    for (std::size_t i = 0; i < n; ++i) Op::write(w, states_[slots[i]]);
+  }
+  void restore(const std::uint32_t* slots, std::size_t n, core::state_reader& r) override {
+    for (std::size_t i = 0; i < n; ++i) {
+      auto& s = states_.at(slots[i]);
+      s = typename Op::state{};
+      Op::read(r, s);
+    }
   }
 
 private:

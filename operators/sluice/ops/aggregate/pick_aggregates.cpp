@@ -21,6 +21,8 @@ struct int_cell { // int64 and timestamp
   static bool less(stored a, stored b) { return a < b; }
   static void set(stored& d, stored v) { d = v; }
   static void put(stored v, column& out) { out.append_int(v); }
+  static void write(core::state_writer& w, stored v) { w.i64(v); }
+  static stored read(core::state_reader& r) { return r.i64(); }
 };
 
 struct double_cell { // NaN sorts above every number, as in PostgreSQL
@@ -32,6 +34,8 @@ struct double_cell { // NaN sorts above every number, as in PostgreSQL
   }
   static void set(stored& d, stored v) { d = v; }
   static void put(stored v, column& out) { out.append_double(v); }
+  static void write(core::state_writer& w, stored v) { w.f64(v); }
+  static stored read(core::state_reader& r) { return r.f64(); }
 };
 
 struct bool_cell { // false < true
@@ -40,6 +44,8 @@ struct bool_cell { // false < true
   static bool less(stored a, stored b) { return !a && b; }
   static void set(stored& d, stored v) { d = v; }
   static void put(stored v, column& out) { out.append_bool(v); }
+  static void write(core::state_writer& w, stored v) { w.boolean(v); }
+  static stored read(core::state_reader& r) { return r.boolean(); }
 };
 
 struct string_cell { // bytewise (UTF-8 code point order)
@@ -48,6 +54,8 @@ struct string_cell { // bytewise (UTF-8 code point order)
   static bool less(std::string_view a, std::string_view b) { return a < b; }
   static void set(stored& d, std::string_view v) { d.assign(v.data(), v.size()); } // keeps capacity
   static void put(const stored& v, column& out) { out.append_string(v); }
+  static void write(core::state_writer& w, const stored& v) { w.str(v); }
+  static stored read(core::state_reader& r) { return r.str(); }
 };
 
 enum class pick { min, max, first, last };
@@ -88,6 +96,15 @@ struct pick_op {
   void result(const state& s, column& out) const {
     if (s.any) Cell::put(s.value, out);
     else out.append_null();
+  }
+  // The value only when there is one: an empty state holds none.
+  static void write(core::state_writer& w, const state& s) {
+    w.boolean(s.any);
+    if (s.any) Cell::write(w, s.value);
+  }
+  static void read(core::state_reader& r, state& s) {
+    s.any = r.boolean();
+    if (s.any) s.value = Cell::read(r);
   }
 };
 

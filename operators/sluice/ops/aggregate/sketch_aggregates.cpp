@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "sluice/core/errors.hpp"
+#include "sluice/core/state.hpp"
 #include "sluice/ops/aggregate/sketch/hyperloglog.hpp"
 #include "sluice/ops/aggregate/sketch/kll_sketch.hpp"
 #include "sluice/ops/aggregate/sketch/space_saving.hpp"
@@ -54,6 +55,8 @@ public:
   void result(core::column& out) const override {
     out.append_int(static_cast<std::int64_t>(std::llround(sketch_.estimate())));
   }
+  void snapshot(core::state_writer& w) const override { sketch_.snapshot(w); }
+  void restore(core::state_reader& r) override { sketch_.restore(r); }
 
 private:
   hyperloglog sketch_;
@@ -89,6 +92,8 @@ public:
     if (sketch_.empty()) out.append_null();
     else out.append_double(sketch_.quantile(p_));
   }
+  void snapshot(core::state_writer& w) const override { sketch_.snapshot(w); }
+  void restore(core::state_reader& r) override { sketch_.restore(r); }
 
 private:
   double p_;
@@ -135,6 +140,9 @@ public:
     json += "]";
     out.append_string(json);
   }
+  // k and the value type are config; scratch_ is scratch.
+  void snapshot(core::state_writer& w) const override { sketch_.snapshot(w); }
+  void restore(core::state_reader& r) override { sketch_.restore(r); }
 
 private:
   std::size_t k_;

@@ -33,6 +33,12 @@ public:
   void reset(const std::uint32_t* slots, std::size_t n) override {
     for (std::size_t i = 0; i < n; ++i) states_[slots[i]] = fn_.create();
   }
+  void snapshot(const std::uint32_t* slots, std::size_t n, core::state_writer& w) const override {
+    for (std::size_t i = 0; i < n; ++i) states_[slots[i]]->snapshot(w);
+  }
+  void restore(const std::uint32_t* slots, std::size_t n, core::state_reader& r) override {
+    for (std::size_t i = 0; i < n; ++i) states_.at(slots[i])->restore(r);
+  }
 
 private:
   const aggregate_function& fn_; ///< outlives its slots (both owned by the window)

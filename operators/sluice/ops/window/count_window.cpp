@@ -74,6 +74,40 @@ protected:
     keys_table_.clear();
   }
 
+  // The aggregate states, then per key its place in the slide and its
+  // open windows.
+  void snapshot_windows(core::state_writer& w) const override {
+    states_.snapshot(w);
+    keys_table_.snapshot(w, [](core::state_writer& out, const key_windows& k) {
+      out.i64(k.seen);
+      out.count(k.open.size());
+      for (const auto& o : k.open) {
+        out.u64(o.slot);
+        out.i64(o.records);
+        out.i64(o.first);
+        out.i64(o.last);
+      }
+    });
+  }
+
+  void restore_windows(core::state_reader& r) override {
+    states_.restore(r);
+    open_count_ = 0;
+    keys_table_.restore(r, [this](core::state_reader& in, key_windows& k) {
+      k.seen = in.i64();
+      k.open.resize(in.count());
+      for (auto& o : k.open) {
+        const std::uint64_t slot = in.u64();
+        if (slot >= states_.slots()) throw core::state_error("a count window with no slot");
+        o.slot = static_cast<std::uint32_t>(slot);
+        o.records = in.i64();
+        o.first = in.i64();
+        o.last = in.i64();
+      }
+      open_count_ += k.open.size();
+    });
+  }
+
 private:
   void emit(std::uint32_t id, const open_window& w) {
     writer_.append_key(keys_table_.key_columns(), id);

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "sluice/core/batch.hpp"
+#include "sluice/core/state.hpp"
 #include "sluice/ops/aggregate/aggregate.hpp"
 
 namespace sluice::ops {
@@ -33,6 +34,8 @@ public:
   void release(std::uint32_t slot) { release(&slot, 1); }
   /// Slots in use.
   std::size_t live() const { return capacity_ - free_.size(); }
+  /// Slots handed out so far: every slot number is below it.
+  std::size_t slots() const { return capacity_; }
 
   /// Queues: row `row` of the current batch goes into `slot`.
   void defer(std::uint32_t row, std::uint32_t slot) {
@@ -52,8 +55,17 @@ public:
 
   std::size_t aggregate_count() const { return slots_of_.size(); }
 
+  /// Writes the slots handed out, the free list in its order (so a
+  /// restored instance allocates the same slot numbers: sessions are
+  /// ordered by them) and, per aggregate, the state of every slot in use.
+  /// Taken between callbacks, when no add is queued.
+  void snapshot(core::state_writer& w) const;
+  void restore(core::state_reader& r);
+
 private:
   void grow();
+  /// The slots in use, ascending.
+  std::vector<std::uint32_t> live_slots() const;
 
   std::vector<std::unique_ptr<aggregate_slots>> slots_of_; ///< one per aggregate
   std::vector<int> inputs_;                                ///< input field per aggregate

@@ -8,6 +8,7 @@
 
 #include "sluice/core/column.hpp"
 #include "sluice/core/key_hashing.hpp"
+#include "sluice/core/state.hpp"
 
 namespace sluice::ops {
 
@@ -135,6 +136,52 @@ public:
     dead_.clear();
     rehash(false);
     return new_id;
+  }
+
+  /// Writes every id, erased ones as holes (callers keep ids, so they must
+  /// stay valid): the key columns, the erased ids, then each live group's
+  /// payload through write_payload(w, payload). Hashes are not written:
+  /// restore computes them again from the keys.
+  template <class F>
+  void snapshot(core::state_writer& w, F&& write_payload) const {
+    w.count(ids());
+    for (const auto& k : keys_) w.column(k);
+    w.count(ids() - live_);
+    for (std::uint32_t id = 0; id < ids(); ++id)
+      if (!live(id)) w.u64(id);
+    for (std::uint32_t id = 0; id < ids(); ++id)
+      if (live(id)) write_payload(w, payloads_[id]);
+  }
+
+  /// Replaces the groups with what snapshot() wrote; read_payload(r,
+  /// payload) reads each live group's payload.
+  template <class F>
+  void restore(core::state_reader& r, F&& read_payload) {
+    clear();
+    const std::size_t n = r.count(none - 1);
+    for (auto& k : keys_) {
+      core::column c = r.column();
+      if (c.type() != k.type() || c.size() != n)
+        throw core::state_error("group keys of another type or length");
+      k = std::move(c);
+    }
+    std::vector<std::uint64_t> scratch;
+    core::hash_keys(key_ptrs_.data(), keys_.size(), n, hashes_, scratch);
+    payloads_.resize(n);
+    const std::size_t erased = r.count(n);
+    if (erased) dead_.assign(n, 0);
+    for (std::size_t i = 0; i < erased; ++i) {
+      const std::uint64_t id = r.u64();
+      if (id >= n) throw core::state_error("an erased group past the groups");
+      dead_[id] = 1;
+    }
+    live_ = 0;
+    for (std::uint32_t id = 0; id < n; ++id)
+      if (live(id)) {
+        read_payload(r, payloads_[id]);
+        ++live_;
+      }
+    rehash(false);
   }
 
   /// Drops every group, keeping the memory for reuse.

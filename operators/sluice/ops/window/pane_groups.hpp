@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "sluice/core/state.hpp"
+
 namespace sluice::ops {
 
 /// The groups of one pane of a time window: key ids (from the operator's
@@ -53,6 +55,29 @@ public:
   void remap(const std::vector<std::uint32_t>& new_id) {
     for (auto& k : keys_) k = new_id[k];
     rebuild(index_.size());
+  }
+
+  /// The (key id, slot) pairs in first-seen order.
+  void snapshot(core::state_writer& w) const {
+    w.count(keys_.size());
+    for (std::size_t i = 0; i < keys_.size(); ++i) {
+      w.u64(keys_[i]);
+      w.u64(slots_[i]);
+    }
+  }
+
+  /// Replaces the groups with what snapshot() wrote.
+  void restore(core::state_reader& r) {
+    const std::size_t n = r.count(none);
+    keys_.resize(n);
+    slots_.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      keys_[i] = static_cast<std::uint32_t>(r.u64());
+      slots_[i] = static_cast<std::uint32_t>(r.u64());
+    }
+    std::size_t cap = 16;
+    while (n * 2 > cap) cap *= 2;
+    rebuild(cap);
   }
 
   /// Drops every group, keeping the memory for the next pane.

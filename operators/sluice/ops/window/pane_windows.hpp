@@ -29,6 +29,8 @@ namespace sluice::ops {
 ///   void emit_correction(std::int64_t n, std::uint32_t row, std::uint32_t slot);
 ///   void release_pane(Pane&);   // frees its slots, then it is reused
 ///   void after_due();           // housekeeping after panes were freed
+///   void snapshot_pane(core::state_writer&, const Pane&) const;
+///   void restore_pane(core::state_reader&, Pane&);  // into a pane from make_pane
 template <class Derived, class Pane>
 class pane_windows : public window_operator {
 public:
@@ -66,6 +68,38 @@ protected:
 
   core::timestamp next_due() const override { return panes_.empty() ? core::max_timestamp : due_; }
 
+  // The aggregate states, what is emitted and when to look again, then each
+  // pane by number. The cached pane is not state: a record place() sees
+  // instead lands in the same pane and slot, and handle_due drops it anyway.
+  void snapshot_windows(core::state_writer& w) const override {
+    states_.snapshot(w);
+    w.boolean(emit_known_);
+    w.i64(emit_n_);
+    w.i64(due_);
+    w.count(panes_.size());
+    for (const auto& [p, pane] : panes_) {
+      w.i64(p);
+      self().snapshot_pane(w, *pane);
+    }
+  }
+
+  void restore_windows(core::state_reader& r) override {
+    states_.restore(r);
+    emit_known_ = r.boolean();
+    emit_n_ = r.i64();
+    due_ = r.i64();
+    panes_.clear();
+    cached_ = nullptr;
+    cached_lo_ = cached_hi_ = 0;
+    for (std::size_t n = r.count(); n > 0; --n) {
+      const std::int64_t p = r.i64();
+      auto pane = self().make_pane();
+      self().restore_pane(r, *pane);
+      if (!panes_.emplace(p, std::move(pane)).second)
+        throw core::state_error("a window pane written twice");
+    }
+  }
+
   core::timestamp window_start(std::int64_t n) const { return n * slide_; }
   core::timestamp window_end(std::int64_t n) const { return n * slide_ + size_; }
   std::int64_t first_pane(std::int64_t n) const { return n * slide_ / width_; }
@@ -79,6 +113,7 @@ protected:
 
 private:
   Derived& self() { return static_cast<Derived&>(*this); }
+  const Derived& self() const { return static_cast<const Derived&>(*this); }
 
   std::int64_t last_window_of(std::int64_t p) const { return floor_div(p * width_, slide_); }
   std::int64_t first_window_of(std::int64_t p) const {

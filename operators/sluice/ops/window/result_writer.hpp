@@ -42,6 +42,8 @@ public:
 
   /// Emits every batch built so far on port 0.
   void flush(core::emitter& out);
+  /// Nothing built and not yet flushed.
+  bool empty() const { return rows_ == 0 && ready_.empty(); }
 
 private:
   void seal();

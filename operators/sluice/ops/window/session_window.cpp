@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <queue>
+#include <tuple>
+#include <vector>
 
 #include "sluice/ops/window/group_table.hpp"
 #include "sluice/ops/window/time_math.hpp"
@@ -57,6 +59,84 @@ protected:
 
   timestamp next_due() const override {
     return due_.empty() ? core::max_timestamp : due_.top().time;
+  }
+
+  // The aggregate states (slot = session id), each key's sessions, every
+  // session record (free ones too: their `gen` goes on when the id is
+  // reused), and the due queue, voided entries included (they still set
+  // next_due), sorted so that the bytes do not depend on the heap's layout.
+  void snapshot_windows(core::state_writer& w) const override {
+    states_.snapshot(w);
+    keys_.snapshot(w, [](core::state_writer& out, const std::vector<std::uint32_t>& list) {
+      out.count(list.size());
+      for (auto id : list) out.u64(id);
+    });
+    w.count(sessions_.size());
+    for (const auto& s : sessions_) {
+      w.i64(s.start);
+      w.i64(s.end);
+      w.u64(s.key);
+      w.boolean(s.alive);
+      w.boolean(s.emitted);
+      w.u64(s.gen);
+      w.i64(s.queued);
+    }
+    auto queue = due_;
+    std::vector<due_entry> due;
+    due.reserve(queue.size());
+    for (; !queue.empty(); queue.pop()) due.push_back(queue.top());
+    std::sort(due.begin(), due.end(), [](const due_entry& a, const due_entry& b) {
+      return std::tie(a.time, a.id, a.gen) < std::tie(b.time, b.id, b.gen);
+    });
+    w.count(due.size());
+    for (const auto& e : due) {
+      w.i64(e.time);
+      w.u64(e.id);
+      w.u64(e.gen);
+    }
+  }
+
+  void restore_windows(core::state_reader& r) override {
+    states_.restore(r);
+    keys_.restore(r, [this](core::state_reader& in, std::vector<std::uint32_t>& list) {
+      list.resize(in.count(states_.slots()));
+      for (auto& id : list) {
+        const std::uint64_t v = in.u64();
+        if (v >= states_.slots()) throw core::state_error("a session that was never started");
+        id = static_cast<std::uint32_t>(v);
+      }
+    });
+    sessions_.resize(r.count(states_.slots()));
+    live_ = 0;
+    due_ = {};
+    for (std::uint32_t id = 0; id < sessions_.size(); ++id) {
+      session& s = sessions_[id];
+      s.start = r.i64();
+      s.end = r.i64();
+      s.key = static_cast<std::uint32_t>(r.u64());
+      s.alive = r.boolean();
+      s.emitted = r.boolean();
+      s.gen = static_cast<std::uint32_t>(r.u64());
+      s.queued = r.i64();
+      if (!s.alive) continue;
+      if (s.key >= keys_.ids() || !keys_.live(s.key))
+        throw core::state_error("a session of an unknown key");
+      ++live_;
+    }
+    for (std::uint32_t k = 0; k < keys_.ids(); ++k)
+      if (keys_.live(k))
+        for (auto id : keys_.payload(k))
+          if (id >= sessions_.size() || !sessions_[id].alive)
+            throw core::state_error("a key listing a session that is not open");
+    for (std::size_t n = r.count(); n > 0; --n) {
+      due_entry e{};
+      e.time = r.i64();
+      const std::uint64_t id = r.u64();
+      if (id >= sessions_.size()) throw core::state_error("a due session that does not exist");
+      e.id = static_cast<std::uint32_t>(id);
+      e.gen = static_cast<std::uint32_t>(r.u64());
+      due_.push(e);
+    }
   }
 
 private:

@@ -11,6 +11,13 @@ namespace {
 using core::timestamp;
 constexpr std::uint32_t none = UINT32_MAX;
 
+// A slot number read from a snapshot, checked against the slots handed out.
+std::uint32_t read_slot(core::state_reader& r, const group_states& states) {
+  const std::uint64_t slot = r.u64();
+  if (slot >= states.slots()) throw core::state_error("a group whose slot was never handed out");
+  return static_cast<std::uint32_t>(slot);
+}
+
 // --- tumbling: a pane is a window; it holds its own keys -------------------
 
 struct local_pane {
@@ -61,6 +68,14 @@ private:
   }
 
   void after_due() {}
+
+  void snapshot_pane(core::state_writer& w, const local_pane& pn) const {
+    pn.groups.snapshot(w, [](core::state_writer& out, std::uint32_t slot) { out.u64(slot); });
+  }
+  void restore_pane(core::state_reader& r, local_pane& pn) {
+    pn.groups.restore(
+      r, [this](core::state_reader& in, std::uint32_t& slot) { slot = read_slot(in, states_); });
+  }
 };
 
 // --- sliding: panes share one key dictionary, so merging the panes of a
@@ -184,6 +199,31 @@ private:
     auto new_id = dict_.compact();
     for (auto& entry : panes_) entry.second->groups.remap(new_id);
     mark_.assign(dict_.ids(), 0);
+  }
+
+  // The dictionary (its ids, holes included, are what panes hold), then
+  // the panes. last_key_ and the merge vectors are scratch.
+  void snapshot_windows(core::state_writer& w) const override {
+    dict_.snapshot(w, [](core::state_writer& out, std::uint32_t panes) { out.u64(panes); });
+    base::snapshot_windows(w);
+  }
+  void restore_windows(core::state_reader& r) override {
+    referenced_ = 0;
+    dict_.restore(r, [this](core::state_reader& in, std::uint32_t& panes) {
+      panes = static_cast<std::uint32_t>(in.u64());
+      if (panes > 0) ++referenced_;
+    });
+    base::restore_windows(r);
+  }
+
+  void snapshot_pane(core::state_writer& w, const shared_pane& pn) const { pn.groups.snapshot(w); }
+  void restore_pane(core::state_reader& r, shared_pane& pn) {
+    pn.groups.restore(r);
+    for (std::uint32_t i = 0; i < pn.groups.size(); ++i) {
+      const std::uint32_t k = pn.groups.keys()[i];
+      if (k >= dict_.ids() || !dict_.live(k) || pn.groups.slots()[i] >= states_.slots())
+        throw core::state_error("a pane group whose key or slot is unknown");
+    }
   }
 
   /// Every key some pane holds (and recent ones none does); payload: how

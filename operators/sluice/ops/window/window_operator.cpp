@@ -1,8 +1,10 @@
 #include "sluice/ops/window/window_operator.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "sluice/core/key_hashing.hpp"
+#include "sluice/core/state.hpp"
 #include "sluice/ops/descriptor_util.hpp"
 #include "sluice/ops/window/count_window.hpp"
 #include "sluice/ops/window/session_window.hpp"
@@ -79,6 +81,27 @@ core::poll_result window_operator::poll(core::emitter& out, std::size_t) {
   if (due == core::max_timestamp) return core::poll_result::idle();
   std::int64_t ns = due * 1000 - (clock_->now_ns() + clock_->wall_offset_ns());
   return core::poll_result::timer(std::max<std::int64_t>(ns, 1));
+}
+
+// In processing time, progress is a wall-clock reading (µs since the epoch),
+// which means the same in any process: a restored instance goes on from it
+// and completes what its own clock has passed. writer_ holds nothing here:
+// every callback flushes it before it returns.
+void window_operator::snapshot(core::state_writer& w) const {
+  if (!writer_.empty()) throw std::logic_error("window snapshot with output not flushed");
+  progress_tracker_.snapshot(w);
+  w.i64(max_seen_);
+  w.i64(progress_);
+  w.i64(forwarded_);
+  snapshot_windows(w);
+}
+
+void window_operator::restore(core::state_reader& r) {
+  progress_tracker_.restore(r);
+  max_seen_ = r.i64();
+  progress_ = r.i64();
+  forwarded_ = r.i64();
+  restore_windows(r);
 }
 
 void window_operator::move_progress(core::timestamp p) {

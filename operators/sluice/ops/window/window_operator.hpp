@@ -34,10 +34,12 @@ public:
   void on_watermark(core::timestamp, core::emitter&) override {}
   void on_end_of_stream(core::emitter& out) override;
   core::poll_result poll(core::emitter& out, std::size_t budget) override;
-  // TODO(state): groups, panes, sessions and aggregate states.
-  std::uint32_t state_version() const override { return 0; }
-  void snapshot(core::state_writer&) const override {}
-  void restore(core::state_reader&) override {}
+  /// One layout version for every window kind: the progress here, then
+  /// the kind's windows and their aggregate states (docs/ARCHITECTURE.md
+  /// §11). The config is not written: it comes from the bound config.
+  std::uint32_t state_version() const final { return 1; }
+  void snapshot(core::state_writer& w) const final;
+  void restore(core::state_reader& r) final;
 
   /// Processing-time windows fire on timers.
   bool polls_after_batch() const override { return !event_time(); }
@@ -64,6 +66,9 @@ protected:
   /// Processing time: the next progress at which something is due, or
   /// max_timestamp.
   virtual core::timestamp next_due() const { return core::max_timestamp; }
+  /// The kind's own state: its windows, keys and aggregate states.
+  virtual void snapshot_windows(core::state_writer& w) const = 0;
+  virtual void restore_windows(core::state_reader& r) = 0;
 
   /// Event time: notes `t` for `channel`; true if progress moved. With one
   /// channel, progress is max seen - max_out_of_order, computed inline (the

@@ -5,6 +5,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "sluice/core/state.hpp"
+
 namespace sluice::ops {
 
 namespace {
@@ -57,6 +59,21 @@ void count_min_sketch::merge(const count_min_sketch& other) {
     throw std::invalid_argument("cannot merge count-min sketches of different dimensions");
   for (std::size_t i = 0; i < cells_.size(); ++i) cells_[i] += other.cells_[i];
   total_ += other.total_;
+}
+
+void count_min_sketch::snapshot(core::state_writer& w) const {
+  w.u64(width_);
+  w.u64(depth_);
+  w.u64(total_);
+  for (std::uint64_t c : cells_) w.u64(c);
+}
+
+void count_min_sketch::restore(core::state_reader& r) {
+  const std::uint64_t width = r.u64(), depth = r.u64();
+  if (width != width_ || depth != depth_)
+    throw core::state_error("a count-min sketch of other dimensions");
+  total_ = r.u64();
+  for (auto& c : cells_) c = r.u64();
 }
 
 } // namespace sluice::ops

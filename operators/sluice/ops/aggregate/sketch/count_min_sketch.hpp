@@ -4,6 +4,11 @@
 #include <cstdint>
 #include <vector>
 
+namespace sluice::core {
+class state_writer;
+class state_reader;
+} // namespace sluice::core
+
 namespace sluice::ops {
 
 /// Count-min sketch (Cormode, Muthukrishnan 2005): `depth` rows of `width`
@@ -38,6 +43,11 @@ public:
   double epsilon() const;
   /// exp(-depth).
   double delta() const;
+
+  /// The counters and the total. restore() refuses other dimensions
+  /// (core::state_error).
+  void snapshot(core::state_writer& w) const;
+  void restore(core::state_reader& r);
 
 private:
   std::size_t cell(std::size_t row, std::uint64_t hash) const;

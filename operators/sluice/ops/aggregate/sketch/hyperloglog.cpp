@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "sluice/core/state.hpp"
+
 namespace sluice::ops {
 
 namespace {
@@ -102,6 +104,37 @@ double hyperloglog::estimate() const {
   z += m * sigma(counts[0] / m);
   const double alpha_infinity = 1.0 / (2.0 * std::log(2.0));
   return alpha_infinity * m * m / z;
+}
+
+void hyperloglog::snapshot(core::state_writer& w) const {
+  w.u64(static_cast<std::uint64_t>(precision_));
+  w.boolean(is_sparse());
+  if (is_sparse()) {
+    w.count(sparse_.size());
+    for (std::uint64_t h : sparse_) w.u64(h);
+  } else {
+    w.str(std::string_view(reinterpret_cast<const char*>(registers_.data()), registers_.size()));
+  }
+}
+
+void hyperloglog::restore(core::state_reader& r) {
+  if (r.u64() != static_cast<std::uint64_t>(precision_))
+    throw core::state_error("a HyperLogLog sketch of another precision");
+  sparse_.clear();
+  registers_.clear();
+  if (r.boolean()) {
+    const std::size_t n = r.count(sparse_limit());
+    sparse_.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) sparse_.push_back(r.u64());
+    if (!std::is_sorted(sparse_.begin(), sparse_.end()))
+      throw core::state_error("a HyperLogLog sketch whose hashes are not sorted");
+  } else {
+    const std::string bytes = r.str();
+    if (bytes.size() != register_count())
+      throw core::state_error("a HyperLogLog sketch with " + std::to_string(bytes.size())
+                              + " registers, expected " + std::to_string(register_count()));
+    registers_.assign(bytes.begin(), bytes.end());
+  }
 }
 
 } // namespace sluice::ops

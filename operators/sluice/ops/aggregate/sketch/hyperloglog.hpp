@@ -4,6 +4,11 @@
 #include <cstdint>
 #include <vector>
 
+namespace sluice::core {
+class state_writer;
+class state_reader;
+} // namespace sluice::core
+
 namespace sluice::ops {
 
 /// HyperLogLog distinct counter over 64-bit hashes (feed it xxh3 hashes, see
@@ -36,6 +41,11 @@ public:
   /// 1.04 / sqrt(2^precision).
   double standard_error() const;
   bool is_sparse() const { return registers_.empty(); }
+
+  /// The hashes while sparse, else the registers. restore() refuses a
+  /// sketch of another precision (core::state_error).
+  void snapshot(core::state_writer& w) const;
+  void restore(core::state_reader& r);
 
 private:
   std::size_t register_count() const { return std::size_t{1} << precision_; }

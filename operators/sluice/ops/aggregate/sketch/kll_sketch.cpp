@@ -4,7 +4,10 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <string>
 #include <utility>
+
+#include "sluice/core/state.hpp"
 
 namespace sluice::ops {
 
@@ -107,6 +110,39 @@ double kll_sketch::rank(double v) const {
     for (double x : levels_[h])
       if (x <= v) below += std::uint64_t{1} << h;
   return static_cast<double>(below) / static_cast<double>(n_);
+}
+
+void kll_sketch::snapshot(core::state_writer& w) const {
+  w.u64(static_cast<std::uint64_t>(k_));
+  w.u64(n_);
+  w.f64(min_);
+  w.f64(max_);
+  w.u64(rng_);
+  w.count(levels_.size());
+  for (const auto& level : levels_) {
+    w.count(level.size());
+    for (double v : level) w.f64(v);
+  }
+}
+
+void kll_sketch::restore(core::state_reader& r) {
+  if (r.u64() != static_cast<std::uint64_t>(k_))
+    throw core::state_error("a KLL sketch of another k");
+  n_ = r.u64();
+  min_ = r.f64();
+  max_ = r.f64();
+  rng_ = r.u64();
+  const std::size_t levels = r.count(64);
+  if (levels == 0) throw core::state_error("a KLL sketch without levels");
+  levels_.clear();
+  size_ = 0;
+  for (std::size_t h = 0; h < levels; ++h) {
+    add_level(); // the capacities depend on the number of levels
+    const std::size_t n = r.count();
+    levels_[h].reserve(n);
+    for (std::size_t i = 0; i < n; ++i) levels_[h].push_back(r.f64());
+    size_ += n;
+  }
 }
 
 } // namespace sluice::ops

@@ -4,6 +4,11 @@
 #include <cstdint>
 #include <vector>
 
+namespace sluice::core {
+class state_writer;
+class state_reader;
+} // namespace sluice::core
+
 namespace sluice::ops {
 
 /// KLL quantile sketch over doubles (Karnin, Lang, Liberty, "Optimal
@@ -46,6 +51,12 @@ public:
   double rank(double v) const;
   /// Values held (memory use is this times sizeof(double), plus levels).
   std::size_t retained() const { return size_; }
+
+  /// Every level's items, the count, min, max and the generator's state, so
+  /// a restored sketch compacts as this one would. restore() refuses
+  /// another k (core::state_error).
+  void snapshot(core::state_writer& w) const;
+  void restore(core::state_reader& r);
 
 private:
   std::size_t capacity(std::size_t level) const;
