@@ -10,7 +10,7 @@
 
 namespace nexmark_baseline {
 
-namespace nx = sluice::ops::nexmark;
+namespace nx = sluice::ops::source::nexmark;
 
 inline constexpr std::int64_t us_per_ms = 1000;
 inline constexpr std::int64_t sec = 1000000; // µs

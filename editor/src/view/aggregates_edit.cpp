@@ -63,7 +63,7 @@ void AggregatesEdit::addRow(const nlohmann::json& entry) {
   table_->insertRow(row);
   auto* fn = new QComboBox(table_);
   fn->setEditable(true);
-  for (const std::string& name : ops::aggregate_function_names())
+  for (const std::string& name : ops::aggregate::aggregate_function_names())
     fn->addItem(QString::fromStdString(name));
   fn->setEditText(text(entry, "fn"));
   auto* field = new QComboBox(table_);

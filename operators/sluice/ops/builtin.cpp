@@ -3,49 +3,52 @@
 #include "sluice/core/descriptor.hpp"
 
 // The ONE registration table (docs/ARCHITECTURE.md §5): one line per
-// operator kind, grouped by area. X(name) stands for the function
+// operator kind, grouped by area. X(area, name) stands for the function
 // `core::descriptor name_descriptor()` that the operator's .cpp defines in
-// namespace sluice::ops; the table declares and registers it, so an operator
-// needs no header of its own to be registered.
+// namespace sluice::ops::area; the table declares and registers it, so an
+// operator needs no header of its own to be registered.
 #define SLUICE_BUILTIN_OPERATORS(X)                                                                \
   /* sources */                                                                                    \
-  X(generator)                                                                                     \
-  X(file_source)                                                                                   \
-  X(nexmark)                                                                                       \
+  X(source, generator)                                                                             \
+  X(source, file_source)                                                                           \
+  X(source, nexmark)                                                                               \
   /* transforms */                                                                                 \
-  X(filter)                                                                                        \
-  X(map)                                                                                           \
-  X(throttle)                                                                                      \
-  X(union)                                                                                         \
-  X(route)                                                                                         \
-  X(dedupe)                                                                                        \
-  X(lookup)                                                                                        \
-  X(flatten)                                                                                       \
+  X(transform, filter)                                                                             \
+  X(transform, map)                                                                                \
+  X(transform, throttle)                                                                           \
+  X(transform, union)                                                                              \
+  X(transform, route)                                                                              \
+  X(transform, dedupe)                                                                             \
+  X(transform, lookup)                                                                             \
+  X(transform, flatten)                                                                            \
   /* windows */                                                                                    \
-  X(tumbling_window)                                                                               \
-  X(sliding_window)                                                                                \
-  X(session_window)                                                                                \
+  X(window, tumbling_window)                                                                       \
+  X(window, sliding_window)                                                                        \
+  X(window, session_window)                                                                        \
   /* synopses */                                                                                   \
-  X(sample)                                                                                        \
-  X(running)                                                                                       \
-  X(heavy_hitters)                                                                                 \
+  X(synopsis, sample)                                                                              \
+  X(synopsis, running)                                                                             \
+  X(synopsis, heavy_hitters)                                                                       \
   /* joins */                                                                                      \
-  X(window_join)                                                                                   \
-  X(interval_join)                                                                                 \
+  X(join, window_join)                                                                             \
+  X(join, interval_join)                                                                           \
   /* sinks */                                                                                      \
-  X(file_sink)                                                                                     \
-  X(stdout_sink)                                                                                   \
-  X(null_sink)                                                                                     \
-  X(sqlite_sink)
+  X(sink, file_sink)                                                                               \
+  X(sink, stdout_sink)                                                                             \
+  X(sink, null_sink)                                                                               \
+  X(sink, sqlite_sink)
 
 namespace sluice::ops {
 
-#define SLUICE_DECLARE_OPERATOR(name) core::descriptor name##_descriptor();
+#define SLUICE_DECLARE_OPERATOR(area, name)                                                        \
+  namespace area {                                                                                 \
+  core::descriptor name##_descriptor();                                                            \
+  }
 SLUICE_BUILTIN_OPERATORS(SLUICE_DECLARE_OPERATOR)
 #undef SLUICE_DECLARE_OPERATOR
 
 void register_builtins(core::registry& reg) {
-#define SLUICE_ADD_OPERATOR(name) reg.add(name##_descriptor());
+#define SLUICE_ADD_OPERATOR(area, name) reg.add(area::name##_descriptor());
   SLUICE_BUILTIN_OPERATORS(SLUICE_ADD_OPERATOR)
 #undef SLUICE_ADD_OPERATOR
 }

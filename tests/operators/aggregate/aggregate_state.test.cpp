@@ -41,31 +41,33 @@ core::batch_ptr mixed_rows(std::size_t n, std::int64_t distinct) {
   return b.finish();
 }
 
-std::string result_json(const ops::aggregate_function& fn, const ops::aggregate_state& s) {
+std::string result_json(const ops::aggregate::aggregate_function& fn,
+                        const ops::aggregate::aggregate_state& s) {
   core::column c(fn.result_type());
   s.result(c);
   return value_json(fn.name(), c);
 }
 
-std::string result_json(const ops::aggregate_function& fn, const ops::aggregate_slots& slots,
-                        std::uint32_t slot) {
+std::string result_json(const ops::aggregate::aggregate_function& fn,
+                        const ops::aggregate::aggregate_slots& slots, std::uint32_t slot) {
   core::column c(fn.result_type());
   slots.results(&slot, 1, c);
   return value_json(fn.name(), c);
 }
 
-void add_rows(ops::aggregate_state& s, const core::column* in, std::size_t from, std::size_t to) {
+void add_rows(ops::aggregate::aggregate_state& s, const core::column* in, std::size_t from,
+              std::size_t to) {
   for (std::size_t r = from; r < to; ++r) s.add(in, r);
 }
 
-std::string snapshot_of(const ops::aggregate_state& s) {
+std::string snapshot_of(const ops::aggregate::aggregate_state& s) {
   core::state_writer w;
   s.snapshot(w);
   return w.take();
 }
 
-std::unique_ptr<ops::aggregate_state> restored(const ops::aggregate_function& fn,
-                                               const std::string& bytes) {
+std::unique_ptr<ops::aggregate::aggregate_state>
+restored(const ops::aggregate::aggregate_function& fn, const std::string& bytes) {
   auto s = fn.create();
   core::state_reader r(bytes);
   s->restore(r);
@@ -79,7 +81,7 @@ void check_state_round_trip(const json& spec, std::size_t rows = 3000,
                             std::int64_t distinct = 2000) {
   CAPTURE(spec.dump());
   auto input = mixed_rows(rows, distinct);
-  auto list = ops::make_aggregates(json::array({spec}), *mixed_schema());
+  auto list = ops::aggregate::make_aggregates(json::array({spec}), *mixed_schema());
   const auto& fn = *list.at(0);
   const core::column* in =
     fn.input_index() < 0 ? nullptr : &input->col(static_cast<std::size_t>(fn.input_index()));
@@ -209,10 +211,10 @@ TEST_CASE("top_k restored from a snapshot keeps its counters and their errors") 
 
 TEST_CASE("a sketch state refuses the snapshot of a sketch of another size") {
   const auto& schema = *mixed_schema();
-  auto small =
-    ops::make_aggregates(json::parse(R"([{"fn": "top_k", "field": "s", "k": 3}])"), schema);
-  auto large =
-    ops::make_aggregates(json::parse(R"([{"fn": "top_k", "field": "s", "k": 30}])"), schema);
+  auto small = ops::aggregate::make_aggregates(
+    json::parse(R"([{"fn": "top_k", "field": "s", "k": 3}])"), schema);
+  auto large = ops::aggregate::make_aggregates(
+    json::parse(R"([{"fn": "top_k", "field": "s", "k": 30}])"), schema);
   auto input = mixed_rows(100, 20);
   auto s = small.at(0)->create();
   add_rows(*s, &input->col(2), 0, 100);

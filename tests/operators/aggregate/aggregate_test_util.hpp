@@ -36,7 +36,7 @@ inline std::string value_json(const std::string& name, const core::column& c) {
 /// The result of aggregate `spec` over rows [0, n) of `b` as `{"name":value}`.
 /// Checks that a single state, slots, and two merged halves agree.
 inline std::string aggregate_json(const nlohmann::json& spec, const core::batch& b) {
-  auto list = ops::make_aggregates(nlohmann::json::array({spec}), b.fields());
+  auto list = ops::aggregate::make_aggregates(nlohmann::json::array({spec}), b.fields());
   const auto& fn = *list.at(0);
   const core::column* in =
     fn.input_index() < 0 ? nullptr : &b.col(static_cast<std::size_t>(fn.input_index()));

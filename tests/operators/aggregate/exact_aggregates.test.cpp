@@ -24,7 +24,7 @@ std::string agg(const json& spec, const core::batch_ptr& b = sample()) {
 }
 
 core::value_type result_type(const json& spec) {
-  auto list = ops::make_aggregates(json::array({spec}), *mixed_schema());
+  auto list = ops::aggregate::make_aggregates(json::array({spec}), *mixed_schema());
   return list.at(0)->result_type();
 }
 
@@ -80,7 +80,7 @@ TEST_CASE("max over doubles puts NaN above every number") {
   x.append_double(1.0);
   x.append_double(std::nan(""));
   x.append_double(2.0);
-  auto fns = ops::make_aggregates(
+  auto fns = ops::aggregate::make_aggregates(
     json::array({{{"fn", "max"}, {"field", "x"}}, {{"fn", "min"}, {"field", "x"}}}),
     *mixed_schema());
   auto mx = fns[0]->create(), mn = fns[1]->create();
@@ -128,8 +128,8 @@ TEST_CASE("stddev and variance are the sample statistics (n - 1), null below two
 TEST_CASE("variance stays accurate for large values with a small spread (Welford)") {
   core::column x(core::value_type::float64);
   for (int i = 0; i < 1000; ++i) x.append_double(1e9 + (i % 2 ? 1.0 : -1.0));
-  auto fns =
-    ops::make_aggregates(json::array({{{"fn", "variance"}, {"field", "x"}}}), *mixed_schema());
+  auto fns = ops::aggregate::make_aggregates(json::array({{{"fn", "variance"}, {"field", "x"}}}),
+                                             *mixed_schema());
   auto a = fns[0]->create(), b = fns[0]->create();
   for (std::size_t r = 0; r < 1000; ++r) (r < 300 ? a : b)->add(&x, r);
   a->merge(*b);

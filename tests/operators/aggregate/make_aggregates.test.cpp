@@ -9,7 +9,7 @@ namespace {
 /// The message make_aggregates throws for `list`, or "" if it accepts it.
 std::string error_of(const json& list) {
   try {
-    ops::make_aggregates(list, *mixed_schema());
+    ops::aggregate::make_aggregates(list, *mixed_schema());
   } catch (const core::param_error& e) {
     CHECK(e.param() == "aggregates");
     return e.what();
@@ -24,10 +24,11 @@ bool starts_with(const std::string& s, const std::string& prefix) {
 } // namespace
 
 TEST_CASE("aggregates get default names fn_field, or count, unless 'as' names them") {
-  auto list = ops::make_aggregates(json::array({{{"fn", "count"}},
-                                                {{"fn", "sum"}, {"field", "v"}},
-                                                {{"fn", "max"}, {"field", "t"}, {"as", "latest"}}}),
-                                   *mixed_schema());
+  auto list = ops::aggregate::make_aggregates(
+    json::array({{{"fn", "count"}},
+                 {{"fn", "sum"}, {"field", "v"}},
+                 {{"fn", "max"}, {"field", "t"}, {"as", "latest"}}}),
+    *mixed_schema());
   REQUIRE(list.size() == 3);
   CHECK(list[0]->name() == "count");
   CHECK(list[0]->input_index() == -1);
@@ -83,7 +84,7 @@ TEST_CASE("two aggregates may not share an output name") {
 }
 
 TEST_CASE("the catalog lists every aggregate function") {
-  auto names = ops::aggregate_function_names();
+  auto names = ops::aggregate::aggregate_function_names();
   for (const char* fn : {"count", "sum", "avg", "min", "max", "first", "last", "stddev", "variance",
                          "count_distinct", "approx_count_distinct", "approx_percentile", "top_k"})
     CHECK(std::find(names.begin(), names.end(), fn) != names.end());
@@ -101,7 +102,7 @@ TEST_CASE("approximate aggregates are handed to their sketches with the entry na
 }
 
 TEST_CASE("states of different functions refuse to merge") {
-  auto list = ops::make_aggregates(
+  auto list = ops::aggregate::make_aggregates(
     json::array({{{"fn", "count"}}, {{"fn", "sum"}, {"field", "v"}}}), *mixed_schema());
   auto a = list[0]->create(), b = list[1]->create();
   CHECK_THROWS_AS(a->merge(*b), std::logic_error);

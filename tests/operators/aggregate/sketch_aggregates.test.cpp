@@ -32,12 +32,13 @@ core::column strings(std::initializer_list<const char*> values) {
   return c;
 }
 
-void add_all(ops::aggregate_state& s, const core::column& c) {
+void add_all(ops::aggregate::aggregate_state& s, const core::column& c) {
   for (std::size_t r = 0; r < c.size(); ++r) s.add(&c, r);
 }
 
 /// The state's result as a one-row column of the function's type.
-core::column result_of(const ops::aggregate_function& f, const ops::aggregate_state& s) {
+core::column result_of(const ops::aggregate::aggregate_function& f,
+                       const ops::aggregate::aggregate_state& s) {
   core::column out(f.result_type());
   s.result(out);
   return out;
@@ -58,8 +59,8 @@ std::string error_of(Make make) {
 } // namespace
 
 TEST_CASE("approx_count_distinct counts 100 000 distinct values within three standard errors") {
-  auto f = ops::make_approx_count_distinct({{"fn", "approx_count_distinct"}, {"field", "n"}}, input,
-                                           "distinct_n", 0, "aggregates[0]");
+  auto f = ops::aggregate::make_approx_count_distinct(
+    {{"fn", "approx_count_distinct"}, {"field", "n"}}, input, "distinct_n", 0, "aggregates[0]");
   CHECK(f->name() == "distinct_n");
   CHECK(f->result_type() == value_type::int64);
   auto s = f->create();
@@ -70,7 +71,7 @@ TEST_CASE("approx_count_distinct counts 100 000 distinct values within three sta
 }
 
 TEST_CASE("approx_count_distinct skips nulls, gives 0 when empty and merges states") {
-  auto f = ops::make_approx_count_distinct({}, input, "d", 2, "aggregates[0]");
+  auto f = ops::aggregate::make_approx_count_distinct({}, input, "d", 2, "aggregates[0]");
   auto a = f->create();
   CHECK(result_of(*f, *a).ints[0] == 0);
   add_all(*a, strings({"x", nullptr, "y", "x"}));
@@ -82,8 +83,8 @@ TEST_CASE("approx_count_distinct skips nulls, gives 0 when empty and merges stat
 
 TEST_CASE("approx_percentile finds percentiles of 0..99999 within the rank bound") {
   for (double p : {0.01, 0.25, 0.5, 0.9, 0.99}) {
-    auto f = ops::make_approx_percentile({{"fn", "approx_percentile"}, {"field", "n"}, {"p", p}},
-                                         input, "pct", 0, "aggregates[1]");
+    auto f = ops::aggregate::make_approx_percentile(
+      {{"fn", "approx_percentile"}, {"field", "n"}, {"p", p}}, input, "pct", 0, "aggregates[1]");
     CHECK(f->result_type() == value_type::float64);
     auto s = f->create();
     // Two states merged, so the merge path is checked too.
@@ -98,8 +99,8 @@ TEST_CASE("approx_percentile finds percentiles of 0..99999 within the rank bound
 }
 
 TEST_CASE("approx_percentile is exact at 0 and 1 and null when empty") {
-  auto lo = ops::make_approx_percentile({{"p", 0}}, input, "lo", 1, "aggregates[0]");
-  auto hi = ops::make_approx_percentile({{"p", 1}}, input, "hi", 1, "aggregates[1]");
+  auto lo = ops::aggregate::make_approx_percentile({{"p", 0}}, input, "lo", 1, "aggregates[0]");
+  auto hi = ops::aggregate::make_approx_percentile({{"p", 1}}, input, "hi", 1, "aggregates[1]");
   core::column x(value_type::float64);
   for (double v : {3.5, -2.0, 8.25}) x.append_double(v);
   x.append_null();
@@ -114,7 +115,9 @@ TEST_CASE("approx_percentile is exact at 0 and 1 and null when empty") {
 
 TEST_CASE("approx_percentile refuses a missing or out-of-range p and a non-numeric field") {
   auto make = [](json spec, int index) {
-    return [spec, index] { ops::make_approx_percentile(spec, input, "p", index, "aggregates[2]"); };
+    return [spec, index] {
+      ops::aggregate::make_approx_percentile(spec, input, "p", index, "aggregates[2]");
+    };
   };
   CHECK(error_of(make({{"fn", "approx_percentile"}}, 0))
         == "aggregates[2]: approx_percentile needs \"p\" (0.5 for the median)");
@@ -127,8 +130,8 @@ TEST_CASE("approx_percentile refuses a missing or out-of-range p and a non-numer
 }
 
 TEST_CASE("top_k gives the most frequent values as a JSON array, most frequent first") {
-  auto f =
-    ops::make_top_k({{"fn", "top_k"}, {"field", "s"}, {"k", 3}}, input, "top", 2, "aggregates[0]");
+  auto f = ops::aggregate::make_top_k({{"fn", "top_k"}, {"field", "s"}, {"k", 3}}, input, "top", 2,
+                                      "aggregates[0]");
   CHECK(f->result_type() == value_type::string);
   auto s = f->create();
   add_all(*s, strings({"a", "b", "a", "c", "a", "b", nullptr, "d", "a", "b", "c", "a"}));
@@ -138,14 +141,14 @@ TEST_CASE("top_k gives the most frequent values as a JSON array, most frequent f
 }
 
 TEST_CASE("top_k renders numbers, booleans and timestamps as JSON values") {
-  auto f = ops::make_top_k({{"k", 2}}, input, "top", 0, "aggregates[0]");
+  auto f = ops::aggregate::make_top_k({{"k", 2}}, input, "top", 0, "aggregates[0]");
   auto s = f->create();
   add_all(*s, ints(5, 8));
   add_all(*s, ints(7, 8));
   CHECK(std::string(result_of(*f, *s).string_at(0))
         == R"([{"value": 7, "count": 2}, {"value": 5, "count": 1}])");
 
-  auto ft = ops::make_top_k({{"k", 1}}, input, "top", 3, "aggregates[0]");
+  auto ft = ops::aggregate::make_top_k({{"k", 1}}, input, "top", 3, "aggregates[0]");
   auto st = ft->create();
   core::column t(value_type::timestamp);
   t.append_int(core::parse_iso8601("2026-01-01T00:00:01Z").value());
@@ -153,7 +156,7 @@ TEST_CASE("top_k renders numbers, booleans and timestamps as JSON values") {
   CHECK(std::string(result_of(*ft, *st).string_at(0))
         == R"([{"value": "2026-01-01T00:00:01.000Z", "count": 1}])");
 
-  auto fb = ops::make_top_k({{"k", 5}}, input, "top", 4, "aggregates[0]");
+  auto fb = ops::aggregate::make_top_k({{"k", 5}}, input, "top", 4, "aggregates[0]");
   auto sb = fb->create();
   CHECK(std::string(result_of(*fb, *sb).string_at(0)) == "[]");
   core::column b(value_type::boolean);
@@ -163,7 +166,7 @@ TEST_CASE("top_k renders numbers, booleans and timestamps as JSON values") {
 }
 
 TEST_CASE("top_k states merge into the top of the union") {
-  auto f = ops::make_top_k({{"k", 2}}, input, "top", 2, "aggregates[0]");
+  auto f = ops::aggregate::make_top_k({{"k", 2}}, input, "top", 2, "aggregates[0]");
   auto a = f->create();
   auto b = f->create();
   add_all(*a, strings({"x", "y", "y"}));
@@ -175,23 +178,23 @@ TEST_CASE("top_k states merge into the top of the union") {
 
 TEST_CASE("top_k refuses a missing, non-integer or non-positive k") {
   auto make = [](json spec) {
-    return [spec] { ops::make_top_k(spec, input, "top", 2, "aggregates[1]"); };
+    return [spec] { ops::aggregate::make_top_k(spec, input, "top", 2, "aggregates[1]"); };
   };
   CHECK(error_of(make({{"fn", "top_k"}})) == "aggregates[1]: top_k needs \"k\"");
   CHECK(error_of(make({{"k", 0}})) == "aggregates[1]: \"k\" must be in [1, 10000], got 0");
   CHECK(error_of(make({{"k", "3"}})) == "aggregates[1]: \"k\" must be an integer, got \"3\"");
   CHECK(error_of([] {
-          ops::make_top_k({{"k", 3}}, input, "top", -1, "aggregates[1]");
+          ops::aggregate::make_top_k({{"k", 3}}, input, "top", -1, "aggregates[1]");
         })
         == "aggregates[1]: top_k needs a 'field'");
 }
 
 TEST_CASE("window aggregate lists build the approximate aggregates by name") {
-  auto list = ops::make_aggregates(json::parse(R"([
+  auto list = ops::aggregate::make_aggregates(json::parse(R"([
     {"fn": "approx_count_distinct", "field": "n"},
     {"fn": "approx_percentile", "field": "x", "p": 0.5, "as": "median"},
     {"fn": "top_k", "field": "s", "k": 2}])"),
-                                   input);
+                                              input);
   REQUIRE(list.size() == 3);
   CHECK(list[0]->name() == "approx_count_distinct_n");
   CHECK(list[0]->result_type() == value_type::int64);
@@ -200,7 +203,7 @@ TEST_CASE("window aggregate lists build the approximate aggregates by name") {
   CHECK(list[2]->name() == "top_k_s");
   CHECK(list[2]->result_type() == value_type::string);
   try {
-    ops::make_aggregates(
+    ops::aggregate::make_aggregates(
       json::parse(R"([{"fn": "count"}, {"fn": "approx_percentile", "field": "x", "p": 2}])"),
       input);
     FAIL("no error");

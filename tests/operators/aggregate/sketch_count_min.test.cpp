@@ -9,7 +9,7 @@
 #include "sluice/core/state.hpp"
 #include "sluice/ops/aggregate/sketch/count_min_sketch.hpp"
 
-using sluice::ops::count_min_sketch;
+using sluice::ops::aggregate::sketch::count_min_sketch;
 
 namespace {
 

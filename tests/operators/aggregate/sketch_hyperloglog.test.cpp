@@ -8,7 +8,7 @@
 
 #include "sluice/ops/aggregate/sketch/hyperloglog.hpp"
 
-using sluice::ops::hyperloglog;
+using sluice::ops::aggregate::sketch::hyperloglog;
 
 namespace {
 

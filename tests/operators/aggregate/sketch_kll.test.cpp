@@ -8,7 +8,7 @@
 
 #include "sluice/ops/aggregate/sketch/kll_sketch.hpp"
 
-using sluice::ops::kll_sketch;
+using sluice::ops::aggregate::sketch::kll_sketch;
 
 namespace {
 

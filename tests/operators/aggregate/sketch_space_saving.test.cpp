@@ -11,8 +11,8 @@
 #include "sluice/ops/aggregate/sketch/key_table.hpp"
 #include "sluice/ops/aggregate/sketch/space_saving.hpp"
 
-using sluice::ops::key_table;
-using sluice::ops::space_saving;
+using sluice::ops::aggregate::sketch::key_table;
+using sluice::ops::aggregate::sketch::space_saving;
 
 namespace {
 

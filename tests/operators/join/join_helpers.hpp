@@ -54,7 +54,7 @@ struct join_run {
   }
 
   std::size_t state_rows() const {
-    return dynamic_cast<const ops::join_operator&>(*op).state_rows();
+    return dynamic_cast<const ops::join::join_operator&>(*op).state_rows();
   }
   std::vector<std::string> rows() const { return out.rec.json_rows(); }
   std::vector<std::string> sorted_rows() const {

@@ -85,7 +85,7 @@ first_part run_first_part(const std::string& kind, const nlohmann::json& params,
   auto op = make_operator(kind, params, ctx);
   recording_emitter out;
   feed_all(*op, batches, 0, split, out);
-  return {dynamic_cast<const ops::join_operator&>(*op).state_rows(), out.rows(),
+  return {dynamic_cast<const ops::join::join_operator&>(*op).state_rows(), out.rows(),
           core::snapshot_state(*op, kind).size()};
 }
 
@@ -198,7 +198,7 @@ TEST_CASE("a join snapshot restored into another join holds the same rows") {
     auto second = bound->create(ctx);
     core::restore_state(*second, kind, core::snapshot_state(*first, kind));
     const auto held = [](const core::operator_base& op) {
-      return dynamic_cast<const ops::join_operator&>(op).state_rows();
+      return dynamic_cast<const ops::join::join_operator&>(op).state_rows();
     };
     CHECK(held(*first) > 10);
     CHECK(held(*second) == held(*first));

@@ -258,7 +258,7 @@ TEST_CASE("with several channels on one side, a window join waits for all of the
   ctx.input_channels = {2, 1};
   auto op = test::make_operator("join.window", by_user(), ctx);
   test::join_emitter out;
-  auto& join = dynamic_cast<const ops::join_operator&>(*op);
+  auto& join = dynamic_cast<const ops::join::join_operator&>(*op);
   auto feed = [&](std::size_t port, std::size_t channel, const char* rows) {
     op->on_batch_from(port, channel, test::make_batch(port == 0 ? orders : clicks, rows), out);
   };

@@ -2,7 +2,7 @@
 
 #include "sluice/ops/sink/file_sink.hpp"
 
-using sluice::ops::instance_path;
+using sluice::ops::sink::instance_path;
 
 TEST_CASE("a file sink instance alone writes its path as given") {
   CHECK(instance_path("out/events.jsonl", 0, 1) == "out/events.jsonl");

@@ -357,7 +357,7 @@ TEST_CASE("a record error in a followed file names the line within the current f
 }
 
 TEST_CASE("the cached timestamp parser agrees with parse_iso8601") {
-  ops::timestamp_parser parse;
+  ops::text::timestamp_parser parse;
   for (const char* text :
        {"2026-01-01T00:00:00Z", "2026-01-01T00:00:00.5Z", "2026-01-01T23:59:59.123456Z",
         "2026-01-01T23:59:59.1234567Z", "2026-01-02T00:00:00Z", "2026-01-01T00:00:00.Z",

@@ -194,7 +194,7 @@ TEST_CASE("source.nexmark shuffles events within out-of-order groups") {
 }
 
 TEST_CASE("the nexmark generator's event kinds and last ids follow the reference") {
-  using namespace sluice::ops::nexmark;
+  using namespace sluice::ops::source::nexmark;
   CHECK(kind_of(0) == event_kind::person);
   CHECK(kind_of(1) == event_kind::auction);
   CHECK(kind_of(3) == event_kind::auction);
@@ -212,7 +212,7 @@ TEST_CASE("the nexmark generator's event kinds and last ids follow the reference
 }
 
 TEST_CASE("the nexmark generator's strings look like the reference's") {
-  using namespace sluice::ops::nexmark;
+  using namespace sluice::ops::source::nexmark;
   generator g(config{});
   person p{};
   g.make_person(0, p);

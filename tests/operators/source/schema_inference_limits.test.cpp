@@ -46,7 +46,7 @@ TEST_CASE("inference refuses a record longer than its limit instead of reading i
   {
     std::ofstream out(path, std::ios::binary);
     std::string chunk(1 << 20, 'x');
-    for (std::size_t i = 0; i <= (ops::max_sample_record_bytes >> 20); ++i) out << chunk;
+    for (std::size_t i = 0; i <= (ops::source::max_sample_record_bytes >> 20); ++i) out << chunk;
   }
   auto err = param_error_of("source.file", {{"path", path}});
   REQUIRE(err);

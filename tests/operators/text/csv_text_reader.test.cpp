@@ -5,7 +5,7 @@
 
 #include "sluice/ops/text/csv_text_reader.hpp"
 
-using sluice::ops::csv_text_reader;
+using sluice::ops::text::csv_text_reader;
 
 namespace {
 

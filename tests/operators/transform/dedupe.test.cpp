@@ -105,7 +105,7 @@ TEST_CASE("dedupe gives the same output whatever the batch size") {
 
 TEST_CASE("dedupe keeps its state bounded by the keys seen within the span") {
   auto op = make_transform("transform.dedupe", {{"key", {"v"}}, {"within", "1s"}}, clicks);
-  const auto* state = dynamic_cast<const ops::dedupe_state*>(op.get());
+  const auto* state = dynamic_cast<const ops::transform::dedupe_state*>(op.get());
   REQUIRE(state);
   recording_emitter out;
   std::size_t most = 0;

@@ -118,7 +118,7 @@ run_output check_round_trip(const std::string& kind, const json& params,
                             std::size_t min_rows, round_trip_hooks hooks = {}) {
   std::size_t open_windows = 0, open_groups = 0;
   hooks.at_split = [&](const core::operator_base& op) {
-    const auto& w = dynamic_cast<const ops::window_operator&>(op);
+    const auto& w = dynamic_cast<const ops::window::window_operator&>(op);
     open_windows = w.open_windows();
     open_groups = w.open_groups();
   };

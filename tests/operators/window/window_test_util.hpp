@@ -48,8 +48,8 @@ inline core::operator_ptr make_window(const std::string& kind, const nlohmann::j
   return make_operator(kind, params, ctx);
 }
 
-inline ops::window_operator& as_window(const core::operator_ptr& op) {
-  return dynamic_cast<ops::window_operator&>(*op);
+inline ops::window::window_operator& as_window(const core::operator_ptr& op) {
+  return dynamic_cast<ops::window::window_operator&>(*op);
 }
 
 /// Feeds `evs` on `channel` in batches of `batch_size` (no end).

@@ -8,7 +8,7 @@
 #include "sluice/ops/aggregate/exact_aggregates.hpp"
 #include "sluice/ops/aggregate/sketch_aggregates.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::aggregate {
 
 namespace {
 
@@ -141,4 +141,4 @@ std::vector<std::string> aggregate_function_names() {
   return names;
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::aggregate

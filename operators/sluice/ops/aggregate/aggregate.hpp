@@ -16,7 +16,7 @@ class state_writer;
 class state_reader;
 } // namespace sluice::core
 
-namespace sluice::ops {
+namespace sluice::ops::aggregate {
 
 /// The running state of one aggregate for one group (a key in a window).
 /// Memory stays bounded per group: exact states are O(1) except
@@ -114,4 +114,4 @@ aggregate_list make_aggregates(const nlohmann::json& list, const core::schema& i
 /// The names of every aggregate function, for help texts.
 std::vector<std::string> aggregate_function_names();
 
-} // namespace sluice::ops
+} // namespace sluice::ops::aggregate

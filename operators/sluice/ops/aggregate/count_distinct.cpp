@@ -12,7 +12,7 @@
 #include "sluice/ops/aggregate/exact_aggregates.hpp"
 #include "sluice/ops/aggregate/op_aggregate.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::aggregate {
 
 namespace {
 
@@ -104,4 +104,4 @@ std::unique_ptr<aggregate_function> make_count_distinct(const aggregate_entry& e
   e.fail("unsupported field type");
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::aggregate

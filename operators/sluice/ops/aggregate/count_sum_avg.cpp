@@ -4,7 +4,7 @@
 #include "sluice/ops/aggregate/exact_aggregates.hpp"
 #include "sluice/ops/aggregate/op_aggregate.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::aggregate {
 
 namespace {
 
@@ -136,4 +136,4 @@ std::unique_ptr<aggregate_function> make_avg(const aggregate_entry& e) {
   return make_op_function<avg_op<false>>(e.name, e.input_index, value_type::float64);
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::aggregate

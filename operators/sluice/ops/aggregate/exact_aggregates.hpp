@@ -13,7 +13,7 @@
 #include "sluice/core/schema.hpp"
 #include "sluice/ops/aggregate/aggregate.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::aggregate {
 
 /// One checked entry of an `aggregates` list.
 struct aggregate_entry {
@@ -59,4 +59,4 @@ std::unique_ptr<aggregate_function> make_stddev(const aggregate_entry& e);
 /// int64. Memory grows with the distinct values of a group.
 std::unique_ptr<aggregate_function> make_count_distinct(const aggregate_entry& e);
 
-} // namespace sluice::ops
+} // namespace sluice::ops::aggregate

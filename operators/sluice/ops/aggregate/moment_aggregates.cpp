@@ -7,7 +7,7 @@
 #include "sluice/ops/aggregate/exact_aggregates.hpp"
 #include "sluice/ops/aggregate/op_aggregate.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::aggregate {
 
 namespace {
 
@@ -83,4 +83,4 @@ std::unique_ptr<aggregate_function> make_stddev(const aggregate_entry& e) {
   return make_moment<true>(e);
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::aggregate

@@ -30,7 +30,7 @@
 #include "sluice/core/state.hpp"
 #include "sluice/ops/aggregate/aggregate.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::aggregate {
 
 template <class Op>
 class op_state final : public aggregate_state {
@@ -165,4 +165,4 @@ std::unique_ptr<aggregate_function> make_op_function(std::string name, int input
   return std::make_unique<op_function<Op>>(std::move(name), input_index, result);
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::aggregate

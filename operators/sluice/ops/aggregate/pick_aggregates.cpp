@@ -7,7 +7,7 @@
 #include "sluice/ops/aggregate/exact_aggregates.hpp"
 #include "sluice/ops/aggregate/op_aggregate.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::aggregate {
 
 namespace {
 
@@ -141,4 +141,4 @@ std::unique_ptr<aggregate_function> make_last(const aggregate_entry& e) {
   return make_pick<pick::last>(e);
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::aggregate

@@ -12,7 +12,7 @@
 #include "sluice/ops/aggregate/sketch/space_saving.hpp"
 #include "sluice/ops/aggregate/sketch/value_key.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::aggregate {
 
 namespace {
 
@@ -59,7 +59,7 @@ public:
   void restore(core::state_reader& r) override { sketch_.restore(r); }
 
 private:
-  hyperloglog sketch_;
+  sketch::hyperloglog sketch_;
 };
 
 class distinct_function final : public aggregate_function {
@@ -97,7 +97,7 @@ public:
 
 private:
   double p_;
-  kll_sketch sketch_;
+  sketch::kll_sketch sketch_;
 };
 
 class percentile_function final : public aggregate_function {
@@ -134,7 +134,7 @@ public:
       if (json.size() > 1) json += ", ";
       json += "{\"value\": ";
       std::string_view key = e.key;
-      read_value_json(key, type_, json);
+      sketch::read_value_json(key, type_, json);
       json += ", \"count\": " + std::to_string(e.count) + "}";
     }
     json += "]";
@@ -147,7 +147,7 @@ public:
 private:
   std::size_t k_;
   core::value_type type_;
-  space_saving sketch_;
+  sketch::space_saving sketch_;
   std::string scratch_; ///< the current value's key bytes (reused)
 };
 
@@ -157,7 +157,7 @@ public:
     : aggregate_function(std::move(name), input_index), k_(k), type_(type) {}
   core::value_type result_type() const override { return core::value_type::string; }
   std::unique_ptr<aggregate_state> create() const override {
-    return std::make_unique<top_k_state>(k_, space_saving::counters_for_top(k_), type_);
+    return std::make_unique<top_k_state>(k_, sketch::space_saving::counters_for_top(k_), type_);
   }
 
 private:
@@ -173,7 +173,7 @@ std::unique_ptr<aggregate_function> make_approx_count_distinct(const nlohmann::j
                                                                const std::string& where) {
   require_field(input_index, "approx_count_distinct", where);
   return std::make_unique<distinct_function>(std::move(name), input_index,
-                                             hyperloglog::default_precision);
+                                             sketch::hyperloglog::default_precision);
 }
 
 std::unique_ptr<aggregate_function> make_approx_percentile(const nlohmann::json& spec,
@@ -205,4 +205,4 @@ std::unique_ptr<aggregate_function> make_top_k(const nlohmann::json& spec,
                                           input.at(static_cast<std::size_t>(input_index)).type);
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::aggregate

@@ -10,7 +10,7 @@
 
 #include "sluice/ops/aggregate/aggregate.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::aggregate {
 
 /// `approx_count_distinct`: HyperLogLog; int64 result. `spec` is the whole
 /// entry; `name` the output field; `input_index` the checked field.
@@ -32,4 +32,4 @@ std::unique_ptr<aggregate_function> make_top_k(const nlohmann::json& spec,
                                                const core::schema& input, std::string name,
                                                int input_index, const std::string& where);
 
-} // namespace sluice::ops
+} // namespace sluice::ops::aggregate

@@ -5,7 +5,7 @@
 
 #include "sluice/ops/aggregate/aggregate.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::aggregate {
 
 namespace {
 
@@ -51,4 +51,4 @@ std::unique_ptr<aggregate_slots> aggregate_function::create_slots() const {
   return std::make_unique<state_slots>(*this);
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::aggregate

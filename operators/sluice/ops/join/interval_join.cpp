@@ -10,7 +10,7 @@
 #include "sluice/ops/join/join_operator.hpp"
 #include "sluice/ops/join/row_store.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::join {
 
 namespace {
 
@@ -142,4 +142,4 @@ core::descriptor interval_join_descriptor() {
   return d;
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::join

@@ -2,7 +2,7 @@
 
 #include "sluice/core/descriptor.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::join {
 
 /// `join.interval`: joins a left and a right record when their `on` keys are
 /// equal and |left time - right time| <= `within`; a pair is emitted as soon
@@ -12,4 +12,4 @@ namespace sluice::ops {
 /// max(within, 1ms) at a time.
 core::descriptor interval_join_descriptor();
 
-} // namespace sluice::ops
+} // namespace sluice::ops::join

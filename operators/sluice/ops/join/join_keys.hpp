@@ -6,7 +6,7 @@
 #include "sluice/core/batch.hpp"
 #include "sluice/core/key_hashing.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::join {
 
 /// Join keys compare with SQL equality (core/key_hashing.hpp): a key with a
 /// null field matches nothing.
@@ -53,4 +53,4 @@ bool keys_equal(const A& a, const std::vector<std::size_t>& a_keys, std::size_t 
   return true;
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::join

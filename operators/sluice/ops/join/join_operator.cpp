@@ -4,7 +4,7 @@
 
 #include "sluice/core/state.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::join {
 
 join_operator::join_operator(join_spec spec, const core::operator_context& ctx)
   : spec_(std::move(spec)),
@@ -88,4 +88,4 @@ void join_operator::advance(core::emitter& out) {
   }
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::join

@@ -9,7 +9,7 @@
 #include "sluice/ops/join/join_output.hpp"
 #include "sluice/ops/join/join_spec.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::join {
 
 /// The event-time driver both joins share. Input port 0 is the left side,
 /// port 1 the right side. Per record, in arrival order:
@@ -88,4 +88,4 @@ private:
   core::timestamp watermark_ = core::min_timestamp; ///< last watermark emitted
 };
 
-} // namespace sluice::ops
+} // namespace sluice::ops::join

@@ -5,7 +5,7 @@
 #include "sluice/core/batch.hpp"
 #include "sluice/core/operator.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::join {
 
 /// Collects joined records (the left fields, then the right fields) and
 /// emits them on output port 0 in batches of at most `max_rows`. `L` and `R`
@@ -56,4 +56,4 @@ private:
   std::size_t pending_ = 0;
 };
 
-} // namespace sluice::ops
+} // namespace sluice::ops::join

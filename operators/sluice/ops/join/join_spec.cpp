@@ -5,7 +5,7 @@
 #include "sluice/core/params.hpp"
 #include "sluice/ops/descriptor_util.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::join {
 
 namespace {
 
@@ -118,4 +118,4 @@ core::schema_ptr joined_schema(const core::schema& left, const core::schema& rig
   return core::make_schema(std::move(fields));
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::join

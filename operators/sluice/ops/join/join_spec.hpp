@@ -6,7 +6,7 @@
 #include "sluice/core/schema.hpp"
 #include "sluice/core/time.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::join {
 
 /// What both joins share, resolved against the two input schemas.
 struct join_spec {
@@ -38,4 +38,4 @@ join_spec make_join_spec(const core::params& p, const core::bind_context& ctx);
 /// (param "") if that still leaves a name twice.
 core::schema_ptr joined_schema(const core::schema& left, const core::schema& right);
 
-} // namespace sluice::ops
+} // namespace sluice::ops::join

@@ -6,7 +6,7 @@
 #include "sluice/core/key_hashing.hpp"
 #include "sluice/core/state.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::join {
 
 row_store::row_store(const core::schema& s) {
   columns_.reserve(s.size());
@@ -99,4 +99,4 @@ void row_store::restore(core::state_reader& r, const std::vector<std::size_t>& k
   index_rows(slots);
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::join

@@ -11,7 +11,7 @@ class state_reader;
 class state_writer;
 } // namespace sluice::core
 
-namespace sluice::ops {
+namespace sluice::ops::join {
 
 /// The held records of one join side in one window or time slice: columnar
 /// copies of the rows (same schema as the side's input) plus a chained hash
@@ -71,4 +71,4 @@ private:
   std::size_t indexed_ = 0;
 };
 
-} // namespace sluice::ops
+} // namespace sluice::ops::join

@@ -9,7 +9,7 @@
 #include "sluice/ops/join/join_operator.hpp"
 #include "sluice/ops/join/row_store.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::join {
 
 namespace {
 
@@ -155,4 +155,4 @@ core::descriptor window_join_descriptor() {
   return d;
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::join

@@ -2,7 +2,7 @@
 
 #include "sluice/core/descriptor.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::join {
 
 /// `join.window`: joins a left and a right input on equal `on` keys when both
 /// records fall in the same tumbling event-time window of `size`, aligned to
@@ -13,4 +13,4 @@ namespace sluice::ops {
 /// window was already complete on arrival is counted late.
 core::descriptor window_join_descriptor();
 
-} // namespace sluice::ops
+} // namespace sluice::ops::join

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <string>
 
-namespace sluice::ops {
+namespace sluice::ops::sink {
 
 std::optional<std::uint64_t> parse_byte_size(const nlohmann::json& v) {
   if (v.is_number_unsigned()) return v.get<std::uint64_t>();
@@ -33,4 +33,4 @@ std::optional<std::uint64_t> parse_byte_size(const nlohmann::json& v) {
   return static_cast<std::uint64_t>(bytes);
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::sink

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace sluice::ops {
+namespace sluice::ops::sink {
 
 /// A size in bytes from a JSON integer (bytes) or a string: a number with an
 /// optional unit, case-insensitive: B, K/KB/KiB, M/MB/MiB, G/GB/GiB, where
@@ -13,4 +13,4 @@ namespace sluice::ops {
 /// nullopt for anything else or a negative size.
 std::optional<std::uint64_t> parse_byte_size(const nlohmann::json& v);
 
-} // namespace sluice::ops
+} // namespace sluice::ops::sink

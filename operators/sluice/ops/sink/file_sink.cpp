@@ -15,7 +15,7 @@
 #include "sluice/ops/sink/byte_size.hpp"
 #include "sluice/ops/sink/record_writer.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::sink {
 
 namespace {
 
@@ -227,4 +227,4 @@ core::descriptor file_sink_descriptor() {
   return d;
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::sink

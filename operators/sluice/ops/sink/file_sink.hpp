@@ -5,7 +5,7 @@
 
 #include "sluice/core/descriptor.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::sink {
 
 /// `sink.file`: writes every record to a file as JSON lines or CSV. `open()`
 /// creates the parent folders and truncates the file; `close()` flushes.
@@ -22,4 +22,4 @@ core::descriptor file_sink_descriptor();
 /// ("out/x.jsonl" -> "out/x-2.jsonl"), so instances never share a file.
 std::string instance_path(const std::string& path, std::size_t instance, std::size_t parallelism);
 
-} // namespace sluice::ops
+} // namespace sluice::ops::sink

@@ -2,7 +2,7 @@
 
 #include "sluice/ops/descriptor_util.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::sink {
 
 namespace {
 
@@ -30,4 +30,4 @@ core::descriptor null_sink_descriptor() {
   return d;
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::sink

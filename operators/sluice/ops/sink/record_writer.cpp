@@ -7,7 +7,7 @@
 #include "sluice/core/record_format.hpp"
 #include "sluice/core/state.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::sink {
 
 record_format parse_record_format(const std::string& name) {
   return name == "csv" ? record_format::csv : record_format::jsonl;
@@ -100,4 +100,4 @@ void record_writer::flush() {
     throw std::runtime_error("cannot write to " + target_ + ": " + std::strerror(errno));
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::sink

@@ -12,7 +12,7 @@ class state_writer;
 class state_reader;
 } // namespace sluice::core
 
-namespace sluice::ops {
+namespace sluice::ops::sink {
 
 enum class record_format { jsonl, csv };
 
@@ -75,4 +75,4 @@ private:
   std::uint64_t drained_ = 0; ///< bytes of the current file already handed to fwrite
 };
 
-} // namespace sluice::ops
+} // namespace sluice::ops::sink

@@ -6,7 +6,7 @@
 #include "sluice/ops/descriptor_util.hpp"
 #include "sluice/ops/sink/sqlite_writer.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::sink {
 
 namespace {
 
@@ -74,4 +74,4 @@ core::descriptor sqlite_sink_descriptor() {
   return d;
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::sink

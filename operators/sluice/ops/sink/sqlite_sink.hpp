@@ -2,7 +2,7 @@
 
 #include "sluice/core/descriptor.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::sink {
 
 /// `sink.sqlite`: writes records into a table of an SQLite database (the
 /// embedded default store). `open()` creates the parent folders, the
@@ -16,4 +16,4 @@ namespace sluice::ops {
 /// any other database failure stops the run, naming the file and the table.
 core::descriptor sqlite_sink_descriptor();
 
-} // namespace sluice::ops
+} // namespace sluice::ops::sink

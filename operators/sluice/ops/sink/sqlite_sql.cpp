@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace sluice::ops {
+namespace sluice::ops::sink {
 
 namespace {
 
@@ -78,4 +78,4 @@ std::string key_index_sql(const std::string& table, const std::vector<std::strin
          + sql_identifier(table) + " (" + identifier_list(key) + ")";
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::sink

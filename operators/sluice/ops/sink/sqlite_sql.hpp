@@ -6,7 +6,7 @@
 
 #include "sluice/core/schema.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::sink {
 
 /// SQL text for sink.sqlite, built once at open. Identifiers are always
 /// double-quoted (inner quotes doubled), so any field or table name works.
@@ -36,4 +36,4 @@ std::string insert_sql(const std::string& table, const core::schema& s,
 /// upsert needs a conflict target on.
 std::string key_index_sql(const std::string& table, const std::vector<std::string>& key);
 
-} // namespace sluice::ops
+} // namespace sluice::ops::sink

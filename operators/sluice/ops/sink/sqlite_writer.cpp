@@ -9,7 +9,7 @@
 #include "sluice/core/record_format.hpp"
 #include "sluice/ops/sink/sqlite_sql.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::sink {
 
 namespace {
 
@@ -207,4 +207,4 @@ int sqlite_writer::release() {
   return rc;
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::sink

@@ -10,7 +10,7 @@
 struct sqlite3;
 struct sqlite3_stmt;
 
-namespace sluice::ops {
+namespace sluice::ops::sink {
 
 /// One SQLite connection writing batches into one table, for sink.sqlite.
 /// open() creates the parent folders, the database and the table (see
@@ -67,4 +67,4 @@ private:
   sqlite3_stmt* commit_ = nullptr;
 };
 
-} // namespace sluice::ops
+} // namespace sluice::ops::sink

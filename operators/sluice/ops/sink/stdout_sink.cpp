@@ -4,7 +4,7 @@
 #include "sluice/ops/descriptor_util.hpp"
 #include "sluice/ops/sink/record_writer.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::sink {
 
 namespace {
 
@@ -56,4 +56,4 @@ core::descriptor stdout_sink_descriptor() {
   return d;
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::sink

@@ -2,15 +2,15 @@
 
 #include "sluice/ops/text/text_values.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::source {
 
 namespace {
 
 using core::value_type;
 
 // Appends `f` to `c` as a value of type `t`; false with `reason` if it is not one.
-bool append_field(core::column& c, value_type t, const csv_field& f, timestamp_parser& parse_time,
-                  std::string& reason) {
+bool append_field(core::column& c, value_type t, const text::csv_field& f,
+                  text::timestamp_parser& parse_time, std::string& reason) {
   if (f.text.empty() && (!f.quoted || t != value_type::string)) {
     c.append_null();
     return true;
@@ -19,19 +19,19 @@ bool append_field(core::column& c, value_type t, const csv_field& f, timestamp_p
     case value_type::string: c.append_string(f.text); return true;
     case value_type::int64: {
       std::int64_t v;
-      if (!parse_int_text(f.text, v)) break;
+      if (!text::parse_int_text(f.text, v)) break;
       c.append_int(v);
       return true;
     }
     case value_type::float64: {
       double v;
-      if (!parse_double_text(f.text, v)) break;
+      if (!text::parse_double_text(f.text, v)) break;
       c.append_double(v);
       return true;
     }
     case value_type::boolean: {
       bool v;
-      if (!parse_bool_text(f.text, v)) break;
+      if (!text::parse_bool_text(f.text, v)) break;
       c.append_bool(v);
       return true;
     }
@@ -56,7 +56,7 @@ csv_record_reader::csv_record_reader(core::schema_ptr schema) : schema_(std::mov
 
 void csv_record_reader::start_file() { header_pending_ = true; }
 
-record_span csv_record_reader::scan(std::string_view data, bool at_eof) {
+text::record_span csv_record_reader::scan(std::string_view data, bool at_eof) {
   return scanner_.scan(data, at_eof);
 }
 
@@ -108,4 +108,4 @@ parse_outcome csv_record_reader::parse(std::string_view /*record: scanned alread
   return parse_outcome::row;
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::source

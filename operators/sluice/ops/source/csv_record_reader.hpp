@@ -7,7 +7,7 @@
 #include "sluice/ops/text/csv_scanner.hpp"
 #include "sluice/ops/text/text_values.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::source {
 
 /// Reads CSV files with a header line into rows of `schema`. Columns are
 /// matched to fields by header name (per file, so files of a glob may order
@@ -21,7 +21,7 @@ public:
   explicit csv_record_reader(core::schema_ptr schema);
 
   void start_file() override;
-  record_span scan(std::string_view data, bool at_eof) override;
+  text::record_span scan(std::string_view data, bool at_eof) override;
   parse_outcome parse(std::string_view record, core::batch_builder& out,
                       std::string& reason) override;
 
@@ -29,12 +29,12 @@ private:
   void read_header();
 
   core::schema_ptr schema_;
-  csv_scanner scanner_;
-  timestamp_parser parse_time_;
+  text::csv_scanner scanner_;
+  text::timestamp_parser parse_time_;
   bool header_pending_ = true;
   std::vector<int> field_of_column_; ///< header column -> schema field, or -1
   std::vector<std::size_t> absent_;  ///< schema fields not in the header
   std::size_t header_columns_ = 0;
 };
 
-} // namespace sluice::ops
+} // namespace sluice::ops::source

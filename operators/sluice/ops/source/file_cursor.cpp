@@ -8,7 +8,7 @@
 #include <cstring>
 #include <stdexcept>
 
-namespace sluice::ops {
+namespace sluice::ops::source {
 
 namespace {
 
@@ -98,4 +98,4 @@ void file_cursor::skip_utf8_bom() {
   if (pending().substr(0, 3) == "\xEF\xBB\xBF") consume(3);
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::source

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace sluice::ops {
+namespace sluice::ops::source {
 
 /// Reads one file sequentially in large chunks. The bytes read but not yet
 /// consumed are `pending()`; at least `padding` readable bytes always follow
@@ -74,4 +74,4 @@ private:
   ino_t ino_ = 0;
 };
 
-} // namespace sluice::ops
+} // namespace sluice::ops::source

@@ -14,7 +14,7 @@
 #include "sluice/ops/source/path_glob.hpp"
 #include "sluice/ops/source/schema_inference.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::source {
 
 namespace {
 
@@ -175,7 +175,7 @@ private:
       for (;;) {
         auto data = cursor_.pending();
         auto span = reader_->scan(data, false);
-        if (span.what != record_span::status::incomplete) {
+        if (span.what != text::record_span::status::incomplete) {
           reader_->parse(data.substr(0, span.length), header, reason_);
           break;
         }
@@ -211,7 +211,7 @@ private:
         continue;
       }
       auto span = reader_->scan(data, false);
-      if (span.what == record_span::status::incomplete) {
+      if (span.what == text::record_span::status::incomplete) {
         if (data.size() >= max_record_bytes) {
           report(out, line_ + 1, data, "longer than 16 MiB; skipped up to its line end");
           skipping_ = true;
@@ -221,7 +221,7 @@ private:
         if (!final) return read_stop::eof;
         data = cursor_.pending();
         span = reader_->scan(data, true);
-        if (span.what == record_span::status::incomplete) { // nothing left
+        if (span.what == text::record_span::status::incomplete) { // nothing left
           cursor_.consume(data.size());
           return read_stop::eof;
         }
@@ -232,12 +232,12 @@ private:
     return read_stop::full;
   }
 
-  void handle(const record_span& span, std::string_view data, core::batch_builder& b,
+  void handle(const text::record_span& span, std::string_view data, core::batch_builder& b,
               core::emitter& out) {
     const std::uint64_t line = line_ + 1;
     line_ += span.lines;
     auto text = data.substr(0, span.length);
-    if (span.what == record_span::status::malformed) {
+    if (span.what == text::record_span::status::malformed) {
       report(out, line, text, span.reason);
       return;
     }
@@ -328,4 +328,4 @@ core::descriptor file_source_descriptor() {
   return d;
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::source

@@ -2,7 +2,7 @@
 
 #include "sluice/core/descriptor.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::source {
 
 /// `source.file`: reads JSON lines or CSV (with a header) from a file or the
 /// files a glob names (in sorted order), into records of a given or inferred
@@ -15,4 +15,4 @@ namespace sluice::ops {
 /// reopens the path. Parallel instance i of N reads files i, i+N, ...
 core::descriptor file_source_descriptor();
 
-} // namespace sluice::ops
+} // namespace sluice::ops::source

@@ -13,7 +13,7 @@
 #include "sluice/core/state.hpp"
 #include "sluice/ops/descriptor_util.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::source {
 
 namespace {
 
@@ -251,4 +251,4 @@ core::descriptor generator_descriptor() {
   return d;
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::source

@@ -2,7 +2,7 @@
 
 #include "sluice/core/descriptor.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::source {
 
 /// `source.generator`: synthetic records (seq, ts, key, value) for tests and
 /// benchmarks. Record seq has ts = start + seq × interval, key = "k" + seq %
@@ -12,4 +12,4 @@ namespace sluice::ops {
 /// paced by the context's clock).
 core::descriptor generator_descriptor();
 
-} // namespace sluice::ops
+} // namespace sluice::ops::source

@@ -9,7 +9,7 @@
 #include "sluice/ops/source/file_cursor.hpp"
 #include "sluice/ops/text/text_values.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::source {
 
 static_assert(file_cursor::padding >= simdjson::SIMDJSON_PADDING,
               "records handed to simdjson must be followed by its padding");
@@ -41,17 +41,17 @@ bool is_blank(std::string_view s) {
 
 } // namespace
 
-record_span scan_line(std::string_view data, bool at_eof) {
-  record_span r;
+text::record_span scan_line(std::string_view data, bool at_eof) {
+  text::record_span r;
   const void* nl = std::memchr(data.data(), '\n', data.size());
   if (!nl) {
     if (!at_eof || data.empty()) return r; // incomplete
-    r.what = record_span::status::complete;
+    r.what = text::record_span::status::complete;
     r.consumed = r.length = data.size();
     if (r.length > 0 && data[r.length - 1] == '\r') --r.length;
     return r;
   }
-  r.what = record_span::status::complete;
+  r.what = text::record_span::status::complete;
   r.length = static_cast<std::size_t>(static_cast<const char*>(nl) - data.data());
   r.consumed = r.length + 1;
   r.lines = 1;
@@ -139,7 +139,7 @@ struct jsonl_record_reader::impl {
   core::schema_ptr schema;
   simdjson::dom::parser parser;
   std::vector<std::uint8_t> seen;
-  timestamp_parser parse_time;
+  text::timestamp_parser parse_time;
 };
 
 jsonl_record_reader::jsonl_record_reader(core::schema_ptr schema)
@@ -147,7 +147,7 @@ jsonl_record_reader::jsonl_record_reader(core::schema_ptr schema)
 
 jsonl_record_reader::~jsonl_record_reader() = default;
 
-record_span jsonl_record_reader::scan(std::string_view data, bool at_eof) {
+text::record_span jsonl_record_reader::scan(std::string_view data, bool at_eof) {
   return scan_line(data, at_eof);
 }
 
@@ -187,4 +187,4 @@ parse_outcome jsonl_record_reader::parse(std::string_view record, core::batch_bu
   return parse_outcome::row;
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::source

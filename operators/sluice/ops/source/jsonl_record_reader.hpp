@@ -7,7 +7,7 @@
 #include "sluice/core/schema.hpp"
 #include "sluice/ops/source/record_reader.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::source {
 
 /// Reads JSON lines (one object per line, parsed with simdjson) into rows of
 /// `schema`. Fields are matched by name: missing or null fields are null,
@@ -22,7 +22,7 @@ public:
   ~jsonl_record_reader() override;
 
   void start_file() override {}
-  record_span scan(std::string_view data, bool at_eof) override;
+  text::record_span scan(std::string_view data, bool at_eof) override;
   parse_outcome parse(std::string_view record, core::batch_builder& out,
                       std::string& reason) override;
 
@@ -32,6 +32,6 @@ private:
 };
 
 /// The line at the start of `data` (LF or CRLF ended), as a record span.
-record_span scan_line(std::string_view data, bool at_eof);
+text::record_span scan_line(std::string_view data, bool at_eof);
 
-} // namespace sluice::ops
+} // namespace sluice::ops::source

@@ -2,7 +2,7 @@
 
 #include "sluice/core/errors.hpp"
 
-namespace sluice::ops::nexmark {
+namespace sluice::ops::source::nexmark {
 
 projection project(const core::schema_ptr& full, const nlohmann::json* wanted,
                    const std::string& port, const std::vector<std::size_t>& bytes) {
@@ -37,4 +37,4 @@ projection project(const core::schema_ptr& full, const nlohmann::json* wanted,
   return p;
 }
 
-} // namespace sluice::ops::nexmark
+} // namespace sluice::ops::source::nexmark

@@ -16,7 +16,7 @@
 
 #include "sluice/core/batch.hpp"
 
-namespace sluice::ops::nexmark {
+namespace sluice::ops::source::nexmark {
 
 // Copies `len` bytes in 8-byte words: may read up to 7 bytes past the end of
 // `src` (which must be padded, see nexmark::padding) and write as far past
@@ -115,4 +115,4 @@ struct projection {
 projection project(const core::schema_ptr& full, const nlohmann::json* wanted,
                    const std::string& port, const std::vector<std::size_t>& bytes);
 
-} // namespace sluice::ops::nexmark
+} // namespace sluice::ops::source::nexmark

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstring>
 
-namespace sluice::ops::nexmark {
+namespace sluice::ops::source::nexmark {
 
 namespace {
 
@@ -376,4 +376,4 @@ std::int64_t emission_order::watermark_ms() const {
   return wm;
 }
 
-} // namespace sluice::ops::nexmark
+} // namespace sluice::ops::source::nexmark

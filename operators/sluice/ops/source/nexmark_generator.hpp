@@ -29,7 +29,7 @@
 #include <utility>
 #include <vector>
 
-namespace sluice::ops::nexmark {
+namespace sluice::ops::source::nexmark {
 
 // The reference's constants (GeneratorConfig, PersonGenerator, ...).
 constexpr std::int64_t person_proportion = 1;
@@ -256,4 +256,4 @@ private:
   std::priority_queue<held, std::vector<held>, std::greater<held>> held_;
 };
 
-} // namespace sluice::ops::nexmark
+} // namespace sluice::ops::source::nexmark

@@ -15,7 +15,7 @@
 #include "sluice/ops/source/nexmark_columns.hpp"
 #include "sluice/ops/source/nexmark_generator.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::source {
 
 namespace {
 
@@ -388,4 +388,4 @@ core::descriptor nexmark_descriptor() {
   return d;
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::source

@@ -2,7 +2,7 @@
 
 #include "sluice/core/descriptor.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::source {
 
 /// `source.nexmark`: the NEXMark auction events (see nexmark_generator.hpp)
 /// on three output ports `person`, `auction` and `bid`. Parallel instance i
@@ -12,4 +12,4 @@ namespace sluice::ops {
 /// from its own RNG, so the others do not change).
 core::descriptor nexmark_descriptor();
 
-} // namespace sluice::ops
+} // namespace sluice::ops::source

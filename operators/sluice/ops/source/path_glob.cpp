@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-namespace sluice::ops {
+namespace sluice::ops::source {
 
 bool has_glob_chars(const std::string& pattern) {
   return pattern.find_first_of("*?[") != std::string::npos;
@@ -35,4 +35,4 @@ std::string why_no_file(const std::string& pattern) {
   return "no file matches '" + pattern + "'";
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::source

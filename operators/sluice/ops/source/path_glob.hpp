@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-namespace sluice::ops {
+namespace sluice::ops::source {
 
 /// True if `pattern` holds a glob(3) wildcard (*, ?, [).
 bool has_glob_chars(const std::string& pattern);
@@ -17,4 +17,4 @@ std::vector<std::string> expand_glob(const std::string& pattern);
 /// device)", or "no file matches 'p'".
 std::string why_no_file(const std::string& pattern);
 
-} // namespace sluice::ops
+} // namespace sluice::ops::source

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace sluice::ops {
+namespace sluice::ops::source {
 
 void truncate_rows(core::batch_builder& out, std::size_t rows, std::size_t num_columns) {
   for (std::size_t i = 0; i < num_columns; ++i) {
@@ -22,4 +22,4 @@ void truncate_rows(core::batch_builder& out, std::size_t rows, std::size_t num_c
   }
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::source

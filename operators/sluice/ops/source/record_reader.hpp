@@ -7,7 +7,7 @@
 #include "sluice/core/batch.hpp"
 #include "sluice/ops/text/record_span.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::source {
 
 /// What parsing one record did to the batch being built.
 enum class parse_outcome {
@@ -30,7 +30,7 @@ public:
   /// Finds the record at the start of `data`. `at_eof`: no byte will follow,
   /// so a record without a line end is complete. At least 64 readable bytes
   /// follow `data` (see file_cursor::padding).
-  virtual record_span scan(std::string_view data, bool at_eof) = 0;
+  virtual text::record_span scan(std::string_view data, bool at_eof) = 0;
 
   /// Appends `record` (the text of the span scan() just returned, without
   /// its line end) as one row of `out`. On error nothing is appended, and
@@ -43,4 +43,4 @@ public:
 /// appended row).
 void truncate_rows(core::batch_builder& out, std::size_t rows, std::size_t num_columns);
 
-} // namespace sluice::ops
+} // namespace sluice::ops::source

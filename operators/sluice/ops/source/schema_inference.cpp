@@ -16,7 +16,7 @@
 #include "sluice/ops/text/file_version_cache.hpp"
 #include "sluice/ops/text/text_values.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::source {
 
 namespace {
 
@@ -79,7 +79,7 @@ void note_json(field_stats& f, simdjson::dom::element v) {
   }
 }
 
-void note_text(field_stats& f, const csv_field& v) {
+void note_text(field_stats& f, const text::csv_field& v) {
   if (v.text.empty()) {
     if (v.quoted) {
       f.strings = true;
@@ -87,7 +87,7 @@ void note_text(field_stats& f, const csv_field& v) {
     }
     return;
   }
-  switch (classify_text(v.text)) {
+  switch (text::classify_text(v.text)) {
     case value_type::int64: f.ints = true; break;
     case value_type::float64: f.doubles = true; break;
     case value_type::boolean: f.bools = true; break;
@@ -143,7 +143,7 @@ core::schema_ptr infer_schema(const std::string& path, bool csv, std::size_t max
                                       + std::strerror(errno) + "); give a 'schema'");
   cur.skip_utf8_bom();
   field_table table;
-  csv_scanner scanner;
+  text::csv_scanner scanner;
   simdjson::dom::parser parser;
   std::vector<std::size_t> column_field; ///< CSV header column -> field (first of a name)
   bool eof = false, header_done = false;
@@ -152,7 +152,7 @@ core::schema_ptr infer_schema(const std::string& path, bool csv, std::size_t max
     auto data = cur.pending();
     if (data.empty() && eof) break;
     auto span = csv ? scanner.scan(data, eof) : scan_line(data, eof);
-    if (span.what == record_span::status::incomplete) {
+    if (span.what == text::record_span::status::incomplete) {
       // A sample is a few records: a "line" this long (a file without line
       // ends, /dev/zero) is no sample, and would take all memory to read.
       if (data.size() > max_sample_record_bytes)
@@ -163,7 +163,7 @@ core::schema_ptr infer_schema(const std::string& path, bool csv, std::size_t max
       if (cur.fill() == 0) eof = true;
       continue;
     }
-    if (span.what == record_span::status::complete) {
+    if (span.what == text::record_span::status::complete) {
       auto text = data.substr(0, span.length);
       if (csv && !header_done) {
         for (const auto& f : scanner.fields()) column_field.push_back(table.index(f.text));
@@ -199,8 +199,8 @@ core::schema_ptr infer_schema(const std::string& path, bool csv, std::size_t max
 }
 
 core::schema_ptr infer_schema_cached(const std::string& path, bool csv) {
-  return remembered_per_file_version<core::schema_ptr>(path, csv ? "csv" : "jsonl",
-                                                       [&] { return infer_schema(path, csv); });
+  return text::remembered_per_file_version<core::schema_ptr>(
+    path, csv ? "csv" : "jsonl", [&] { return infer_schema(path, csv); });
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::source

@@ -7,7 +7,7 @@
 
 #include "sluice/core/schema.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::source {
 
 /// The `schema` param of source.file: either an object of field name to
 /// type name ("int", "double", "bool", "string", "timestamp"), whose fields
@@ -40,4 +40,4 @@ core::schema_ptr infer_schema(const std::string& path, bool csv, std::size_t max
 /// nothing. Thread-safe.
 core::schema_ptr infer_schema_cached(const std::string& path, bool csv);
 
-} // namespace sluice::ops
+} // namespace sluice::ops::source

@@ -6,7 +6,7 @@
 #include "sluice/ops/descriptor_util.hpp"
 #include "sluice/ops/synopsis/key_fields.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::synopsis {
 
 namespace {
 
@@ -61,7 +61,7 @@ private:
   const std::size_t k_;
   const std::uint64_t every_; ///< 0: only at end of stream
   const core::schema_ptr output_;
-  space_saving sketch_;
+  aggregate::sketch::space_saving sketch_;
   std::uint64_t since_emit_ = 0; ///< records since the last emission
   std::string scratch_;          ///< the current record's key bytes
 };
@@ -112,8 +112,9 @@ core::descriptor heavy_hitters_descriptor() {
     const auto& input = input_schema(ctx, 0, "in");
     key_fields keys(key_names(p.json("key")), *input, "key");
     const auto k = static_cast<std::size_t>(p.integer("k"));
-    const std::size_t counters = p.has("counters") ? static_cast<std::size_t>(p.integer("counters"))
-                                                   : space_saving::counters_for_top(k);
+    const std::size_t counters = p.has("counters")
+                                   ? static_cast<std::size_t>(p.integer("counters"))
+                                   : aggregate::sketch::space_saving::counters_for_top(k);
     if (counters < k)
       throw core::param_error("counters", "counters (" + std::to_string(counters)
                                             + ") must be at least k (" + std::to_string(k) + ")");
@@ -132,4 +133,4 @@ core::descriptor heavy_hitters_descriptor() {
   return d;
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::synopsis

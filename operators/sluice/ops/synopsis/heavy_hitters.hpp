@@ -2,7 +2,7 @@
 
 #include "sluice/core/descriptor.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::synopsis {
 
 /// `synopsis.heavy_hitters`: the `k` most frequent values of `key` (one
 /// field or several) with their counts, by space-saving over `counters`
@@ -13,4 +13,4 @@ namespace sluice::ops {
 /// records so far), `rank` (1 = most frequent). Memory: `counters` keys.
 core::descriptor heavy_hitters_descriptor();
 
-} // namespace sluice::ops
+} // namespace sluice::ops::synopsis

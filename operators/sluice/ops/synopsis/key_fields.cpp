@@ -4,7 +4,7 @@
 
 #include "sluice/core/errors.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::synopsis {
 
 key_fields::key_fields(const std::vector<std::string>& names, const core::schema& input,
                        const std::string& param) {
@@ -40,4 +40,4 @@ void check_unique_names(const std::vector<core::field>& fields, const std::strin
                                        + "' would appear twice: rename the input field");
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::synopsis

@@ -13,7 +13,7 @@
 #include "sluice/core/batch.hpp"
 #include "sluice/core/key_hashing.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::synopsis {
 
 class key_fields {
 public:
@@ -42,4 +42,4 @@ private:
 /// Throws param_error(param, ...) if two fields of `fields` share a name.
 void check_unique_names(const std::vector<core::field>& fields, const std::string& param);
 
-} // namespace sluice::ops
+} // namespace sluice::ops::synopsis

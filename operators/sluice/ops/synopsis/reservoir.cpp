@@ -8,7 +8,7 @@
 #include "sluice/core/state.hpp"
 #include "sluice/ops/aggregate/sketch/value_key.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::synopsis {
 
 namespace {
 
@@ -113,4 +113,4 @@ void reservoir::restore(core::state_reader& r) {
   next_ = r.u64();
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::synopsis

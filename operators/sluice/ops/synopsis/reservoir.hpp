@@ -13,7 +13,7 @@ class state_writer;
 class state_reader;
 } // namespace sluice::core
 
-namespace sluice::ops {
+namespace sluice::ops::synopsis {
 
 /// Reproducible randomness for the samplers: std::mt19937_64 (whose output
 /// the standard fixes) with our own conversions, so a seed gives the same
@@ -74,4 +74,4 @@ private:
   std::uint64_t next_ = 0; ///< arrival number of the next record to store
 };
 
-} // namespace sluice::ops
+} // namespace sluice::ops::synopsis

@@ -8,7 +8,7 @@
 #include "sluice/ops/descriptor_util.hpp"
 #include "sluice/ops/synopsis/key_fields.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::synopsis {
 
 namespace {
 
@@ -116,7 +116,7 @@ private:
   /// a free slot or evicts the least recent one (emitting it if pending).
   std::size_t slot_for(std::uint64_t hash, core::batch_builder& builder) {
     std::size_t slot = table_.find(hash, scratch_);
-    if (slot == key_table::npos) {
+    if (slot == aggregate::sketch::key_table::npos) {
       if (table_.size() < config_.max_keys) {
         slot = table_.insert(hash, scratch_);
         stats_.emplace_back();
@@ -196,7 +196,7 @@ private:
   const running_config config_;
   const key_fields keys_;
   const core::schema_ptr output_;
-  key_table table_;
+  aggregate::sketch::key_table table_;
   std::vector<key_stats> stats_; ///< per table slot
   std::uint32_t newest_ = no_slot, oldest_ = no_slot;
   std::string scratch_; ///< the current record's key bytes
@@ -277,4 +277,4 @@ core::descriptor running_descriptor() {
   return d;
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::synopsis

@@ -2,7 +2,7 @@
 
 #include "sluice/core/descriptor.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::synopsis {
 
 /// `synopsis.running`: per `key`, running count, avg, min, max and the
 /// exponentially weighted average (`alpha`) of the numeric `field`, over the
@@ -15,4 +15,4 @@ namespace sluice::ops {
 /// starts again from zero.
 core::descriptor running_descriptor();
 
-} // namespace sluice::ops
+} // namespace sluice::ops::synopsis

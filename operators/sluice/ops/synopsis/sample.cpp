@@ -8,7 +8,7 @@
 #include "sluice/ops/descriptor_util.hpp"
 #include "sluice/ops/synopsis/reservoir.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::synopsis {
 
 namespace {
 
@@ -282,4 +282,4 @@ core::descriptor sample_descriptor() {
   return d;
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::synopsis

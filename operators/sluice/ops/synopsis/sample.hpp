@@ -2,7 +2,7 @@
 
 #include "sluice/core/descriptor.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::synopsis {
 
 /// `synopsis.sample`: a random sample of the records, unchanged (same
 /// schema). `method` "reservoir" keeps a uniform sample of `k` records and
@@ -15,4 +15,4 @@ namespace sluice::ops {
 /// per open window.
 core::descriptor sample_descriptor();
 
-} // namespace sluice::ops
+} // namespace sluice::ops::synopsis

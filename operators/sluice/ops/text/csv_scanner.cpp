@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-namespace sluice::ops {
+namespace sluice::ops::text {
 
 namespace {
 
@@ -134,4 +134,4 @@ record_span csv_scanner::scan_quoted(std::string_view data, bool at_eof) {
   return make_span(status::complete, consumed, length, lines);
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::text

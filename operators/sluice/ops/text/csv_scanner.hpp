@@ -7,7 +7,7 @@
 
 #include "sluice/ops/text/record_span.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::text {
 
 /// One field of a CSV record. `quoted` tells `""` (an empty string) from an
 /// empty unquoted field (a null).
@@ -42,4 +42,4 @@ private:
   std::string scratch_; ///< unescaped quoted fields
 };
 
-} // namespace sluice::ops
+} // namespace sluice::ops::text

@@ -3,7 +3,7 @@
 #include <stdexcept>
 #include <string_view>
 
-namespace sluice::ops {
+namespace sluice::ops::text {
 
 namespace {
 // csv_scanner's contract: readable bytes follow the data it scans.
@@ -32,4 +32,4 @@ bool csv_text_reader::next() {
   return false;
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::text

@@ -6,7 +6,7 @@
 
 #include "sluice/ops/text/csv_scanner.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::text {
 
 /// The records of a CSV text held whole in memory (a lookup table read at
 /// open), scanned by the same csv_scanner as source.file. A UTF-8 byte order
@@ -30,4 +30,4 @@ private:
   csv_scanner scanner_;
 };
 
-} // namespace sluice::ops
+} // namespace sluice::ops::text

@@ -11,7 +11,7 @@
 
 #include "sluice/core/errors.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::text {
 
 /// What identifies one version of a file: a changed file gets another key.
 struct file_version {
@@ -68,4 +68,4 @@ T remembered_per_file_version(const std::string& path, const std::string& varian
   return std::get<T>(result);
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::text

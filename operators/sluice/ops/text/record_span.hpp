@@ -3,7 +3,7 @@
 #include <cstddef>
 #include <string>
 
-namespace sluice::ops {
+namespace sluice::ops::text {
 
 /// Where the next record of a text buffer ends, as found by a reader's scan.
 struct record_span {
@@ -19,4 +19,4 @@ struct record_span {
   std::string reason;       ///< for malformed
 };
 
-} // namespace sluice::ops
+} // namespace sluice::ops::text

@@ -5,7 +5,7 @@
 
 #include "sluice/core/time.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::text {
 
 namespace {
 
@@ -149,4 +149,4 @@ std::optional<core::timestamp> timestamp_parser::operator()(std::string_view s) 
   return midnight_ + (static_cast<core::timestamp>(h) * 3600 + m * 60 + sec) * 1000000 + micros;
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::text

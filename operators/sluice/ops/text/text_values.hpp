@@ -8,7 +8,7 @@
 #include "sluice/core/time.hpp"
 #include "sluice/core/value_type.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::text {
 
 /// Strict text-to-value conversions for CSV fields and schema inference:
 /// the whole text must be the value (no spaces, no trailing characters).
@@ -47,4 +47,4 @@ private:
   bool cached_ = false;
 };
 
-} // namespace sluice::ops
+} // namespace sluice::ops::text

@@ -9,7 +9,7 @@
 #include "sluice/core/state.hpp"
 #include "sluice/ops/descriptor_util.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::transform {
 
 namespace {
 
@@ -205,4 +205,4 @@ core::descriptor dedupe_descriptor() {
   return d;
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::transform

@@ -4,7 +4,7 @@
 
 #include "sluice/core/descriptor.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::transform {
 
 /// `transform.dedupe`: drops a record whose key was already seen within
 /// `within` of its time. `key` lists the key fields (empty = the whole
@@ -37,4 +37,4 @@ public:
   virtual std::size_t keys_held() const = 0;
 };
 
-} // namespace sluice::ops
+} // namespace sluice::ops::transform

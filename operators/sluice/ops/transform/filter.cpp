@@ -4,7 +4,7 @@
 #include "sluice/core/params.hpp"
 #include "sluice/ops/descriptor_util.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::transform {
 
 namespace {
 
@@ -73,4 +73,4 @@ core::descriptor filter_descriptor() {
   return d;
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::transform

@@ -2,7 +2,7 @@
 
 #include "sluice/core/descriptor.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::transform {
 
 /// `transform.filter`: keeps the records for which the boolean expression
 /// `where` is true. False and null drop the record (counted as filtered); a
@@ -10,4 +10,4 @@ namespace sluice::ops {
 /// records all pass is emitted as it is, without a copy.
 core::descriptor filter_descriptor();
 
-} // namespace sluice::ops
+} // namespace sluice::ops::transform

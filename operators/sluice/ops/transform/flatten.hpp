@@ -2,7 +2,7 @@
 
 #include "sluice/core/descriptor.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::transform {
 
 /// `transform.flatten`: splits the string field `split` at every `separator`
 /// and emits one record per part, the other fields repeated. With `trim`
@@ -18,4 +18,4 @@ namespace sluice::ops {
 /// exactly one part, the other columns are shared with the input, not copied.
 core::descriptor flatten_descriptor();
 
-} // namespace sluice::ops
+} // namespace sluice::ops::transform

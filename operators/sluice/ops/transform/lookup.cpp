@@ -7,7 +7,7 @@
 #include "sluice/ops/transform/lookup_source.hpp"
 #include "sluice/ops/transform/lookup_table.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::transform {
 
 namespace {
 
@@ -242,4 +242,4 @@ core::descriptor lookup_descriptor() {
   return d;
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::transform

@@ -2,7 +2,7 @@
 
 #include "sluice/core/descriptor.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::transform {
 
 /// `transform.lookup`: enriches each record with columns of a table loaded
 /// once at start: a CSV file with a header line (`path`), or a table of a
@@ -37,4 +37,4 @@ namespace sluice::ops {
 /// when no record is dropped.
 core::descriptor lookup_descriptor();
 
-} // namespace sluice::ops
+} // namespace sluice::ops::transform

@@ -9,7 +9,7 @@
 #include "sluice/ops/text/text_values.hpp"
 #include "sluice/ops/transform/lookup_source.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::transform {
 
 namespace {
 
@@ -26,7 +26,7 @@ std::optional<std::string> read_file(const std::string& path) {
 std::vector<core::field> describe_csv(const std::string& path) {
   auto text = read_file(path);
   if (!text) throw core::param_error("path", "cannot open '" + path + "'");
-  csv_text_reader reader(std::move(*text));
+  text::csv_text_reader reader(std::move(*text));
   std::vector<core::field> fields;
   try {
     if (!reader.next())
@@ -52,7 +52,7 @@ std::vector<core::field> describe_csv(const std::string& path) {
       for (std::size_t i = 0; i < cells.size(); ++i) {
         if (cells[i].text.empty() && !cells[i].quoted) continue; // null
         seen[i] = true;
-        fields[i].type = widen_for(fields[i].type, cells[i].text);
+        fields[i].type = text::widen_for(fields[i].type, cells[i].text);
       }
     }
     for (std::size_t i = 0; i < fields.size(); ++i)
@@ -68,7 +68,7 @@ std::vector<core::column> load_csv(const std::string& path,
                                    const std::vector<core::field>& wanted) {
   auto text = read_file(path);
   if (!text) throw std::runtime_error("cannot open '" + path + "'");
-  csv_text_reader reader(std::move(*text));
+  text::csv_text_reader reader(std::move(*text));
   if (!reader.next()) throw std::runtime_error("'" + path + "' has no header line");
   std::vector<std::size_t> at;
   std::vector<core::column> out;
@@ -92,7 +92,7 @@ std::vector<core::column> load_csv(const std::string& path,
       for (std::size_t k = 0; k < at.size(); ++k) {
         const auto& cell = cells[at[k]];
         if (cell.text.empty() && !cell.quoted) out[k].append_null();
-        else if (!append_parsed(out[k], cell.text))
+        else if (!text::append_parsed(out[k], cell.text))
           throw std::runtime_error("line " + std::to_string(reader.line()) + ", column '"
                                    + wanted[k].name + "': '" + std::string(cell.text)
                                    + "' is not of type "
@@ -105,4 +105,4 @@ std::vector<core::column> load_csv(const std::string& path,
   return out;
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::transform

@@ -7,7 +7,7 @@
 #include "sluice/core/schema.hpp"
 #include "sluice/ops/text/file_version_cache.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::transform {
 
 /// Where transform.lookup reads its table: a CSV file with a header line, or
 /// a table of a SQLite database (when `table` is not empty).
@@ -44,7 +44,7 @@ std::vector<core::column> load_sqlite(const lookup_source& src,
                                       const std::vector<core::field>& wanted);
 
 inline std::vector<core::field> describe_source(const lookup_source& src) {
-  return remembered_per_file_version<std::vector<core::field>>(
+  return text::remembered_per_file_version<std::vector<core::field>>(
     src.path, src.is_sqlite() ? "sqlite:" + src.table : "csv",
     [&] { return src.is_sqlite() ? describe_sqlite(src) : describe_csv(src.path); });
 }
@@ -54,4 +54,4 @@ inline std::vector<core::column> load_source(const lookup_source& src,
   return src.is_sqlite() ? load_sqlite(src, wanted) : load_csv(src.path, wanted);
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::transform

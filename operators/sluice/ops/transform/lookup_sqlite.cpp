@@ -10,7 +10,7 @@
 #include "sluice/ops/text/text_values.hpp"
 #include "sluice/ops/transform/lookup_source.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::transform {
 
 namespace {
 
@@ -84,7 +84,7 @@ bool append_value(sqlite3_stmt* s, int i, core::column& col) {
     if (kind == SQLITE_BLOB && col.type() != core::value_type::string) return false;
     const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
     std::string_view v(text ? text : "", static_cast<std::size_t>(sqlite3_column_bytes(s, i)));
-    return append_parsed(col, v);
+    return text::append_parsed(col, v);
   }
   if (kind == SQLITE_BLOB) return false;
   switch (col.type()) {
@@ -161,4 +161,4 @@ std::vector<core::column> load_sqlite(const lookup_source& src,
   return out;
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::transform

@@ -2,7 +2,7 @@
 
 #include "sluice/core/key_hashing.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::transform {
 
 namespace {
 
@@ -57,4 +57,4 @@ void lookup_table::match(const std::vector<const core::column*>& keys, std::size
     out[r] = core::key_has_null(keys.data(), keys.size(), r) ? no_match : find(keys, r, hashes_[r]);
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::transform

@@ -7,7 +7,7 @@
 
 #include "sluice/core/column.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::transform {
 
 /// The in-memory table of transform.lookup: key columns with a hash index,
 /// and value columns that end with one extra null row (`null_row()`), so
@@ -47,4 +47,4 @@ private:
   std::vector<std::uint64_t> hashes_, scratch_;
 };
 
-} // namespace sluice::ops
+} // namespace sluice::ops::transform

@@ -2,7 +2,7 @@
 
 #include "sluice/core/descriptor.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::transform {
 
 /// `transform.map`: computes fields and drops fields. Every `set` expression
 /// sees the input record (not the fields set before it). A set field that
@@ -12,4 +12,4 @@ namespace sluice::ops {
 /// node's errors and is left out of the output.
 core::descriptor map_descriptor();
 
-} // namespace sluice::ops
+} // namespace sluice::ops::transform

@@ -2,7 +2,7 @@
 
 #include "sluice/core/descriptor.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::transform {
 
 /// `transform.route`: sends each record to the output port of the route whose
 /// boolean predicate it satisfies; records matching no route go to `default`.
@@ -25,4 +25,4 @@ namespace sluice::ops {
 /// port is emitted as it is, without a copy.
 core::descriptor route_descriptor();
 
-} // namespace sluice::ops
+} // namespace sluice::ops::transform

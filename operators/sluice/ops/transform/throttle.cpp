@@ -9,7 +9,7 @@
 #include "sluice/core/state.hpp"
 #include "sluice/ops/descriptor_util.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::transform {
 
 namespace {
 
@@ -188,4 +188,4 @@ core::descriptor throttle_descriptor() {
   return d;
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::transform

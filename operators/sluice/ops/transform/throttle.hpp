@@ -2,7 +2,7 @@
 
 #include "sluice/core/descriptor.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::transform {
 
 /// `transform.throttle`: passes records on at most `rate` records per second
 /// of processing time (the context's clock), with a token bucket that holds
@@ -15,4 +15,4 @@ namespace sluice::ops {
 /// remainder is released at once.
 core::descriptor throttle_descriptor();
 
-} // namespace sluice::ops
+} // namespace sluice::ops::transform

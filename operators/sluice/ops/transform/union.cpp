@@ -3,7 +3,7 @@
 #include "sluice/core/params.hpp"
 #include "sluice/ops/descriptor_util.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::transform {
 
 namespace {
 
@@ -30,4 +30,4 @@ core::descriptor union_descriptor() {
   return d;
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::transform

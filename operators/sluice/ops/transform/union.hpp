@@ -2,7 +2,7 @@
 
 #include "sluice/core/descriptor.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::transform {
 
 /// `transform.union`: merges several streams of one schema. Its single input
 /// port `in` takes any number of edges (the validator requires their schemas
@@ -11,4 +11,4 @@ namespace sluice::ops {
 /// live inputs) and ends the output when every input has ended.
 core::descriptor union_descriptor();
 
-} // namespace sluice::ops
+} // namespace sluice::ops::transform

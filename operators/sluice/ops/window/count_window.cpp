@@ -4,7 +4,7 @@
 
 #include "sluice/ops/window/group_table.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::window {
 
 namespace {
 
@@ -131,4 +131,4 @@ std::unique_ptr<window_operator> make_count_window(window_config_ptr cfg,
   return std::make_unique<count_window>(std::move(cfg), ctx);
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::window

@@ -2,7 +2,7 @@
 
 #include "sluice/ops/window/window_operator.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::window {
 
 /// Count windows (`size`/`slide` given as integers): per key, window i holds
 /// that key's records i × slide .. i × slide + size - 1 in arrival order and
@@ -14,4 +14,4 @@ namespace sluice::ops {
 std::unique_ptr<window_operator> make_count_window(window_config_ptr cfg,
                                                    const core::operator_context& ctx);
 
-} // namespace sluice::ops
+} // namespace sluice::ops::window

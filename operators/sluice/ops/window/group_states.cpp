@@ -3,9 +3,9 @@
 #include <stdexcept>
 #include <string>
 
-namespace sluice::ops {
+namespace sluice::ops::window {
 
-group_states::group_states(const aggregate_list& aggregates) {
+group_states::group_states(const aggregate::aggregate_list& aggregates) {
   for (const auto& a : aggregates) {
     slots_of_.push_back(a->create_slots());
     inputs_.push_back(a->input_index());
@@ -89,4 +89,4 @@ void group_states::restore(core::state_reader& r) {
   for (auto& slots : slots_of_) slots->restore(live.data(), live.size(), r);
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::window

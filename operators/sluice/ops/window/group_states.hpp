@@ -8,15 +8,15 @@
 #include "sluice/core/state.hpp"
 #include "sluice/ops/aggregate/aggregate.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::window {
 
 /// The aggregate states of every group a window operator holds: one slot
-/// number per group, shared by all aggregates (aggregate_slots), recycled
+/// number per group, shared by all aggregates (aggregate::aggregate_slots), recycled
 /// through a free list. Adds are deferred per batch and applied in one tight
 /// loop per aggregate (apply), which must happen before results are read.
 class group_states {
 public:
-  explicit group_states(const aggregate_list& aggregates);
+  explicit group_states(const aggregate::aggregate_list& aggregates);
 
   /// An empty slot.
   std::uint32_t allocate() {
@@ -67,12 +67,12 @@ private:
   /// The slots in use, ascending.
   std::vector<std::uint32_t> live_slots() const;
 
-  std::vector<std::unique_ptr<aggregate_slots>> slots_of_; ///< one per aggregate
-  std::vector<int> inputs_;                                ///< input field per aggregate
-  std::size_t capacity_ = 0;                               ///< slots handed out so far
-  std::size_t grown_ = 0;                                  ///< slots the aggregates hold
+  std::vector<std::unique_ptr<aggregate::aggregate_slots>> slots_of_; ///< one per aggregate
+  std::vector<int> inputs_;                                           ///< input field per aggregate
+  std::size_t capacity_ = 0;                                          ///< slots handed out so far
+  std::size_t grown_ = 0;                                             ///< slots the aggregates hold
   std::vector<std::uint32_t> free_;
   std::vector<std::uint32_t> rows_, slots_; ///< deferred adds
 };
 
-} // namespace sluice::ops
+} // namespace sluice::ops::window

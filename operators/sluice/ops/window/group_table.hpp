@@ -10,7 +10,7 @@
 #include "sluice/core/key_hashing.hpp"
 #include "sluice/core/state.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::window {
 
 /// The groups of one window (or one operator): each group's key stored once,
 /// column-wise (so emitting the keys is a bulk copy), its hash, and a
@@ -247,4 +247,4 @@ private:
   std::size_t used_ = 0; ///< index entries not empty (live + tombstones)
 };
 
-} // namespace sluice::ops
+} // namespace sluice::ops::window

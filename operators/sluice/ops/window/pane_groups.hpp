@@ -6,7 +6,7 @@
 
 #include "sluice/core/state.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::window {
 
 /// The groups of one pane of a time window: key ids (from the operator's
 /// key dictionary) in first-seen order, each with its aggregate slot, found
@@ -109,4 +109,4 @@ private:
   std::size_t mask_ = 15;
 };
 
-} // namespace sluice::ops
+} // namespace sluice::ops::window

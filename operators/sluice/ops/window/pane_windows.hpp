@@ -12,7 +12,7 @@
 #include "sluice/ops/window/time_math.hpp"
 #include "sluice/ops/window/window_operator.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::window {
 
 /// The scheduling shared by tumbling and sliding time windows: records go
 /// into panes of width gcd(size, slide); window n = [n × slide, n × slide +
@@ -205,4 +205,4 @@ private:
   core::timestamp cached_lo_ = 0, cached_hi_ = 0;
 };
 
-} // namespace sluice::ops
+} // namespace sluice::ops::window

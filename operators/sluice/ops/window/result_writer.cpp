@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-namespace sluice::ops {
+namespace sluice::ops::window {
 
 namespace {
 
@@ -106,4 +106,4 @@ void result_writer::flush(core::emitter& out) {
   ready_.clear();
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::window

@@ -8,7 +8,7 @@
 #include "sluice/core/operator.hpp"
 #include "sluice/ops/window/group_states.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::window {
 
 /// Builds a window's output records (key fields, window_start, window_end,
 /// aggregates) column by column. A run of rows is appended as keys, then
@@ -58,4 +58,4 @@ private:
   std::vector<core::batch_ptr> ready_;
 };
 
-} // namespace sluice::ops
+} // namespace sluice::ops::window

@@ -3,7 +3,7 @@
 #include "sluice/ops/window/window_config.hpp"
 #include "sluice/ops/window/window_operator.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::window {
 
 core::descriptor session_window_descriptor() {
   core::descriptor d;
@@ -19,4 +19,4 @@ core::descriptor session_window_descriptor() {
   return d;
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::window

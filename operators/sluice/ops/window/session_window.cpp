@@ -8,7 +8,7 @@
 #include "sluice/ops/window/group_table.hpp"
 #include "sluice/ops/window/time_math.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::window {
 
 namespace {
 
@@ -261,4 +261,4 @@ std::unique_ptr<window_operator> make_session_window(window_config_ptr cfg,
   return std::make_unique<session_window>(std::move(cfg), ctx);
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::window

@@ -2,7 +2,7 @@
 
 #include "sluice/ops/window/window_operator.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::window {
 
 /// Session windows: per key, records closer than `gap` share a session
 /// [first ts, last ts + gap); a record bridging two sessions merges them.
@@ -15,4 +15,4 @@ namespace sluice::ops {
 std::unique_ptr<window_operator> make_session_window(window_config_ptr cfg,
                                                      const core::operator_context& ctx);
 
-} // namespace sluice::ops
+} // namespace sluice::ops::window

@@ -2,7 +2,7 @@
 
 #include "sluice/core/descriptor.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::window {
 
 /// `window.sliding`: per key, aggregates over windows of `size` starting
 /// every `slide` (durations: time windows starting at multiples of slide;
@@ -10,4 +10,4 @@ namespace sluice::ops {
 /// key). A record belongs to about size / slide windows.
 core::descriptor sliding_window_descriptor();
 
-} // namespace sluice::ops
+} // namespace sluice::ops::window

@@ -4,7 +4,7 @@
 
 #include "sluice/core/time.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::window {
 
 /// a / b rounded towards minus infinity (b > 0): window numbers of times
 /// before the epoch stay aligned.
@@ -18,4 +18,4 @@ inline core::timestamp saturating_add(core::timestamp t, core::duration_us d) {
   return t > core::max_timestamp - d ? core::max_timestamp : t + d;
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::window

@@ -4,7 +4,7 @@
 #include "sluice/ops/window/pane_groups.hpp"
 #include "sluice/ops/window/pane_windows.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::window {
 
 namespace {
 
@@ -244,4 +244,4 @@ std::unique_ptr<window_operator> make_time_window(window_config_ptr cfg,
   return std::make_unique<sliding_time_window>(std::move(cfg), ctx);
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::window

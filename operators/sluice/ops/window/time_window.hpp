@@ -2,7 +2,7 @@
 
 #include "sluice/ops/window/window_operator.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::window {
 
 /// Tumbling and sliding time windows (event or processing time), on panes
 /// of width gcd(size, slide) (see pane_windows.hpp). Tumbling (slide ==
@@ -12,4 +12,4 @@ namespace sluice::ops {
 std::unique_ptr<window_operator> make_time_window(window_config_ptr cfg,
                                                   const core::operator_context& ctx);
 
-} // namespace sluice::ops
+} // namespace sluice::ops::window

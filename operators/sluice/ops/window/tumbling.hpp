@@ -2,7 +2,7 @@
 
 #include "sluice/core/descriptor.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::window {
 
 /// `window.tumbling`: per key, aggregates over back-to-back windows of `size`
 /// (a duration: time windows [start, start + size) aligned to the epoch; an
@@ -12,4 +12,4 @@ namespace sluice::ops {
 /// operators/docs/windows.md for lateness and corrections.
 core::descriptor tumbling_window_descriptor();
 
-} // namespace sluice::ops
+} // namespace sluice::ops::window

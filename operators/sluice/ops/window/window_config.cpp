@@ -6,7 +6,7 @@
 #include "sluice/core/errors.hpp"
 #include "sluice/ops/descriptor_util.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::window {
 
 namespace {
 
@@ -196,8 +196,8 @@ window_config_ptr make_window_config(window_shape shape, const core::params& p,
   c->max_out_of_order = p.duration("max_out_of_order");
   c->allowed_lateness = p.duration("allowed_lateness");
   c->idle_timeout = p.duration("idle_timeout");
-  c->aggregates = std::make_shared<const aggregate_list>(
-    make_aggregates(p.json("aggregates"), *input, "aggregates"));
+  c->aggregates = std::make_shared<const aggregate::aggregate_list>(
+    aggregate::make_aggregates(p.json("aggregates"), *input, "aggregates"));
   check_aggregate_names(*c, *input);
 
   std::vector<core::field> out;
@@ -211,4 +211,4 @@ window_config_ptr make_window_config(window_shape shape, const core::params& p,
   return c;
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::window

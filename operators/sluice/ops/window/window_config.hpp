@@ -9,7 +9,7 @@
 #include "sluice/core/params.hpp"
 #include "sluice/ops/aggregate/aggregate.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::window {
 
 enum class window_shape { tumbling, sliding, session };
 
@@ -30,7 +30,7 @@ struct window_config {
   core::duration_us max_out_of_order = 0;
   core::duration_us allowed_lateness = 0;
   core::duration_us idle_timeout = 0;
-  std::shared_ptr<const aggregate_list> aggregates;
+  std::shared_ptr<const aggregate::aggregate_list> aggregates;
   core::schema_ptr input;
   /// key fields, window_start, window_end, then the aggregates.
   core::schema_ptr output;
@@ -54,4 +54,4 @@ std::vector<core::port_spec> window_outputs();
 window_config_ptr make_window_config(window_shape shape, const core::params& p,
                                      const core::bind_context& ctx);
 
-} // namespace sluice::ops
+} // namespace sluice::ops::window

@@ -10,7 +10,7 @@
 #include "sluice/ops/window/session_window.hpp"
 #include "sluice/ops/window/time_window.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::window {
 
 window_operator::window_operator(window_config_ptr cfg, const core::operator_context& ctx)
   : cfg_(std::move(cfg)), writer_(cfg_->output, cfg_->key_fields.size()), clock_(ctx.clock),
@@ -127,4 +127,4 @@ core::bound_ptr bind_window(window_config_ptr cfg) {
                });
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::window

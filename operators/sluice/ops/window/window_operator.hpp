@@ -9,7 +9,7 @@
 #include "sluice/ops/window/result_writer.hpp"
 #include "sluice/ops/window/window_config.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::window {
 
 /// What every window kind shares: event-time progress per input channel
 /// (core::event_time_progress, evaluated per record by the subclass), or the
@@ -118,4 +118,4 @@ private:
 /// instance maker for the config's kind (count, time or session).
 core::bound_ptr bind_window(window_config_ptr cfg);
 
-} // namespace sluice::ops
+} // namespace sluice::ops::window

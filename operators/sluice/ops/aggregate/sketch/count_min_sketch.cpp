@@ -7,7 +7,7 @@
 
 #include "sluice/core/state.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::aggregate::sketch {
 
 namespace {
 
@@ -76,4 +76,4 @@ void count_min_sketch::restore(core::state_reader& r) {
   for (auto& c : cells_) c = r.u64();
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::aggregate::sketch

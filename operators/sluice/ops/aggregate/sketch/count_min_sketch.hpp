@@ -9,7 +9,7 @@ class state_writer;
 class state_reader;
 } // namespace sluice::core
 
-namespace sluice::ops {
+namespace sluice::ops::aggregate::sketch {
 
 /// Count-min sketch (Cormode, Muthukrishnan 2005): `depth` rows of `width`
 /// counters; a key adds to one counter per row, its estimate is the row
@@ -58,4 +58,4 @@ private:
   std::uint64_t total_ = 0;
 };
 
-} // namespace sluice::ops
+} // namespace sluice::ops::aggregate::sketch

@@ -8,7 +8,7 @@
 
 #include "sluice/core/state.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::aggregate::sketch {
 
 namespace {
 
@@ -137,4 +137,4 @@ void hyperloglog::restore(core::state_reader& r) {
   }
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::aggregate::sketch

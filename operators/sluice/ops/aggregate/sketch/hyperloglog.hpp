@@ -9,7 +9,7 @@ class state_writer;
 class state_reader;
 } // namespace sluice::core
 
-namespace sluice::ops {
+namespace sluice::ops::aggregate::sketch {
 
 /// HyperLogLog distinct counter over 64-bit hashes (feed it xxh3 hashes, see
 /// core/hashing.hpp). `precision` p in [4, 18] gives m = 2^p one-byte registers;
@@ -58,4 +58,4 @@ private:
   std::vector<std::uint8_t> registers_; ///< m registers once dense, else empty
 };
 
-} // namespace sluice::ops
+} // namespace sluice::ops::aggregate::sketch

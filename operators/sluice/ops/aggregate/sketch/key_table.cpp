@@ -5,7 +5,7 @@
 
 #include "sluice/core/state.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::aggregate::sketch {
 
 std::size_t key_table::find(std::uint64_t hash, std::string_view key) const {
   if (index_.empty()) return npos;
@@ -88,4 +88,4 @@ void key_table::restore(core::state_reader& r) {
   }
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::aggregate::sketch

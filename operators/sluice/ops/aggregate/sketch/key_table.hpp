@@ -11,7 +11,7 @@ class state_writer;
 class state_reader;
 } // namespace sluice::core
 
-namespace sluice::ops {
+namespace sluice::ops::aggregate::sketch {
 
 /// A hash index from byte-string keys to dense slots 0..size()-1, for
 /// bounded keyed state (space-saving counters, per-key running stats).
@@ -55,4 +55,4 @@ private:
   std::size_t mask_ = 0;
 };
 
-} // namespace sluice::ops
+} // namespace sluice::ops::aggregate::sketch

@@ -9,7 +9,7 @@
 
 #include "sluice/core/state.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::aggregate::sketch {
 
 kll_sketch::kll_sketch(int k, std::uint64_t seed) : k_(k), rng_(seed) {
   if (k < 8) throw std::invalid_argument("KLL k must be at least 8");
@@ -145,4 +145,4 @@ void kll_sketch::restore(core::state_reader& r) {
   }
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::aggregate::sketch

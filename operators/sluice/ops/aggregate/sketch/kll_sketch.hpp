@@ -9,7 +9,7 @@ class state_writer;
 class state_reader;
 } // namespace sluice::core
 
-namespace sluice::ops {
+namespace sluice::ops::aggregate::sketch {
 
 /// KLL quantile sketch over doubles (Karnin, Lang, Liberty, "Optimal
 /// Quantile Approximation in Streams", 2016), in the lazy-compaction form of
@@ -74,4 +74,4 @@ private:
   std::uint64_t rng_;
 };
 
-} // namespace sluice::ops
+} // namespace sluice::ops::aggregate::sketch

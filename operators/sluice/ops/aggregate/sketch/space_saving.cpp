@@ -7,7 +7,7 @@
 
 #include "sluice/core/state.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::aggregate::sketch {
 
 namespace {
 
@@ -169,4 +169,4 @@ void space_saving::restore(core::state_reader& r) {
   }
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::aggregate::sketch

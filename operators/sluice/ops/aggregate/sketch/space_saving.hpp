@@ -12,7 +12,7 @@ class state_writer;
 class state_reader;
 } // namespace sluice::core
 
-namespace sluice::ops {
+namespace sluice::ops::aggregate::sketch {
 
 /// Space-saving heavy hitters (Metwally, Agrawal, El Abbadi 2005) with
 /// `capacity` m counters over byte-string keys (see core/key_hashing.hpp). A new key
@@ -75,4 +75,4 @@ private:
   std::vector<std::uint32_t> heap_at_; ///< per slot: its position in heap_
 };
 
-} // namespace sluice::ops
+} // namespace sluice::ops::aggregate::sketch

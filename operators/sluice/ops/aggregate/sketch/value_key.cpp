@@ -6,7 +6,7 @@
 
 #include "sluice/core/record_format.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::aggregate::sketch {
 
 namespace {
 
@@ -64,4 +64,4 @@ void read_value_json(std::string_view& in, core::value_type t, std::string& out)
   }
 }
 
-} // namespace sluice::ops
+} // namespace sluice::ops::aggregate::sketch

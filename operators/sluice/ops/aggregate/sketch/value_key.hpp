@@ -14,11 +14,11 @@
 
 #include "sluice/core/key_hashing.hpp"
 
-namespace sluice::ops {
+namespace sluice::ops::aggregate::sketch {
 
 /// Like core::read_value_key, but appends the value as JSON text: numbers,
 /// strings quoted and escaped, booleans, timestamps as ISO-8601 strings, null
 /// (also for NaN and infinities).
 void read_value_json(std::string_view& in, core::value_type t, std::string& out);
 
-} // namespace sluice::ops
+} // namespace sluice::ops::aggregate::sketch
