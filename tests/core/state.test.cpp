@@ -16,7 +16,9 @@ TEST_CASE("state values read back exactly, in the order written") {
   w.f64(std::numeric_limits<double>::quiet_NaN());
   w.boolean(true);
   w.str(std::string("a\0b", 3));
-  w.count(3);
+  w.count(2);
+  w.boolean(false);
+  w.boolean(true);
   core::state_reader r(w.data());
   CHECK(r.i64() == std::numeric_limits<std::int64_t>::min());
   CHECK(r.u64() == std::numeric_limits<std::uint64_t>::max());
@@ -26,7 +28,9 @@ TEST_CASE("state values read back exactly, in the order written") {
   CHECK(std::isnan(r.f64()));
   CHECK(r.boolean());
   CHECK(r.str() == std::string("a\0b", 3));
-  CHECK(r.count() == 3);
+  CHECK(r.count() == 2);
+  CHECK_FALSE(r.boolean());
+  CHECK(r.boolean());
   CHECK(r.at_end());
 }
 
@@ -105,6 +109,12 @@ TEST_CASE("truncated or oversized state is refused instead of read past its end"
   core::state_reader r(data);
   r.str();
   CHECK_THROWS_AS(r.count(10), core::state_error);
+  // A count of more elements than bytes left cannot be true.
+  core::state_writer lying;
+  lying.count(5);
+  lying.boolean(true);
+  core::state_reader liar(lying.data());
+  CHECK_THROWS_WITH(liar.count(), Catch::Contains("bytes left"));
   core::state_reader empty("");
   CHECK_THROWS_AS(empty.boolean(), core::state_error);
 }

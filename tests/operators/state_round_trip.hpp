@@ -5,8 +5,11 @@
 // instance that then gets the second half, gives exactly the output of an
 // uninterrupted run.
 
+#include <algorithm>
 #include <functional>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -61,6 +64,25 @@ struct round_trip_hooks {
   std::function<void(const core::operator_base&)> at_split;
 };
 
+/// A cut snapshot must be refused with state_error, at any length: checks
+/// about 64 lengths spread over the snapshot (each restore into a fresh
+/// instance of `bound`).
+inline void check_truncations_refused(const core::bound_operator& bound,
+                                      const core::operator_context& ctx, const std::string& kind,
+                                      const std::string& snapshot) {
+  const std::size_t step = std::max<std::size_t>(1, snapshot.size() / 64);
+  for (std::size_t length = 0; length < snapshot.size(); length += step) {
+    auto fresh = bound.create(ctx);
+    try {
+      core::restore_state(*fresh, kind, std::string_view(snapshot).substr(0, length));
+    } catch (const core::state_error&) {
+      continue;
+    }
+    throw std::logic_error(kind + ": a snapshot cut to " + std::to_string(length) + " of "
+                           + std::to_string(snapshot.size()) + " bytes was accepted");
+  }
+}
+
 inline void feed_all(core::operator_base& op, const std::vector<fed_batch>& batches,
                      std::size_t from, std::size_t to, recording_emitter& out,
                      const round_trip_hooks& hooks = {}) {
@@ -97,6 +119,7 @@ interrupted_and_whole(const std::string& kind, const nlohmann::json& params,
     snapshot = core::snapshot_state(*first, kind);
     resumed.take(out);
   }
+  check_truncations_refused(*bound, ctx, kind, snapshot);
   auto second = bound->create(ctx);
   core::restore_state(*second, kind, snapshot);
   if (core::snapshot_state(*second, kind) != snapshot)
@@ -139,6 +162,7 @@ interrupted_and_whole_source(const std::string& kind, const nlohmann::json& para
     first->close();
     resumed.take(out);
   }
+  check_truncations_refused(*bound, ctx, kind, snapshot);
   auto second = bound->create(ctx);
   core::restore_state(*second, kind, snapshot);
   second->open();

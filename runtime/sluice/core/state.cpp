@@ -196,6 +196,11 @@ std::size_t state_reader::count(std::size_t limit) {
   auto n = raw64();
   if (n > limit)
     fail("a count of " + std::to_string(n) + " (at most " + std::to_string(limit) + ")");
+  // Every counted element is written as at least one tagged value: a count
+  // past the bytes left is damage, and must not size a container.
+  if (n > in_.size() - pos_)
+    fail("a count of " + std::to_string(n) + " with " + std::to_string(in_.size() - pos_)
+         + " bytes left");
   return static_cast<std::size_t>(n);
 }
 

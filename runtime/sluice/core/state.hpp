@@ -61,8 +61,9 @@ public:
   double f64();
   bool boolean();
   std::string str();
-  /// A count written by state_writer::count, at most `limit` (a corrupt
-  /// count must not make the reader allocate without bound).
+  /// A count written by state_writer::count, at most `limit` and at most
+  /// the bytes left (a corrupt count must not make the reader allocate
+  /// without bound).
   std::size_t count(std::size_t limit = std::size_t{1} << 32);
   batch_ptr batch();
   core::column column();
