@@ -1,4 +1,4 @@
-#include "sluice/ops/sink/null_sink.hpp"
+// `sink.null`: counts and discards every record (benchmarks, dry runs).
 
 #include "sluice/ops/descriptor_util.hpp"
 

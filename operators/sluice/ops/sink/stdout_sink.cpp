@@ -1,4 +1,4 @@
-#include "sluice/ops/sink/stdout_sink.hpp"
+// `sink.stdout`: writes every record to standard output as JSON lines or CSV.
 
 #include "sluice/core/params.hpp"
 #include "sluice/ops/descriptor_util.hpp"

@@ -1,4 +1,7 @@
-#include "sluice/ops/transform/filter.hpp"
+// `transform.filter`: keeps the records for which the boolean expression
+// `where` is true. False and null drop the record (counted as filtered); a
+// record whose evaluation fails goes to the node's errors. A batch whose
+// records all pass is emitted as it is, without a copy.
 
 #include "sluice/core/expr/expression.hpp"
 #include "sluice/core/params.hpp"

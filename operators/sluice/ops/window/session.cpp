@@ -1,5 +1,7 @@
-#include "sluice/ops/window/session.hpp"
+// `window.session`: per key, records closer than `gap` form a session
+// [first ts, last ts + gap), emitted once progress reaches its end.
 
+#include "sluice/core/descriptor.hpp"
 #include "sluice/ops/window/window_config.hpp"
 #include "sluice/ops/window/window_operator.hpp"
 

@@ -1,5 +1,9 @@
-#include "sluice/ops/window/sliding.hpp"
+// `window.sliding`: per key, aggregates over windows of `size` starting
+// every `slide` (durations: time windows starting at multiples of slide;
+// integers: windows of size records starting every slide records of a
+// key). A record belongs to about size / slide windows.
 
+#include "sluice/core/descriptor.hpp"
 #include "sluice/ops/window/window_config.hpp"
 #include "sluice/ops/window/window_operator.hpp"
 
