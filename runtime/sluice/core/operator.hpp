@@ -18,6 +18,12 @@
 //               from one thread: no locks are needed.
 //   6. snapshot (stateful shapes) snapshot(state_writer) between callbacks,
 //               whenever the runtime asks; must not change what follows.
+//               With checkpoints on, prepare_checkpoint(id) comes right
+//               before the snapshot of checkpoint `id`, and
+//               checkpoint_complete(id) once every instance of the run has
+//               written its part of it: a sink with exactly-once output
+//               seals what it wrote up to the barrier in the first and makes
+//               it visible in the second (two-phase commit, §10).
 //   7. end      on_end_of_stream once every input has ended: flush.
 //   8. close    release resources, once, also when the run stops early.
 //
@@ -134,6 +140,10 @@ struct operator_context : bind_context {
   /// `on_batch_from` numbers them 0..n-1.
   std::vector<std::size_t> input_channels;
   std::shared_ptr<core::clock> clock = default_clock();
+  /// The run takes checkpoints: sinks hold back output until the checkpoint
+  /// that covers it completes (prepare_checkpoint / checkpoint_complete).
+  /// False: sinks write as records arrive, as without checkpoints.
+  bool checkpoints = false;
 };
 
 class state_writer;
@@ -183,6 +193,18 @@ public:
   /// of the same bound config must make it behave as this one would.
   virtual void snapshot(state_writer& /*out*/) const {}
   virtual void restore(state_reader& /*in*/) {}
+
+  /// Checkpoint `id` is being taken: called right before snapshot(), with
+  /// checkpoints on only. A two-phase sink flushes and seals what it wrote
+  /// since the last checkpoint (durable, not yet visible) and lists it in
+  /// the state snapshot() then writes.
+  virtual void prepare_checkpoint(std::uint64_t /*id*/) {}
+  /// Every instance has written its part of checkpoint `id` (and of every
+  /// earlier one): a two-phase sink makes what it sealed up to `id` visible.
+  /// Must be idempotent: after a crash, restore() hands the sink the same
+  /// sealed parts again, and it commits them in open(), since a run only
+  /// ever restores a complete checkpoint. May throw (the run fails).
+  virtual void checkpoint_complete(std::uint64_t /*id*/) {}
 };
 
 /// A source: no inputs. poll() produces up to about `budget` records per call

@@ -1,6 +1,7 @@
 #include "sluice/core/pipeline/document.hpp"
 
 #include "sluice/core/json_text.hpp"
+#include "sluice/core/time.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -125,6 +126,58 @@ json layout_from_json(const json& j) {
   return j;
 }
 
+std::int64_t duration_in(const json& j, const char* key, const std::string& where,
+                         std::int64_t fallback) {
+  auto it = j.find(key);
+  if (it == j.end()) return fallback;
+  auto place = where + "." + key;
+  if (!it->is_string())
+    throw document_error(place, "must be a duration such as \"10s\", got " + json_kind(*it));
+  auto d = parse_duration(it->get<std::string>());
+  if (!d || *d <= 0)
+    throw document_error(place, "must be a positive duration such as \"500ms\", \"10s\" or "
+                                "\"1m\", got \""
+                                  + it->get<std::string>() + "\"");
+  return *d;
+}
+
+checkpoint_spec checkpoint_from_json(const json& j) {
+  if (!j.is_object())
+    throw document_error("checkpoint", "must be an object {dir, interval}, got " + json_kind(j));
+  reject_unknown_keys(j, "checkpoint", {"dir", "interval"});
+  checkpoint_spec c;
+  c.dir = get_string(j, "dir", "checkpoint", true);
+  if (c.dir.empty()) throw document_error("checkpoint.dir", "must not be empty");
+  c.interval_us = duration_in(j, "interval", "checkpoint", 0);
+  if (c.interval_us) c.interval_text = j.at("interval").get<std::string>();
+  return c;
+}
+
+restart_spec restart_from_json(const json& j) {
+  if (!j.is_object())
+    throw document_error("restart", "must be an object {strategy, delay, max_delay, attempts}, "
+                                    "got "
+                                      + json_kind(j));
+  reject_unknown_keys(j, "restart", {"strategy", "delay", "max_delay", "attempts"});
+  restart_spec r;
+  r.written = j;
+  r.strategy = get_string(j, "strategy", "restart", false);
+  if (r.strategy.empty()) r.strategy = "fixed-delay";
+  if (r.strategy != "none" && r.strategy != "fixed-delay" && r.strategy != "exponential")
+    throw document_error("restart.strategy",
+                         "must be none, fixed-delay or exponential, got \"" + r.strategy + "\"");
+  r.delay_us = duration_in(j, "delay", "restart", r.delay_us);
+  r.max_delay_us = duration_in(j, "max_delay", "restart", r.max_delay_us);
+  if (r.max_delay_us < r.delay_us)
+    throw document_error("restart.max_delay", "must not be shorter than restart.delay");
+  auto attempts = get_integer(j, "attempts", "restart", r.attempts);
+  if (attempts < 0 || attempts > 1000000)
+    throw document_error("restart.attempts",
+                         "must be 0 to 1000000, got " + std::to_string(attempts));
+  r.attempts = static_cast<int>(attempts);
+  return r;
+}
+
 } // namespace
 
 endpoint endpoint::parse(const std::string& text) {
@@ -136,7 +189,9 @@ endpoint endpoint::parse(const std::string& text) {
 pipeline_document pipeline_document::from_json(const nlohmann::json& j) {
   if (!j.is_object())
     throw document_error("", "a pipeline must be a JSON object, got " + json_kind(j));
-  reject_unknown_keys(j, "", {"schemaVersion", "name", "description", "nodes", "edges", "layout"});
+  reject_unknown_keys(
+    j, "",
+    {"schemaVersion", "name", "description", "nodes", "edges", "layout", "checkpoint", "restart"});
 
   pipeline_document doc;
   auto version = j.find("schemaVersion");
@@ -160,6 +215,8 @@ pipeline_document pipeline_document::from_json(const nlohmann::json& j) {
     for (std::size_t i = 0; i < edges->size(); ++i)
       doc.edges.push_back(edge_from_json((*edges)[i], "edges[" + std::to_string(i) + "]"));
 
+  if (auto it = j.find("checkpoint"); it != j.end()) doc.checkpoint = checkpoint_from_json(*it);
+  if (auto it = j.find("restart"); it != j.end()) doc.restart = restart_from_json(*it);
   if (auto it = j.find("layout"); it != j.end()) doc.layout = layout_from_json(*it);
   return doc;
 }
@@ -228,6 +285,13 @@ nlohmann::ordered_json pipeline_document::to_json() const {
   }
   out["edges"] = std::move(edges_json);
 
+  if (!checkpoint.dir.empty()) {
+    ordered_json c;
+    c["dir"] = checkpoint.dir;
+    if (!checkpoint.interval_text.empty()) c["interval"] = checkpoint.interval_text;
+    out["checkpoint"] = std::move(c);
+  }
+  if (!restart.written.is_null()) out["restart"] = ordered_json(restart.written);
   if (layout.is_object() && !layout.empty()) out["layout"] = ordered_json(layout);
   return out;
 }

@@ -52,6 +52,23 @@ private:
   std::string where_;
 };
 
+/// `"checkpoint": {"dir": ..., "interval": "10s"}`: where and how often a run
+/// takes checkpoints (docs/ARCHITECTURE.md §10). The command line wins.
+struct checkpoint_spec {
+  std::string dir;              ///< "" = no checkpoints
+  std::int64_t interval_us = 0; ///< 0 = the default (10 s)
+  std::string interval_text;    ///< as written, kept for saving
+};
+
+/// `"restart": {...}`: what a run does when an operator fails at run time.
+struct restart_spec {
+  std::string strategy = "none"; ///< none | fixed-delay | exponential
+  std::int64_t delay_us = 1000000;
+  std::int64_t max_delay_us = 60000000;
+  int attempts = 10;
+  nlohmann::json written; ///< the object as written (null: absent), kept for saving
+};
+
 /// A pipeline file, schema version 1 (docs/ARCHITECTURE.md §6), kept as written: the
 /// document knows nothing of operator kinds; `check` (validator.hpp) does.
 /// Saving is pretty-printed with a stable key order, so load + save of a
@@ -65,6 +82,8 @@ public:
   std::string description;
   std::vector<node_spec> nodes;
   std::vector<edge_spec> edges;
+  checkpoint_spec checkpoint;
+  restart_spec restart;
   /// node id -> {"x": number, "y": number}; cosmetic, kept apart from meaning.
   nlohmann::json layout = nlohmann::json::object();
 
