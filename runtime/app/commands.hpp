@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "checkpoint_choice.hpp"
+
 namespace sluice::app {
 
 /// Exit codes of the `sluice` command.
@@ -17,6 +19,7 @@ struct run_args {
   std::string metrics_bind = "127.0.0.1";
   double linger_s = 0; ///< keep serving metrics this long after the run ended
   bool top = false;    ///< the live table instead of the progress line
+  checkpoint_args checkpoints;
 };
 
 struct top_args {

@@ -77,6 +77,20 @@ int main(int argc, char** argv) {
                     "show the live per-node table (as `sluice top`) instead of the progress "
                     "line; q stops the run");
 
+  run_cmd->add_option("--checkpoint-dir", run.checkpoints.dir,
+                      "take checkpoints into DIR, and resume from its newest complete one if any "
+                      "(overrides \"checkpoint\": {\"dir\"} of the pipeline file)");
+  run_cmd->add_option("--checkpoint-interval", run.checkpoints.interval,
+                      "how often to take a checkpoint, e.g. 200ms, 10s, 1m (default 10s)");
+  run_cmd->add_flag("--fresh", run.checkpoints.fresh,
+                    "start from the beginning, ignoring the checkpoints in the directory");
+  run_cmd->add_option("--from-checkpoint", run.checkpoints.from,
+                      "resume from checkpoint N instead of the newest (see sluice checkpoints)");
+  run_cmd
+    ->add_option("--reset-state", run.checkpoints.reset,
+                 "resume, but start NODE with empty state (an incompatible edit); repeatable")
+    ->allow_extra_args(false);
+
   top_args top;
   auto* top_cmd = app.add_subcommand("top", "Watch a run's metrics endpoint live (q quits)");
   top_cmd->add_option("URL", top.url, "the run's endpoint, e.g. http://127.0.0.1:9464")->required();

@@ -4,11 +4,13 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <thread>
 
 #include <unistd.h>
 
+#include "checkpoint_choice.hpp"
 #include "commands.hpp"
 #include "load_pipeline.hpp"
 #include "run_summary.hpp"
@@ -23,9 +25,36 @@ namespace sluice::app {
 
 namespace {
 
-std::atomic<int> interrupts{0};
+std::atomic<int> interrupts{0};   ///< SIGINT (and `q` in --top)
+std::atomic<int> terminations{0}; ///< SIGTERM
 
-extern "C" void on_signal(int) { interrupts.fetch_add(1); }
+extern "C" void on_interrupt(int) { interrupts.fetch_add(1); }
+extern "C" void on_terminate(int) { terminations.fetch_add(1); }
+
+/// The run of this command, replaced when a restart strategy restarts it.
+/// The metrics endpoint reads through it from its own threads.
+struct current_run {
+  mutable std::mutex mutex;
+  std::shared_ptr<exec::pipeline_run> run;
+  std::atomic<std::uint64_t> restarts{0};
+
+  std::shared_ptr<exec::pipeline_run> get() const {
+    std::lock_guard<std::mutex> guard(mutex);
+    return run;
+  }
+  void set(std::shared_ptr<exec::pipeline_run> r) {
+    std::lock_guard<std::mutex> guard(mutex);
+    run = std::move(r);
+  }
+};
+
+/// The wait before restart number `attempt` (1-based).
+std::chrono::milliseconds restart_delay(const core::pipeline::restart_spec& r, int attempt) {
+  std::int64_t us = r.delay_us;
+  if (r.strategy == "exponential")
+    for (int k = 1; k < attempt && us < r.max_delay_us; ++k) us = std::min(us * 2, r.max_delay_us);
+  return std::chrono::milliseconds(us / 1000);
+}
 
 struct progress_line {
   bool enabled;
@@ -97,21 +126,32 @@ struct top_view {
 int run_command(const run_args& args) {
   auto checked = load_checked(args.file);
   if (!checked) return exit_invalid;
+  auto choice = choose_checkpoints(args.file, args.checkpoints, *checked, args.quiet);
+  if (!choice.ok) return exit_invalid;
+  const bool checkpoints_on = choice.settings.has_value();
+  const auto restart = checked->doc.restart;
 
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_terminate);
 
   auto started = std::chrono::steady_clock::now();
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };
-  std::unique_ptr<exec::pipeline_run> run;
+  auto start_run = [&](std::optional<exec::checkpoint_settings> settings) {
+    exec::run_options options;
+    options.checkpoints = std::move(settings);
+    return std::make_shared<exec::pipeline_run>(*checked, options);
+  };
+  current_run current;
+  std::shared_ptr<exec::pipeline_run> run;
   try {
-    run = std::make_unique<exec::pipeline_run>(std::move(*checked));
+    run = start_run(choice.settings);
   } catch (const std::exception& e) {
-    std::cerr << args.file << ": error: " << e.what() << "\n";
+    std::cerr << args.file << ": error: " << core::printable(e.what()) << "\n";
     return exit_runtime_failure;
   }
+  current.set(run);
 
   // The endpoint lives until this function returns: after the run has
   // ended it still serves the final counters (and --linger keeps it longer).
@@ -120,9 +160,10 @@ int run_command(const run_args& args) {
     observe::server_options options;
     options.bind = args.metrics_bind;
     options.port = args.metrics_port;
-    auto* r = run.get();
-    observe::run_source source{[r] { return r->snapshot(); },
-                               [r] {
+    auto* c = &current;
+    observe::run_source source{[c] { return c->get()->snapshot(); },
+                               [c] {
+                                 auto r = c->get();
                                  return observe::run_health{status_name(r->status()), r->failure()};
                                }};
     try {
@@ -143,7 +184,7 @@ int run_command(const run_args& args) {
     if (terminal::available()) {
       top.term = std::make_unique<terminal>();
       top.header.source = args.file;
-      top.header.keys = "q stop the run";
+      top.header.keys = checkpoints_on ? "q stop with a savepoint" : "q stop the run";
     } else {
       std::cerr << "warning: --top needs a terminal; showing the progress line instead\n";
     }
@@ -159,27 +200,82 @@ int run_command(const run_args& args) {
     else std::cerr << "stopping: draining records in flight (Ctrl-C again to abort)\n";
     run->stop();
   };
-  while (!run->wait_for(std::chrono::milliseconds(100))) {
-    if (top.term) {
-      int key = top.term->read_key(std::chrono::milliseconds(0));
-      if ((key == 'q' || key == 'Q') && interrupts.load() == 0) interrupts.store(1);
+  bool savepoint_taken = false;
+  int restarts = 0;
+  auto stop_with_savepoint = [&] {
+    progress.clear();
+    std::cerr << "stopping: taking a savepoint\n";
+    if (run->stop_with_savepoint(std::chrono::seconds(60))) {
+      savepoint_taken = true;
+      return;
     }
-    int n = interrupts.load();
-    if (n > handled_interrupts) {
-      handled_interrupts = n;
-      if (n == 1) {
-        stop_gracefully();
-      } else if (!aborted) {
-        aborted = true;
-        run->abort();
+    std::cerr << "the savepoint could not complete (a source had ended); draining instead\n";
+    run->stop();
+  };
+  for (;;) {
+    while (!run->wait_for(std::chrono::milliseconds(100))) {
+      bool quit_key = false;
+      if (top.term) {
+        int key = top.term->read_key(std::chrono::milliseconds(0));
+        quit_key = key == 'q' || key == 'Q';
       }
+      if ((quit_key || terminations.load() > 0) && checkpoints_on && !savepoint_taken
+          && handled_interrupts == 0) {
+        // SIGTERM or q: a final checkpoint, then stop without draining.
+        handled_interrupts = 1;
+        stop_with_savepoint();
+        continue;
+      }
+      if (quit_key && interrupts.load() == 0) interrupts.store(1);
+      int n = interrupts.load() + (checkpoints_on ? 0 : terminations.load());
+      if (n > handled_interrupts) {
+        handled_interrupts = n;
+        if (n == 1) {
+          stop_gracefully();
+        } else if (!aborted) {
+          aborted = true;
+          run->abort();
+        }
+      }
+      if (!duration_reached && args.duration_s > 0 && elapsed() >= args.duration_s) {
+        duration_reached = true;
+        run->stop();
+      }
+      if (top.term) top.draw(*run, server.get(), false);
+      else progress.update(totals_by_node(run->pipeline(), run->snapshot()), elapsed());
     }
-    if (!duration_reached && args.duration_s > 0 && elapsed() >= args.duration_s) {
-      duration_reached = true;
-      run->stop();
+    // A failed run restarts (from the newest complete checkpoint, if any)
+    // while its restart strategy allows.
+    if (run->status() != exec::run_status::failed || restart.strategy == "none"
+        || restarts >= restart.attempts || handled_interrupts > 0 || aborted)
+      break;
+    ++restarts;
+    auto delay = restart_delay(restart, restarts);
+    progress.clear();
+    std::optional<exec::checkpoint_settings> settings;
+    if (checkpoints_on) settings = resume_latest(*choice.settings);
+    std::cerr << core::printable(args.file) << ": " << core::printable(run->failure())
+              << "\nrestarting in " << core::format_duration(delay.count() * 1000) << " (restart "
+              << restarts << " of " << restart.attempts << ") from "
+              << (settings && settings->resume_from
+                    ? "checkpoint " + std::to_string(*settings->resume_from)
+                    : std::string("the beginning"))
+              << "\n";
+    auto until = std::chrono::steady_clock::now() + delay;
+    while (std::chrono::steady_clock::now() < until && interrupts.load() == 0
+           && terminations.load() == 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (interrupts.load() > 0 || terminations.load() > 0) break;
+    try {
+      auto next = start_run(settings);
+      current.set(next);
+      run = std::move(next);
+      current.restarts.store(static_cast<std::uint64_t>(restarts));
+    } catch (const std::exception& e) {
+      std::cerr << args.file << ": error: restart " << restarts
+                << " failed: " << core::printable(e.what()) << "\n";
+      break;
     }
-    if (top.term) top.draw(*run, server.get(), false);
-    else progress.update(totals_by_node(run->pipeline(), run->snapshot()), elapsed());
   }
   progress.clear();
 
@@ -212,12 +308,21 @@ int run_command(const run_args& args) {
   if (status == exec::run_status::failed) {
     std::cerr << core::printable(args.file) << ": error: " << core::printable(run->failure())
               << "\n";
+    if (restarts > 0) std::cerr << "(after " << restarts << " restarts)\n";
     server.reset();
+    current.set(nullptr);
     run.reset();
     return exit_runtime_failure;
   }
   server.reset();
+  current.set(nullptr);
   run.reset();
+  if (savepoint_taken) {
+    if (!args.quiet) std::cerr << format_summary(totals, secs, bottleneck);
+    std::cerr << "stopped with a savepoint after " << static_cast<long long>(secs)
+              << " s; run the same command again to continue from it\n";
+    return exit_ok;
+  }
   if (aborted) {
     // Not a success: whatever was in flight between the nodes is lost.
     if (!args.quiet) std::cerr << format_summary(totals, secs, bottleneck);

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "sluice/core/errors.hpp"
+#include "sluice/core/state.hpp"
 #include "sluice/exec/protocol.hpp"
 
 namespace sluice::exec {
@@ -31,6 +32,11 @@ caf::behavior node_actor::make_behavior() {
     [this](start_atom) { guarded([&] { start(); }); },
     [this](batch_atom, std::uint32_t slot, core::batch_ptr& b, core::timestamp wm) {
       guarded([&] {
+        if (checkpoint_) {
+          record_arrival(slot, {in_element::kind::data, b, 0});
+          if (wm != core::min_timestamp)
+            record_arrival(slot, {in_element::kind::watermark, nullptr, wm});
+        }
         // Nothing queued on the slot and nothing holding input back: the
         // batch is processed at once instead of queued and taken out again.
         if (slot < slots_.size() && slots_[slot].queue.empty() && takes_input_now())
@@ -43,6 +49,7 @@ caf::behavior node_actor::make_behavior() {
     },
     [this](watermark_atom, std::uint32_t slot, core::timestamp t) {
       guarded([&] {
+        if (checkpoint_) record_arrival(slot, {in_element::kind::watermark, nullptr, t});
         enqueue_input(slot, {in_element::kind::watermark, nullptr, t});
         pump();
       });
@@ -50,7 +57,32 @@ caf::behavior node_actor::make_behavior() {
     [this](eos_atom, std::uint32_t slot) {
       guarded([&] {
         enqueue_input(slot, {in_element::kind::eos, nullptr, 0});
+        // An input that ends owes no barrier: its upstream has finished, and
+        // the run abandons a checkpoint an instance finished before.
+        if (checkpoint_ && slot < checkpoint_->barrier_seen.size()) {
+          checkpoint_->barrier_seen[slot] = true;
+          finish_checkpoint_if_complete();
+        }
         pump();
+      });
+    },
+    [this](barrier_atom, std::uint32_t slot, std::uint64_t id) {
+      guarded([&] {
+        on_barrier(slot, id);
+        pump();
+      });
+    },
+    [this](checkpoint_atom, std::uint64_t id) {
+      guarded([&] {
+        if (!started_ || finishing_ || closed_ || id <= last_checkpoint_) return;
+        begin_checkpoint(id);
+        pump();
+      });
+    },
+    [this](committed_atom, std::uint64_t id) {
+      guarded([&] {
+        if (!started_ || closed_) return;
+        setup_->op->checkpoint_complete(id);
       });
     },
     [this](credit_atom, std::uint32_t channel, std::int64_t n) {
@@ -115,6 +147,7 @@ void node_actor::start() {
   }
   m.started_ns.store(now_ns(), relaxed);
   started_ = true;
+  if (setup_->restored) replay_restored_part();
   idle_timeout_ns_ = setup_->op->idle_timeout_us() * 1000;
   polls_after_batch_ = setup_->op->polls_after_batch();
   if (idle_timeout_ns_ > 0 && !slots_.empty()) {
@@ -238,7 +271,7 @@ void node_actor::consume(in_slot& slot) {
       slot.queued_rows -= rows;
       setup_->metrics->queued_records.store(queued_, relaxed);
       publish_queued(slot);
-      process_batch(slot, std::move(e.data));
+      process_batch(slot, std::move(e.data), e.replayed);
       break;
     }
     case in_element::kind::watermark:
@@ -258,7 +291,7 @@ void node_actor::consume(in_slot& slot) {
   }
 }
 
-void node_actor::process_batch(in_slot& slot, core::batch_ptr b) {
+void node_actor::process_batch(in_slot& slot, core::batch_ptr b, bool replayed) {
   auto rows = b->rows();
   setup_->metrics->records_in.fetch_add(rows, relaxed);
   current_ = std::move(b);
@@ -275,6 +308,7 @@ void node_actor::process_batch(in_slot& slot, core::batch_ptr b) {
     apply(r);
   }
   current_.reset();
+  if (replayed) return; // upstream never gave credit for it
   slot.unreturned += static_cast<std::int64_t>(rows);
   return_credit(slot, false);
 }
@@ -407,6 +441,96 @@ void node_actor::publish_queued(in_slot& slot) {
   auto& queues = setup_->metrics->input_queues;
   auto idx = static_cast<std::size_t>(&slot - slots_.data());
   if (idx < queues.size()) queues[idx].queued.store(slot.queued_rows, relaxed);
+}
+
+void node_actor::begin_checkpoint(std::uint64_t id) {
+  // A newer barrier replaces a checkpoint the run has given up on.
+  checkpoint_.emplace();
+  checkpoint_->id = id;
+  last_checkpoint_ = id;
+  auto& part = checkpoint_->part;
+  setup_->op->prepare_checkpoint(id);
+  if (setup_->op->state_version() != 0)
+    part.operator_state = core::snapshot_state(*setup_->op, setup_->kind);
+  // Unaligned: the barrier overtakes what waits in the input queues; those
+  // records are part of the checkpoint, and are still processed now.
+  checkpoint_->barrier_seen.assign(slots_.size(), false);
+  part.inputs.resize(slots_.size());
+  for (std::size_t k = 0; k < slots_.size(); ++k) {
+    auto& s = slots_[k];
+    auto& rec = part.inputs[k];
+    rec.port = s.spec.port;
+    rec.channel = s.spec.channel_in_port;
+    for (const auto& e : s.queue) {
+      if (e.what == in_element::kind::data) rec.elements.push_back({e.data, core::min_timestamp});
+      else if (e.what == in_element::kind::watermark) rec.elements.push_back({nullptr, e.time});
+    }
+    if (s.ended) checkpoint_->barrier_seen[k] = true;
+  }
+  part.output_watermark = router_->last_watermark();
+  router_->barrier(id, part.outputs);
+  finish_checkpoint_if_complete();
+}
+
+void node_actor::on_barrier(std::uint32_t slot, std::uint64_t id) {
+  if (slot >= slots_.size() || closed_) return;
+  if (id > last_checkpoint_) {
+    // The first barrier of `id`: what waits in `slot`'s queue came before
+    // it, and is recorded with the others.
+    begin_checkpoint(id);
+  }
+  if (!checkpoint_ || checkpoint_->id != id) return; // a stale barrier
+  checkpoint_->barrier_seen[slot] = true;
+  finish_checkpoint_if_complete();
+}
+
+void node_actor::record_arrival(std::uint32_t slot, const in_element& e) {
+  if (slot >= checkpoint_->barrier_seen.size() || checkpoint_->barrier_seen[slot]) return;
+  auto& rec = checkpoint_->part.inputs[slot];
+  if (e.what == in_element::kind::data) rec.elements.push_back({e.data, core::min_timestamp});
+  else if (e.what == in_element::kind::watermark) rec.elements.push_back({nullptr, e.time});
+}
+
+void node_actor::finish_checkpoint_if_complete() {
+  for (bool seen : checkpoint_->barrier_seen)
+    if (!seen) return;
+  auto bytes = checkpoint_->part.encode();
+  auto id = checkpoint_->id;
+  checkpoint_.reset();
+  setup_->shared->checkpoint_part(id, setup_->node_id, setup_->instance, std::move(bytes));
+}
+
+void node_actor::replay_restored_part() {
+  auto part = std::move(*setup_->restored);
+  setup_->restored.reset();
+  // Input first, on the channel it was on (same port, same number there;
+  // with fewer channels now, spread over those there are).
+  for (auto& rec : part.inputs) {
+    std::vector<std::size_t> candidates;
+    for (std::size_t k = 0; k < slots_.size(); ++k)
+      if (slots_[k].spec.port == rec.port) candidates.push_back(k);
+    if (candidates.empty()) {
+      if (!rec.elements.empty())
+        setup_->shared->log("warning: node '" + setup_->node_id + "': input port "
+                            + std::to_string(rec.port)
+                            + " is no longer connected; records in flight there at the "
+                              "checkpoint are dropped");
+      continue;
+    }
+    std::size_t target = candidates[0];
+    for (auto k : candidates)
+      if (slots_[k].spec.channel_in_port == rec.channel) target = k;
+    for (auto& e : rec.elements) {
+      in_element el{e.data ? in_element::kind::data : in_element::kind::watermark, e.data,
+                    e.watermark, true};
+      enqueue_input(static_cast<std::uint32_t>(target), std::move(el));
+    }
+  }
+  // Then the output the checkpoint had overtaken, through the same ports
+  // (partitioned again, so a changed parallelism downstream still gets it right).
+  for (auto& out : part.outputs) router_->emit(out.port, out.data);
+  if (part.output_watermark != core::min_timestamp) router_->watermark(part.output_watermark);
+  router_->flush_control();
 }
 
 void node_actor::fail(const std::string& message) {

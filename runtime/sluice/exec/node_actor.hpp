@@ -39,6 +39,7 @@ private:
     kind what;
     core::batch_ptr data;
     core::timestamp time;
+    bool replayed = false; ///< restored from a checkpoint: no credit to return
   };
   struct in_slot {
     in_slot_spec spec;
@@ -50,6 +51,13 @@ private:
     std::int64_t last_data_ns = 0; ///< context clock, for idle detection
     std::uint64_t queued_rows = 0; ///< data records waiting in `queue`
   };
+  /// A checkpoint this instance has snapshotted but whose barrier has not
+  /// yet arrived on every input: what still arrives before it is recorded.
+  struct open_checkpoint {
+    std::uint64_t id = 0;
+    checkpoint::node_part part;
+    std::vector<bool> barrier_seen; ///< per slot
+  };
 
   void start();
   void enqueue_input(std::uint32_t slot, in_element e);
@@ -60,7 +68,7 @@ private:
   bool apply(core::poll_result r);
   void consume(in_slot& slot);
   /// Hands one batch of `slot` to the operator, then returns its credit.
-  void process_batch(in_slot& slot, core::batch_ptr b);
+  void process_batch(in_slot& slot, core::batch_ptr b, bool replayed = false);
   /// Input may go to the operator right now (nothing waits, nothing blocks).
   bool takes_input_now() const;
   void return_credit(in_slot& slot, bool force);
@@ -78,6 +86,18 @@ private:
   /// a period of `kind` (instance_metrics::pending_*; 0 = idle).
   void switch_period(std::int64_t now, std::int64_t kind);
   void publish_queued(in_slot& slot);
+
+  // Checkpoints (docs/ARCHITECTURE.md §10).
+  /// The first barrier `id` (or a source's trigger): snapshot now, record
+  /// what is queued, send the barrier on every output.
+  void begin_checkpoint(std::uint64_t id);
+  void on_barrier(std::uint32_t slot, std::uint64_t id);
+  /// Element `e` arrives on `slot`: while a checkpoint waits for that slot's
+  /// barrier, it belongs to the checkpoint too.
+  void record_arrival(std::uint32_t slot, const in_element& e);
+  /// Every input has delivered the barrier: hand the part to the run.
+  void finish_checkpoint_if_complete();
+  void replay_restored_part();
 
   std::shared_ptr<node_setup> setup_;
   std::optional<output_router> router_;
@@ -104,6 +124,8 @@ private:
   std::int64_t timer_due_ns_ = INT64_MAX;
   std::int64_t idle_timeout_ns_ = 0;
   bool polls_after_batch_ = false; ///< the operator asked for poll() after each batch
+  std::optional<open_checkpoint> checkpoint_;
+  std::uint64_t last_checkpoint_ = 0; ///< the newest checkpoint begun here
 };
 
 } // namespace sluice::exec

@@ -3,11 +3,13 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <caf/actor.hpp>
 
+#include "sluice/checkpoint/node_part.hpp"
 #include "sluice/core/metrics.hpp"
 #include "sluice/core/operator.hpp"
 #include "sluice/exec/output_router.hpp"
@@ -44,6 +46,9 @@ struct node_setup {
   std::size_t batch_size = 4096;
   std::chrono::nanoseconds max_delay{5000000};
   std::shared_ptr<core::clock> clock; ///< processing time for idle detection
+  /// Resuming: the records this instance had in flight at the checkpoint
+  /// (its operator state is already restored). Taken first on start.
+  std::optional<checkpoint::node_part> restored;
 
   // wiring
   std::vector<std::vector<out_link>> out_ports; ///< per output port, errors last

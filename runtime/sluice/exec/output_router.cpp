@@ -11,7 +11,12 @@ output_router::output_router(caf::event_based_actor* self, std::vector<std::vect
                              std::vector<out_channel> channels, std::size_t batch_size,
                              std::atomic<std::uint64_t>* records_sent)
   : self_(self), ports_(std::move(ports)), channels_(std::move(channels)),
-    batch_size_(std::max<std::size_t>(batch_size, 1)), records_sent_(records_sent) {}
+    batch_size_(std::max<std::size_t>(batch_size, 1)), records_sent_(records_sent) {
+  port_of_channel_.assign(channels_.size(), 0);
+  for (std::size_t p = 0; p < ports_.size(); ++p)
+    for (const auto& link : ports_[p])
+      for (auto ch : link.channels) port_of_channel_[ch] = p;
+}
 
 bool output_router::port_connected(std::size_t port) const {
   return port < ports_.size() && !ports_[port].empty();
@@ -135,6 +140,9 @@ void output_router::send_ready(out_channel& c) {
         self_->send(c.target, watermark_atom::value, c.slot, e.time);
         break;
       case out_element::kind::eos: self_->send(c.target, eos_atom::value, c.slot); break;
+      case out_element::kind::barrier:
+        self_->send(c.target, barrier_atom::value, c.slot, e.barrier);
+        break;
     }
     c.pending.pop_front();
   }
@@ -178,6 +186,19 @@ void output_router::add_credit(std::size_t channel, std::int64_t n) {
   c.credit += n;
   c.started = true;
   send_ready(c);
+}
+
+void output_router::barrier(std::uint64_t id, std::vector<checkpoint::recorded_output>& overtaken) {
+  for (std::size_t ch = 0; ch < channels_.size(); ++ch) {
+    auto& c = channels_[ch];
+    stage_to_pending(c);
+    for (const auto& e : c.pending)
+      if (e.what == out_element::kind::data) overtaken.push_back({port_of_channel_[ch], e.data});
+    if (c.ended) continue;
+    out_element b{out_element::kind::barrier, nullptr, core::min_timestamp, id};
+    if (c.started) self_->send(c.target, barrier_atom::value, c.slot, id);
+    else c.pending.push_front(std::move(b));
+  }
 }
 
 bool output_router::blocked() const {

@@ -9,6 +9,7 @@
 #include <caf/actor.hpp>
 #include <caf/event_based_actor.hpp>
 
+#include "sluice/checkpoint/node_part.hpp"
 #include "sluice/core/batch.hpp"
 #include "sluice/core/pipeline/validator.hpp"
 #include "sluice/core/time.hpp"
@@ -21,12 +22,13 @@ namespace sluice::exec {
 /// reaches it before its start (it has no input slots yet), and a source
 /// can end before a downstream instance it sends no data to has started.
 struct out_element {
-  enum class kind { data, watermark, eos };
+  enum class kind { data, watermark, eos, barrier };
   kind what = kind::data;
   core::batch_ptr data;
   /// A watermark element's time; for data, the watermark that rides on the
   /// batch (min_timestamp: none).
   core::timestamp time = core::min_timestamp;
+  std::uint64_t barrier = 0; ///< a barrier element's checkpoint id
 };
 
 /// The sending end of one channel: this instance -> one downstream instance.
@@ -87,6 +89,16 @@ public:
 
   void add_credit(std::size_t channel, std::int64_t n);
 
+  /// Checkpoint barrier `id` goes out on every channel at once, ahead of
+  /// whatever still waits here (staged or without credit). What it
+  /// overtakes still goes out after it, and is appended to `overtaken` by
+  /// output port: it belongs to this instance's part of the checkpoint.
+  /// A channel whose receiver has not started gets the barrier first when
+  /// it does.
+  void barrier(std::uint64_t id, std::vector<checkpoint::recorded_output>& overtaken);
+  /// The last watermark sent (or queued to be sent) on the outputs.
+  core::timestamp last_watermark() const { return last_watermark_; }
+
   /// Some channel holds data it has no credit for.
   bool blocked() const;
   /// Some channel holds small batches waiting for more.
@@ -106,6 +118,7 @@ private:
   caf::event_based_actor* self_;
   std::vector<std::vector<out_link>> ports_;
   std::vector<out_channel> channels_;
+  std::vector<std::size_t> port_of_channel_;
   std::size_t batch_size_;
   std::atomic<std::uint64_t>* records_sent_;
   core::timestamp last_watermark_ = core::min_timestamp;

@@ -1,12 +1,15 @@
 #include "sluice/exec/pipeline_run.hpp"
 
+#include <atomic>
 #include <thread>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/send.hpp>
 
+#include "sluice/checkpoint/store.hpp"
 #include "sluice/exec/allocator_tuning.hpp"
+#include "sluice/exec/checkpoint_coordinator.hpp"
 #include "sluice/exec/planner.hpp"
 #include "sluice/exec/protocol.hpp"
 #include "sluice/exec/run_shared.hpp"
@@ -30,10 +33,38 @@ caf::actor_system_config& configure(caf::actor_system_config& cfg, const run_opt
   return cfg;
 }
 
+/// The parts of every instance to restore, read from checkpoint
+/// `s.resume_from` of `s.dir`: nodes found there with the same kind and
+/// parallelism, except those to reset.
+restored_parts read_parts(const core::pipeline::checked_pipeline& p, const checkpoint_settings& s) {
+  restored_parts out;
+  if (!s.resume_from) return out;
+  checkpoint::store store(s.dir, false);
+  auto info = store.load(*s.resume_from);
+  for (const auto& n : p.nodes) {
+    const auto* saved = info.find_node(n.spec->id);
+    if (!saved || saved->kind != n.spec->kind || s.reset_state.count(n.spec->id)
+        || saved->parallelism != static_cast<std::size_t>(n.spec->parallelism))
+      continue;
+    auto& parts = out[n.spec->id];
+    for (std::size_t i = 0; i < saved->parallelism; ++i) {
+      try {
+        parts.push_back(checkpoint::node_part::decode(store.read_part(info.id, n.spec->id, i)));
+      } catch (const std::exception& e) {
+        throw std::runtime_error("node '" + n.spec->id + "': checkpoint " + std::to_string(info.id)
+                                 + ": " + e.what());
+      }
+    }
+  }
+  return out;
+}
+
 } // namespace
 
 struct pipeline_run::impl {
   core::pipeline::checked_pipeline pipeline;
+  std::unique_ptr<checkpoint_coordinator> checkpoints;
+  std::atomic<bool> killed{false}; ///< abort() or a savepoint: records were in flight
   caf::actor_system_config cfg;
   std::unique_ptr<caf::actor_system> system;
   std::shared_ptr<run_shared> shared;
@@ -65,12 +96,45 @@ pipeline_run::pipeline_run(core::pipeline::checked_pipeline pipeline, run_option
   std::size_t total = 0;
   for (const auto& n : d.pipeline.nodes) total += static_cast<std::size_t>(n.spec->parallelism);
   d.shared = std::make_shared<run_shared>(total, options.log);
-  d.instances = plan(*d.system, d.pipeline, options, d.shared);
+  restored_parts restore;
+  if (options.checkpoints) {
+    const auto& cs = *options.checkpoints;
+    restore = read_parts(d.pipeline, cs);
+    checkpoint_coordinator::settings settings;
+    settings.dir = cs.dir;
+    settings.interval = cs.interval;
+    checkpoint::store store(cs.dir);
+    store.clear_finished();
+    settings.first_id = store.next_id();
+    settings.pipeline = nlohmann::json(d.pipeline.doc.to_json());
+    for (const auto& n : d.pipeline.nodes)
+      settings.nodes.push_back(
+        {n.spec->id, n.spec->kind, static_cast<std::size_t>(n.spec->parallelism), {}});
+    auto* raw = impl_.get();
+    d.checkpoints = std::make_unique<checkpoint_coordinator>(
+      std::move(settings), d.shared,
+      [raw](std::uint64_t id) {
+        std::lock_guard<std::mutex> guard(raw->instances_mutex);
+        for (auto& inst : raw->instances)
+          if (inst.setup->is_source) caf::anon_send(inst.actor, checkpoint_atom::value, id);
+      },
+      [raw](std::uint64_t id) {
+        std::lock_guard<std::mutex> guard(raw->instances_mutex);
+        for (auto& inst : raw->instances) caf::anon_send(inst.actor, committed_atom::value, id);
+      },
+      [raw] { return !raw->killed.load() && raw->shared->status() != run_status::failed; });
+    d.shared->set_part_handler(
+      [raw](std::uint64_t id, const std::string& node, std::size_t instance, std::string bytes) {
+        raw->checkpoints->add_part(id, node, instance, std::move(bytes));
+      });
+  }
+  d.instances = plan(*d.system, d.pipeline, options, d.shared, std::move(restore));
   d.shared->set_abort([raw = impl_.get()] { raw->kill_all(); });
   // Downstream instances grant credit when they start; starting in
   // topological order (sources first) makes every upstream instance see
   // its `start` before any credit.
   for (auto& inst : d.instances) caf::anon_send(inst.actor, start_atom::value);
+  if (d.checkpoints) d.checkpoints->start();
 }
 
 pipeline_run::~pipeline_run() {
@@ -87,6 +151,7 @@ pipeline_run::~pipeline_run() {
     impl_->instances.clear();
   }
   impl_->system.reset(); // waits for every actor to be done
+  if (impl_->checkpoints) impl_->checkpoints->stop();
 }
 
 void pipeline_run::stop() {
@@ -98,7 +163,22 @@ void pipeline_run::stop() {
     if (inst.setup->is_source) caf::anon_send(inst.actor, stop_atom::value);
 }
 
+bool pipeline_run::stop_with_savepoint(std::chrono::milliseconds timeout) {
+  if (!impl_->checkpoints || impl_->shared->ended()) return false;
+  if (!impl_->checkpoints->savepoint(timeout)) return false;
+  // Complete: every sink has its commit message queued before the exit.
+  impl_->killed = true;
+  impl_->shared->stopping();
+  impl_->kill_all();
+  return true;
+}
+
+checkpoint_stats pipeline_run::checkpoints() const {
+  return impl_->checkpoints ? impl_->checkpoints->stats() : checkpoint_stats{};
+}
+
 void pipeline_run::abort() {
+  impl_->killed = true;
   impl_->shared->stopping();
   impl_->kill_all();
 }

@@ -2,18 +2,36 @@
 
 #include <chrono>
 #include <cstddef>
+#include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "sluice/core/clock.hpp"
 #include "sluice/core/metrics.hpp"
 #include "sluice/core/pipeline/validator.hpp"
+#include "sluice/exec/checkpoint_stats.hpp"
 
 namespace sluice::exec {
 
+/// Checkpoints of a run (docs/ARCHITECTURE.md §10).
+struct checkpoint_settings {
+  std::filesystem::path dir;
+  std::chrono::milliseconds interval{10000};
+  /// Resume from this complete checkpoint of `dir`: every node found in it
+  /// with the same kind and parallelism gets its state and in-flight
+  /// records back, except those in `reset_state`. Callers check first that
+  /// the pipeline may resume from it (checkpoint::plan_resume).
+  std::optional<std::uint64_t> resume_from;
+  std::set<std::string> reset_state;
+};
+
 struct run_options {
+  /// Take checkpoints (and resume from one); none when empty.
+  std::optional<checkpoint_settings> checkpoints;
   /// Records per batch a source or a coalescing output aims for.
   std::size_t batch_size = 4096;
   /// A partial batch waits at most this long for more records.
@@ -54,6 +72,14 @@ public:
   void stop();
   /// Hard stop: actors are killed; records in flight are lost.
   void abort();
+  /// With checkpoints on: takes a final checkpoint (a savepoint), then
+  /// stops without draining, so a run resumed from it continues exactly
+  /// here. False (and the run goes on) if it did not complete in `timeout`
+  /// (a source had already ended) or checkpoints are off.
+  bool stop_with_savepoint(std::chrono::milliseconds timeout);
+
+  /// The run's checkpoints so far (enabled = false without checkpoints).
+  checkpoint_stats checkpoints() const;
 
   /// Waits until the run has ended (finished, stopped or failed).
   void wait();

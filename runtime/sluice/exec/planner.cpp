@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "sluice/core/errors.hpp"
+#include "sluice/core/state.hpp"
 #include "sluice/exec/node_actor.hpp"
 
 namespace sluice::exec {
@@ -39,7 +40,8 @@ std::vector<bool> connected_outputs(const core::pipeline::checked_pipeline& p, s
 }
 
 core::operator_ptr build(const core::pipeline::checked_pipeline& p, std::size_t idx,
-                         std::size_t instance, const run_options& options) {
+                         std::size_t instance, const run_options& options,
+                         const std::string* state) {
   const auto& n = p.nodes[idx];
   auto parallelism = static_cast<std::size_t>(n.spec->parallelism);
   core::operator_context ctx;
@@ -50,9 +52,18 @@ core::operator_ptr build(const core::pipeline::checked_pipeline& p, std::size_t 
   ctx.parallelism = parallelism;
   ctx.inputs = n.input_schemas;
   ctx.clock = options.clock ? options.clock : core::default_clock();
+  ctx.checkpoints = options.checkpoints.has_value();
   try {
     if (!n.bound) throw std::logic_error("the node was not bound (the pipeline has errors)");
     auto op = n.bound->create(ctx);
+    if (state && !state->empty()) {
+      try {
+        core::restore_state(*op, n.spec->kind, *state);
+      } catch (const core::state_error& e) {
+        throw std::runtime_error("instance " + std::to_string(instance)
+                                 + " cannot restore its state from the checkpoint: " + e.what());
+      }
+    }
     op->open();
     return op;
   } catch (const core::param_error& e) {
@@ -98,7 +109,8 @@ void wire(const core::pipeline::resolved_edge& e, std::size_t edge_index,
 
 std::vector<planned_instance> plan(caf::actor_system& sys,
                                    const core::pipeline::checked_pipeline& p,
-                                   const run_options& options, std::shared_ptr<run_shared> shared) {
+                                   const run_options& options, std::shared_ptr<run_shared> shared,
+                                   restored_parts restore) {
   std::vector<planned_instance> out;
   try {
     for (auto idx : p.order) {
@@ -109,7 +121,14 @@ std::vector<planned_instance> plan(caf::actor_system& sys,
         s->node_id = n.spec->id;
         s->kind = n.spec->kind;
         s->instance = i;
-        s->op = build(p, idx, i, options);
+        checkpoint::node_part* part = nullptr;
+        if (auto it = restore.find(n.spec->id); it != restore.end() && i < it->second.size())
+          part = &it->second[i];
+        s->op = build(p, idx, i, options, part ? &part->operator_state : nullptr);
+        if (part) {
+          part->operator_state.clear();
+          s->restored = std::move(*part);
+        }
         s->is_source = n.desc->is_source();
         s->errors_port = n.outputs.size();
         s->out_ports.resize(n.outputs.size() + 1);

@@ -10,6 +10,13 @@
 //                                             batch, or min_timestamp
 //   U -> D  (watermark_atom, slot, t)      a watermark with no batch to ride on
 //   U -> D  (eos_atom, slot)               nothing follows on this slot
+//   U -> D  (barrier_atom, slot, id)       checkpoint barrier `id`; needs no
+//                                          credit and overtakes the data
+//                                          still waiting at U (unaligned, §10)
+//
+// Between the run and the instances (checkpoints, §10):
+//   run -> source  (checkpoint_atom, id)   take checkpoint `id` now
+//   run -> every   (committed_atom, id)    checkpoint `id` is complete
 //
 // CAF keeps the order of messages between two actors, so control elements
 // stay in order with the data. Every message type is serialisable (see
@@ -27,6 +34,9 @@ using batch_atom = caf::atom_constant<caf::atom("batch")>;
 using credit_atom = caf::atom_constant<caf::atom("credit")>;
 using watermark_atom = caf::atom_constant<caf::atom("watermark")>;
 using eos_atom = caf::atom_constant<caf::atom("eos")>;
+using barrier_atom = caf::atom_constant<caf::atom("barrier")>;
+using checkpoint_atom = caf::atom_constant<caf::atom("chkpt")>;
+using committed_atom = caf::atom_constant<caf::atom("committed")>;
 /// Self-messages of a node: produce more (sources, holding operators).
 /// Carries a poll_reason.
 using poll_atom = caf::atom_constant<caf::atom("poll")>;

@@ -63,6 +63,11 @@ std::string run_shared::failure() const {
   return failure_;
 }
 
+std::size_t run_shared::live() const {
+  std::lock_guard<std::mutex> guard(mutex_);
+  return live_;
+}
+
 bool run_shared::ended() const {
   std::lock_guard<std::mutex> guard(mutex_);
   return ended_locked();

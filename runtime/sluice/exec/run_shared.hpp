@@ -2,6 +2,7 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -28,6 +29,18 @@ public:
 
   void log(const std::string& line) const;
 
+  /// Where instances hand their parts of a checkpoint (set by the facade
+  /// before any instance starts, when checkpoints are on).
+  using part_handler = std::function<void(std::uint64_t id, const std::string& node,
+                                          std::size_t instance, std::string bytes)>;
+  void set_part_handler(part_handler h) { part_handler_ = std::move(h); }
+  void checkpoint_part(std::uint64_t id, const std::string& node, std::size_t instance,
+                       std::string bytes) const {
+    if (part_handler_) part_handler_(id, node, instance, std::move(bytes));
+  }
+  /// Instances that have not finished yet.
+  std::size_t live() const;
+
   void wait();
   bool wait_for(std::chrono::milliseconds timeout);
   run_status status() const;
@@ -45,6 +58,7 @@ private:
   std::string failure_;
   std::function<void()> abort_;
   std::function<void(const std::string&)> log_;
+  part_handler part_handler_;
 };
 
 } // namespace sluice::exec
