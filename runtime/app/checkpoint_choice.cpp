@@ -57,7 +57,7 @@ checkpoint_choice choose_checkpoints(const std::string& file, const checkpoint_a
     } else if (!args.fresh) {
       from = store.latest();
       auto finished = store.finished();
-      if (from && finished && finished->second >= from->id)
+      if (finished && (!from || finished->second >= from->id))
         return fail("the run in '" + dir + "' finished at "
                     + checkpoint::format_wall_time(finished->first)
                     + ": there is nothing to resume (its output is complete); use --fresh to "
@@ -68,7 +68,8 @@ checkpoint_choice choose_checkpoints(const std::string& file, const checkpoint_a
         if (!pipeline.doc.find_node(node))
           return fail("--reset-state " + node + ": the pipeline has no node '" + node + "'");
       settings.resume_from = from->id;
-      if (!quiet) std::cerr << "resumed from " << describe(*from) << " in " << dir << "\n";
+      // Said even with --quiet: what a run continues from is never a detail.
+      std::cerr << "resumed from " << describe(*from) << " in " << dir << "\n";
     } else if (!quiet) {
       std::cerr << "checkpoints: every " << core::format_duration(interval_us) << " in " << dir
                 << (args.fresh ? " (starting fresh)" : " (none to resume: starting fresh)") << "\n";

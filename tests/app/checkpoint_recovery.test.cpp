@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -28,6 +30,17 @@ fs::path fresh_dir(const std::string& name) {
   return dir;
 }
 
+std::string iso8601(long long ms) {
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[64];
+  std::snprintf(out, sizeof out, "%s.%03lldZ", buf, ms % 1000);
+  return out;
+}
+
 /// Readings of 10 sensors, 10 ms apart in event time, up to 300 ms out of
 /// order, so some are late for a window that has closed.
 void write_readings(const fs::path& file, int n, unsigned seed) {
@@ -36,7 +49,7 @@ void write_readings(const fs::path& file, int n, unsigned seed) {
   std::ofstream out(file);
   for (int i = 0; i < n; ++i) {
     long long ms = 1'700'000'000'000LL + i * 10LL + jitter(rng);
-    out << "{\"ts\": " << ms << ", \"sensor\": \"s" << (i * 7 + i / 13) % 10
+    out << "{\"ts\": \"" << iso8601(ms) << "\", \"sensor\": \"s" << (i * 7 + i / 13) % 10
         << "\", \"value\": " << (i % 1000) << "}\n";
   }
 }
@@ -126,7 +139,7 @@ TEST_CASE("a run killed ten times at random moments loses and duplicates no reco
   auto want_rows = table_rows(ref_dir / "windows.db");
   REQUIRE(want_windows.size() > 100);
   REQUIRE(!want_late.empty());
-  REQUIRE(want_rows.size() == want_windows.size());
+  REQUIRE(want_rows.size() > 100); // fewer: a corrected window replaces its row
 
   // The same pipeline, paced to last several seconds, checkpointing every
   // 200 ms, killed with SIGKILL ten times.

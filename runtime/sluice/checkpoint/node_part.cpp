@@ -39,6 +39,8 @@ std::string node_part::encode() const {
   w.count(outputs.size());
   for (const auto& out : outputs) {
     w.u64(out.port);
+    w.str(out.to_node);
+    w.u64(out.to_instance);
     w.batch(*out.data);
   }
   w.i64(output_watermark);
@@ -72,6 +74,8 @@ node_part node_part::decode(std::string_view bytes) {
   for (std::size_t i = 0; i < outputs; ++i) {
     recorded_output out;
     out.port = static_cast<std::size_t>(r.u64());
+    out.to_node = r.str();
+    out.to_instance = static_cast<std::size_t>(r.u64());
     out.data = r.batch();
     p.outputs.push_back(std::move(out));
   }

@@ -29,9 +29,12 @@ struct recorded_input {
   std::vector<element> elements;
 };
 
-/// Output the operator had emitted but the barrier overtook (no credit yet).
+/// Output the operator had emitted but the barrier overtook (no credit yet),
+/// already partitioned: it goes back to the same downstream instance.
 struct recorded_output {
   std::size_t port = 0;
+  std::string to_node;
+  std::size_t to_instance = 0;
   core::batch_ptr data;
 };
 

@@ -526,9 +526,15 @@ void node_actor::replay_restored_part() {
       enqueue_input(static_cast<std::uint32_t>(target), std::move(el));
     }
   }
-  // Then the output the checkpoint had overtaken, through the same ports
-  // (partitioned again, so a changed parallelism downstream still gets it right).
-  for (auto& out : part.outputs) router_->emit(out.port, out.data);
+  // Then the output the checkpoint had overtaken, to the instances it was
+  // going to (already partitioned: a port may feed several edges).
+  std::uint64_t dropped = 0;
+  for (auto& out : part.outputs)
+    if (!router_->restore_output(out)) dropped += out.data->rows();
+  if (dropped > 0)
+    setup_->shared->log("warning: node '" + setup_->node_id + "': " + std::to_string(dropped)
+                        + " records it had sent to instances that no longer exist (or are no "
+                          "longer connected) at the checkpoint are dropped");
   if (part.output_watermark != core::min_timestamp) router_->watermark(part.output_watermark);
   router_->flush_control();
 }

@@ -193,12 +193,25 @@ void output_router::barrier(std::uint64_t id, std::vector<checkpoint::recorded_o
     auto& c = channels_[ch];
     stage_to_pending(c);
     for (const auto& e : c.pending)
-      if (e.what == out_element::kind::data) overtaken.push_back({port_of_channel_[ch], e.data});
+      if (e.what == out_element::kind::data)
+        overtaken.push_back({port_of_channel_[ch], c.target_node, c.target_instance, e.data});
     if (c.ended) continue;
     out_element b{out_element::kind::barrier, nullptr, core::min_timestamp, id};
     if (c.started) self_->send(c.target, barrier_atom::value, c.slot, id);
     else c.pending.push_front(std::move(b));
   }
+}
+
+bool output_router::restore_output(const checkpoint::recorded_output& out) {
+  for (std::size_t ch = 0; ch < channels_.size(); ++ch) {
+    auto& c = channels_[ch];
+    if (port_of_channel_[ch] != out.port || c.target_node != out.to_node
+        || c.target_instance != out.to_instance)
+      continue;
+    push_data(c, out.data);
+    return true;
+  }
+  return false;
 }
 
 bool output_router::blocked() const {

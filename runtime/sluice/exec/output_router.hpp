@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <string>
 #include <vector>
 
 #include <caf/actor.hpp>
@@ -34,6 +35,8 @@ struct out_element {
 /// The sending end of one channel: this instance -> one downstream instance.
 struct out_channel {
   caf::actor target;
+  std::string target_node; ///< the downstream node's id
+  std::size_t target_instance = 0;
   std::uint32_t slot = 0;    ///< the channel's slot number at the target
   std::int64_t capacity = 0; ///< records in flight at most
   std::int64_t credit = 0;   ///< records we may still send
@@ -96,6 +99,9 @@ public:
   /// A channel whose receiver has not started gets the barrier first when
   /// it does.
   void barrier(std::uint64_t id, std::vector<checkpoint::recorded_output>& overtaken);
+  /// Puts recorded output back where it was going: the channel of `port` to
+  /// the same downstream instance. False if there is none any more.
+  bool restore_output(const checkpoint::recorded_output& out);
   /// The last watermark sent (or queued to be sent) on the outputs.
   core::timestamp last_watermark() const { return last_watermark_; }
 

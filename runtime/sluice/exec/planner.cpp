@@ -94,6 +94,8 @@ void wire(const core::pipeline::resolved_edge& e, std::size_t edge_index,
       for (const auto& s : down.slots) channel_in_port += s.port == e.to_port ? 1 : 0;
       out_channel c;
       c.target = to[j]->actor;
+      c.target_node = down.node_id;
+      c.target_instance = down.instance;
       c.slot = slot;
       c.capacity = e.capacity;
       up.channels.push_back(std::move(c));
