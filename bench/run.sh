@@ -34,6 +34,8 @@ rm -f /tmp/sluice-bench.db*
 rm -f /tmp/sluice-bench.db* /tmp/sluice-bench.jsonl
 echo "-- NEXMark (10M events per query, Sluice against the single-threaded baseline)"
 "$here/nexmark/run.sh" "$build"
+echo "-- checkpoints: NEXMark q5/q7 with a checkpoint every second against none; 1M keys of state"
+"$here/checkpoints.sh" "$build"
 # -- metrics endpoint overhead (issue 5) --------------------------------------
 echo "-- metrics on vs off: sluice run --metrics-port, scraped every second"
 bash "$here/metrics_overhead.sh" "$build" "$here/pipelines/filter_map.json" 10 3

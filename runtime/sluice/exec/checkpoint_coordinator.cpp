@@ -210,6 +210,9 @@ void checkpoint_coordinator::complete(std::unique_lock<std::mutex>& lock) {
   stats_.last_duration_ms = info.duration_ms;
   stats_.last_bytes = info.bytes();
   ++stats_.completed;
+  stats_.max_duration_ms = std::max(stats_.max_duration_ms, info.duration_ms);
+  stats_.total_duration_ms += info.duration_ms;
+  stats_.max_bytes = std::max(stats_.max_bytes, stats_.last_bytes);
   stats_.state_bytes.clear();
   for (const auto& n : info.nodes) {
     std::uint64_t b = 0;
