@@ -98,4 +98,24 @@ void file_cursor::skip_utf8_bom() {
   if (pending().substr(0, 3) == "\xEF\xBB\xBF") consume(3);
 }
 
+std::uint64_t file_cursor::fingerprint(std::uint64_t offset) const {
+  if (fd_ < 0 || offset == 0) return 0;
+  char bytes[64];
+  const std::uint64_t from = offset > sizeof bytes ? offset - sizeof bytes : 0;
+  auto n = ::pread(fd_, bytes, static_cast<std::size_t>(offset - from), static_cast<off_t>(from));
+  if (n < 0) return 0;
+  std::uint64_t h = 1469598103934665603ull; // FNV-1a
+  for (ssize_t i = 0; i < n; ++i) {
+    h ^= static_cast<unsigned char>(bytes[i]);
+    h *= 1099511628211ull;
+  }
+  return h | 1; // never 0: 0 means "unknown"
+}
+
+std::uint64_t file_cursor::size() const {
+  struct stat st {};
+  if (fd_ < 0 || ::fstat(fd_, &st) != 0) return 0;
+  return static_cast<std::uint64_t>(st.st_size);
+}
+
 } // namespace sluice::ops::source

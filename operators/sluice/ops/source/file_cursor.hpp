@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace sluice::ops::source {
 
@@ -57,6 +58,17 @@ public:
   void seek(std::uint64_t offset);
   /// The file offset of the first pending byte: how far records were consumed.
   std::uint64_t position() const { return offset_ - (end_ - begin_); }
+
+  /// The open file's identity (device and inode), or {0, 0} when none is open.
+  std::pair<std::uint64_t, std::uint64_t> identity() const {
+    return {static_cast<std::uint64_t>(dev_), static_cast<std::uint64_t>(ino_)};
+  }
+  /// Its size now (0 when none is open or it cannot be read).
+  std::uint64_t size() const;
+  /// A hash of the (up to) 64 bytes before `offset`: with the identity, what
+  /// tells a resumed reader it is continuing the same data (an inode number
+  /// can be reused by a file written anew). 0 at offset 0.
+  std::uint64_t fingerprint(std::uint64_t offset) const;
 
   /// At the start of a file: drops a UTF-8 byte order mark, if any.
   void skip_utf8_bom();

@@ -7,6 +7,11 @@
 // of file poll() returns wait(poll_interval); truncation rereads it from the
 // start, rotation (the path names a new file) reads the old one out and
 // reopens the path. Parallel instance i of N reads files i, i+N, ...
+// Its position (state) is the file list, the file and byte offset, and that
+// file's identity: device, inode and a hash of the bytes before the offset.
+// Resumed in a file that is not that one any more, it refuses (a file read
+// to the end) or, for the followed file (rotated or cut while the run was
+// down), reads the new one from its start.
 
 #include <algorithm>
 #include <cerrno>
@@ -58,11 +63,12 @@ public:
 
   void open() override { resolve(); }
 
-  std::uint32_t state_version() const override { return 1; }
+  std::uint32_t state_version() const override { return 2; }
 
-  // Which files, and how far into the current one records were consumed.
-  // The file list is kept as resolved: files a glob matches later do not
-  // shift the position.
+  // Which files, and how far into the current one records were consumed,
+  // with that file's identity (device, inode): a resumed source checks it is
+  // still the same file. The file list is kept as resolved: files a glob
+  // matches later do not shift the position.
   void snapshot(core::state_writer& w) const override {
     w.boolean(resolved_);
     w.count(files_.size());
@@ -71,6 +77,10 @@ public:
     w.u64(current_);
     w.u64(cursor_.is_open() ? cursor_.position() : resume_at_);
     w.u64(cursor_.is_open() ? line_ : resume_line_);
+    auto identity = cursor_.is_open() ? cursor_.identity() : resume_identity_;
+    w.u64(identity.first);
+    w.u64(identity.second);
+    w.u64(cursor_.is_open() ? cursor_.fingerprint(cursor_.position()) : resume_fingerprint_);
     w.boolean(skipping_);
     w.boolean(done_);
   }
@@ -83,6 +93,9 @@ public:
     current_ = static_cast<std::size_t>(r.u64());
     resume_at_ = r.u64();
     resume_line_ = r.u64();
+    resume_identity_.first = r.u64();
+    resume_identity_.second = r.u64();
+    resume_fingerprint_ = r.u64();
     skipping_ = r.boolean();
     done_ = r.boolean();
   }
@@ -167,12 +180,35 @@ private:
       skipping_ = false;
       reader_->start_file();
       cursor_.skip_utf8_bom();
+      if (resume_at_ > 0 && !same_file_as_before()) {
+        // The followed file was rotated or cut while the run was down: all
+        // it holds now is new. Any other file must be the one read before.
+        if (!(follow_last_ && current_ + 1 == files_.size()))
+          throw std::runtime_error(
+            "cannot resume '" + path + "' at byte " + std::to_string(resume_at_)
+            + ": it is not the file the checkpoint read (it was replaced or cut since); put it "
+              "back, or start this node over (--reset-state)");
+        resume_at_ = resume_line_ = 0;
+      }
+      resume_identity_ = {0, 0};
+      resume_fingerprint_ = 0;
       if (resume_at_ > 0) resume(skipping);
       return true;
     }
     int err = errno;
     if (follow_last_ && current_ + 1 == files_.size() && err == ENOENT) return false;
     throw std::runtime_error("cannot open '" + path + "': " + std::strerror(err));
+  }
+
+  // The freshly opened file is the one the restored position is in: the same
+  // device and inode, the same bytes before the position (when the snapshot
+  // knew them), and not shorter.
+  bool same_file_as_before() const {
+    if (resume_identity_ != std::pair<std::uint64_t, std::uint64_t>{0, 0}
+        && cursor_.identity() != resume_identity_)
+      return false;
+    if (cursor_.size() < resume_at_) return false;
+    return resume_fingerprint_ == 0 || cursor_.fingerprint(resume_at_) == resume_fingerprint_;
   }
 
   // Moves the freshly opened file to the restored position. A CSV file's
@@ -278,6 +314,8 @@ private:
   bool draining_ = false;  ///< reading out a followed file that was rotated away
   bool done_ = false;
   std::uint64_t resume_at_ = 0, resume_line_ = 0; ///< restored position, until reached
+  std::pair<std::uint64_t, std::uint64_t> resume_identity_{0, 0}; ///< of the restored file
+  std::uint64_t resume_fingerprint_ = 0; ///< of the bytes before the restored position
   std::string reason_;
 };
 
