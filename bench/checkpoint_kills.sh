@@ -22,7 +22,7 @@ failed=0
 nexmark() {
   "$bin/nexmark_variant" "$1" --events 2000000 |
     sed -e "s|\"kind\": \"sink.null\"|\"kind\": \"sink.file\", \"params\": {\"path\": \"$2\"}|" \
-        -e "s|\"events\": 2000000|\"events\": 2000000, \"rate\": $3|"
+        -e "s|\"events\": 2000000|\"events\": 2000000, \"rate\": $3, \"event_rate\": 10000|"
 }
 
 windows() { # OUT_DIR RATE
