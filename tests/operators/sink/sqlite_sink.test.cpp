@@ -1,11 +1,10 @@
 #include <catch2/catch.hpp>
 
-#include <sqlite3.h>
-
 #include <filesystem>
 #include <fstream>
 
 #include "operators/harness.hpp"
+#include "sqlite_reader.hpp"
 
 using namespace sluice;
 using core::value_type;
@@ -15,6 +14,7 @@ using sluice::test::param_error_of;
 using sluice::test::recording_emitter;
 using sluice::test::temp_dir;
 using rows = std::vector<std::string>;
+using reader = sluice::test::sqlite_reader;
 
 namespace {
 
@@ -25,39 +25,6 @@ const core::schema_ptr mixed = core::make_schema({{"id", value_type::int64},
                                                   {"ok", value_type::boolean},
                                                   {"name", value_type::string},
                                                   {"at", value_type::timestamp}});
-
-/// A reading connection of its own, as a dashboard would open.
-class reader {
-public:
-  explicit reader(const std::string& path) {
-    REQUIRE(sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-  }
-  ~reader() { sqlite3_close(db_); }
-
-  /// Every row of `sql`, values joined by '|', NULL as "NULL".
-  rows query(const std::string& sql) {
-    sqlite3_stmt* s = nullptr;
-    REQUIRE(sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) == SQLITE_OK);
-    rows out;
-    while (sqlite3_step(s) == SQLITE_ROW) {
-      std::string row;
-      for (int i = 0; i < sqlite3_column_count(s); ++i) {
-        if (i) row += "|";
-        auto* text = sqlite3_column_text(s, i);
-        row += text ? reinterpret_cast<const char*>(text) : "NULL";
-      }
-      out.push_back(row);
-    }
-    sqlite3_finalize(s);
-    return out;
-  }
-  void exec(const std::string& sql) {
-    REQUIRE(sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
-  }
-
-private:
-  sqlite3* db_ = nullptr;
-};
 
 // Runs a sqlite sink over `batches` through its whole lifecycle.
 void write_all(const nlohmann::json& params, const std::vector<core::batch_ptr>& batches,

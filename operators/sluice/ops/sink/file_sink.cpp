@@ -1,10 +1,43 @@
+// `sink.file`: writes every record to a file as JSON lines or CSV
+// (file_sink.hpp: rotation, one file per parallel instance).
+//
+// Without checkpoints, records go straight into `path`: open() truncates
+// it, and what is written becomes visible as the buffer drains. A snapshot
+// holds how much of the file is the sink's and the bytes still buffered; a
+// restored sink cuts the file back to that length and goes on.
+//
+// With checkpoints (operator_context::checkpoints), output is exactly-once
+// through a two-phase commit, in the manner of Flink's FileSink
+// (staged_file.hpp). Records go to a hidden in-progress file next to the
+// target, never into `path` directly. prepare_checkpoint(n) flushes and
+// fsyncs what was written since the last checkpoint and seals it (renamed
+// to a pending file), and the state lists it; checkpoint_complete(n)
+// appends every sealed segment up to n to `path`, so `path` only ever holds
+// records of complete checkpoints and, at the end, exactly what a run
+// without checkpoints writes. With `rotate`, a part is a whole file: a part
+// that reaches the size is sealed at once, and becomes "path.N" only when
+// its last segment is committed; the committed rest of the unfinished part
+// is in `path`. on_end_of_stream commits everything. close() without end of
+// stream (killed, failed, stopped with a savepoint) commits nothing and
+// removes the in-progress file; pending files stay for the checkpoint that
+// lists them.
+//
+// Restoring checkpoint n (restore, then open) commits every segment its
+// state lists: they are all covered by n, which is complete, and a crash
+// may have come before or in the middle of their commit, which is
+// idempotent (staged_file.hpp). What the failed run committed after n (at
+// its end of stream) is undone: rotated files numbered past n's go, and
+// `path` is cut back to what n made of the current part. Every other hidden
+// file (written after n) is deleted: the records after n are replayed into
+// a fresh in-progress file.
+
 #include "sluice/ops/sink/file_sink.hpp"
 
 #include <cerrno>
-#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 
 #include <unistd.h>
@@ -14,33 +47,12 @@
 #include "sluice/ops/descriptor_util.hpp"
 #include "sluice/ops/sink/byte_size.hpp"
 #include "sluice/ops/sink/record_writer.hpp"
+#include "sluice/ops/sink/rotated_files.hpp"
+#include "sluice/ops/sink/staged_file.hpp"
 
 namespace sluice::ops::sink {
 
-namespace {
-
 namespace fs = std::filesystem;
-
-// The highest N of an existing "<path>.N", or 0.
-std::uint64_t highest_rotated(const std::string& path) {
-  fs::path p(path);
-  fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
-  const std::string prefix = p.filename().string() + ".";
-  std::uint64_t highest = 0;
-  std::error_code ec;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    std::string name = it->path().filename().string();
-    if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
-    std::uint64_t n = 0;
-    const char* b = name.data() + prefix.size();
-    const char* e = name.data() + name.size();
-    auto r = std::from_chars(b, e, n);
-    if (r.ec == std::errc{} && r.ptr == e && n > highest) highest = n;
-  }
-  return highest;
-}
-
-} // namespace
 
 std::string instance_path(const std::string& path, std::size_t instance, std::size_t parallelism) {
   if (parallelism <= 1) return path;
@@ -55,9 +67,12 @@ namespace {
 
 class file_sink final : public core::sink_operator {
 public:
-  file_sink(std::string path, record_format format, core::schema_ptr input, std::uint64_t rotate)
+  file_sink(std::string path, record_format format, core::schema_ptr input, std::uint64_t rotate,
+            bool checkpoints)
     : path_(std::move(path)), rotate_(rotate),
-      writer_(format, std::move(input), "'" + path_ + "'") {}
+      writer_(format, std::move(input), "'" + path_ + "'") {
+    if (checkpoints) staged_.emplace(path_);
+  }
 
   ~file_sink() override {
     if (file_) std::fclose(file_); // close() was not called: best effort, no throw
@@ -71,6 +86,16 @@ public:
       if (ec)
         throw std::runtime_error("cannot create the folder of '" + path_ + "': " + ec.message());
     }
+    opened_ = true;
+    if (staged_) {
+      if (restored_) {
+        writer_.resume(staged_->recover(writer_.drained(), rotate_ ? next_rotated_ : 0));
+        return;
+      }
+      if (rotate_) next_rotated_ = highest_rotated(path_) + 1;
+      writer_.open(staged_->start());
+      return;
+    }
     if (restored_) {
       reopen_file();
       return;
@@ -79,20 +104,31 @@ public:
     open_file();
   }
 
-  // The sink's state: how much of the current file is its own, and the
-  // formatted records not yet written. A restored sink cuts the file back to
-  // that length (dropping what a failed run wrote after the snapshot) and
-  // goes on from there.
-  std::uint32_t state_version() const override { return 1; }
+  // The sink's state: whether it commits in two phases, the next rotation
+  // number, the writer's counts (how much of the current file, or part, is
+  // the sink's) and the formatted records not yet written, and with
+  // checkpoints the sealed segments not yet committed. Without checkpoints a
+  // restored sink cuts the file back to its length and goes on from there.
+  std::uint32_t state_version() const override { return 2; }
 
   void snapshot(core::state_writer& w) const override {
+    if (staged_ && !ended_ && writer_.file_bytes() != staged_->segment_start())
+      throw std::logic_error("sink.file '" + path_
+                             + "': with checkpoints, a snapshot must follow prepare_checkpoint");
+    w.boolean(staged_.has_value());
     w.u64(next_rotated_);
     writer_.snapshot(w);
+    if (staged_) staged_->snapshot(w);
   }
 
   void restore(core::state_reader& r) override {
+    if (r.boolean() != staged_.has_value())
+      throw core::state_error(std::string("sink.file: the state was written by a run ")
+                              + (staged_ ? "without" : "with") + " checkpoints; this one runs "
+                              + (staged_ ? "with" : "without"));
     next_rotated_ = r.u64();
     writer_.restore(r);
+    if (staged_) staged_->restore(r);
     restored_ = true;
   }
 
@@ -108,11 +144,34 @@ public:
     }
   }
 
+  void prepare_checkpoint(std::uint64_t id) override {
+    if (!staged_ || !opened_ || ended_) return;
+    writer_.flush();
+    if (writer_.drained() > staged_->segment_start())
+      writer_.resume(staged_->seal(writer_.drained()));
+    staged_->assign(id);
+  }
+
+  void checkpoint_complete(std::uint64_t id) override {
+    if (staged_ && opened_) staged_->commit_up_to(id);
+  }
+
   void on_end_of_stream(core::emitter&) override {
+    if (staged_) {
+      if (!opened_ || ended_) return;
+      writer_.flush();
+      staged_->finish(writer_.drained());
+      ended_ = true;
+      return;
+    }
     if (file_) writer_.flush();
   }
 
   void close() override {
+    if (staged_) {
+      staged_->close(); // what no complete checkpoint covers is not committed
+      return;
+    }
     if (!file_) return;
     close_file();
   }
@@ -165,10 +224,17 @@ private:
       throw std::runtime_error("cannot write to '" + path_ + "': " + std::strerror(errno));
   }
 
-  // The full file becomes "<path>.N" (N counting up); writing goes on in a new one.
+  // The full file becomes "<path>.N" (N counting up); writing goes on in a
+  // new one. With checkpoints, the full part is sealed now and renamed when
+  // its checkpoint completes.
   void rotate() {
+    if (staged_) {
+      writer_.flush();
+      writer_.open(staged_->seal(writer_.drained(), next_rotated_++));
+      return;
+    }
     close_file();
-    std::string target = path_ + "." + std::to_string(next_rotated_++);
+    std::string target = rotated_name(path_, next_rotated_++);
     if (std::rename(path_.c_str(), target.c_str()) != 0)
       throw std::runtime_error("cannot rename '" + path_ + "' to '" + target
                                + "': " + std::strerror(errno));
@@ -178,9 +244,12 @@ private:
   const std::string path_;
   const std::uint64_t rotate_; ///< bytes per file; 0 = one file
   record_writer writer_;
-  std::FILE* file_ = nullptr;
+  std::optional<staged_file> staged_; ///< with checkpoints: the two-phase files
+  std::FILE* file_ = nullptr;         ///< without checkpoints: the target
   std::uint64_t next_rotated_ = 1;
   bool restored_ = false; ///< open() resumes the file instead of starting it
+  bool opened_ = false;
+  bool ended_ = false; ///< with checkpoints: end of stream committed everything
 };
 
 } // namespace
@@ -191,7 +260,8 @@ core::descriptor file_sink_descriptor() {
   d.kind = "sink.file";
   d.category = "sink";
   d.blocking_io = true;
-  d.summary = "Writes records to a file as JSON lines or CSV, optionally rotating it by size";
+  d.summary = "Writes records to a file as JSON lines or CSV, optionally rotating it by size; "
+              "exactly-once with checkpoints";
   d.inputs = {{"in", "records to write, any schema"}};
   d.properties = {
     prop("path", param_type::path,
@@ -221,7 +291,7 @@ core::descriptor file_sink_descriptor() {
     return bound({}, [path, format = parse_record_format(p.string("format")), input,
                       rotate](const core::operator_context& c) {
       return std::make_unique<file_sink>(instance_path(path, c.instance, c.parallelism), format,
-                                         input, rotate);
+                                         input, rotate, c.checkpoints);
     });
   };
   return d;

@@ -15,6 +15,9 @@ namespace sluice::ops::sink {
 /// are never overwritten), and writing goes on in a new `path` (a CSV file
 /// starts with its header again). Files are cut between records only.
 /// At parallelism > 1 every instance writes its own file (instance_path).
+/// With checkpoints, output is committed in two phases and is exactly-once:
+/// the target only ever holds records of complete checkpoints (file_sink.cpp,
+/// staged_file.hpp).
 core::descriptor file_sink_descriptor();
 
 /// The file that instance `instance` of `parallelism` writes: `path` itself

@@ -56,6 +56,10 @@ public:
   /// resume() goes on in a file that holds exactly drained() bytes.
   void snapshot(core::state_writer& w) const;
   void restore(core::state_reader& r);
+  /// Goes on writing to `f` with the counts unchanged: after restore(), or,
+  /// for sink.file with checkpoints, in the next segment file of the same
+  /// part (the "file" whose bytes and records are counted is then the part,
+  /// spread over segment files; see staged_file.hpp).
   void resume(std::FILE* f);
 
 private:

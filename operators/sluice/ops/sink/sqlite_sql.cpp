@@ -78,4 +78,24 @@ std::string key_index_sql(const std::string& table, const std::vector<std::strin
          + sql_identifier(table) + " (" + identifier_list(key) + ")";
 }
 
+std::string checkpoints_table_sql() {
+  return "CREATE TABLE IF NOT EXISTS " + sql_identifier(checkpoints_table)
+         + " (sink TEXT PRIMARY KEY, checkpoint INTEGER NOT NULL, ended INTEGER NOT NULL DEFAULT "
+           "0)";
+}
+
+std::string select_checkpoint_sql() {
+  return "SELECT checkpoint, ended FROM " + sql_identifier(checkpoints_table) + " WHERE sink = ?1";
+}
+
+std::string record_checkpoint_sql() {
+  return "INSERT INTO " + sql_identifier(checkpoints_table)
+         + " (sink, checkpoint, ended) VALUES (?1, ?2, ?3) ON CONFLICT (sink) DO UPDATE SET "
+           "checkpoint = excluded.checkpoint, ended = excluded.ended";
+}
+
+std::string forget_checkpoint_sql() {
+  return "DELETE FROM " + sql_identifier(checkpoints_table) + " WHERE sink = ?1";
+}
+
 } // namespace sluice::ops::sink

@@ -36,4 +36,20 @@ std::string insert_sql(const std::string& table, const core::schema& s,
 /// upsert needs a conflict target on.
 std::string key_index_sql(const std::string& table, const std::vector<std::string>& key);
 
+/// The table in which sink.sqlite with checkpoints records, per sink
+/// instance, the last checkpoint whose rows it committed (in the same
+/// transaction as the rows), and whether it committed everything at end of
+/// stream.
+constexpr const char* checkpoints_table = "_sluice_checkpoints";
+
+/// CREATE TABLE IF NOT EXISTS _sluice_checkpoints (sink TEXT PRIMARY KEY,
+/// checkpoint INTEGER NOT NULL, ended INTEGER NOT NULL DEFAULT 0).
+std::string checkpoints_table_sql();
+/// SELECT checkpoint, ended of sink ?1.
+std::string select_checkpoint_sql();
+/// Sets (inserts or updates) the row of sink ?1 to checkpoint ?2, ended ?3.
+std::string record_checkpoint_sql();
+/// Deletes the row of sink ?1.
+std::string forget_checkpoint_sql();
+
 } // namespace sluice::ops::sink

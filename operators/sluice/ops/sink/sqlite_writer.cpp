@@ -58,7 +58,12 @@ void sqlite_writer::open() {
   }
   sqlite3_busy_timeout(db_, 10000);
   exec("PRAGMA journal_mode=WAL", "set WAL mode for");
-  exec("PRAGMA synchronous=NORMAL", "set synchronous=NORMAL for");
+  if (opts_.checkpoints) {
+    exec("PRAGMA synchronous=FULL", "set synchronous=FULL for");
+    exec(checkpoints_table_sql(), "create the checkpoint bookkeeping table next to");
+  } else {
+    exec("PRAGMA synchronous=NORMAL", "set synchronous=NORMAL for");
+  }
   bool existed = table_exists();
   exec(create_table_sql(opts_.table, *schema_, opts_.key), "create");
   if (existed && opts_.upsert) exec(key_index_sql(opts_.table, opts_.key), "index the key of");
@@ -74,34 +79,81 @@ void sqlite_writer::open() {
 void sqlite_writer::write(const core::batch& b, core::emitter& out) {
   if (!db_) throw std::logic_error("sink.sqlite: write before open for " + target_);
   if (b.rows() == 0) return;
-  step_control(begin_, "begin a transaction on");
+  begin();
   try {
-    const std::size_t n = b.rows(), fields = b.num_columns();
-    std::size_t r = 0;
-    while (r < n) {
-      const std::size_t end = r + chunk_rows_;
-      if (!insert_chunk_ || end > n || !keys_present(b, r, end)) {
-        write_row(b, r++, out);
-        continue;
-      }
-      for (std::size_t k = 0; k < chunk_rows_; ++k)
-        for (std::size_t i = 0; i < fields; ++i)
-          bind(insert_chunk_, b.col(i), static_cast<int>(k * fields + i) + 1,
-               time_text_[k * fields + i], r + k);
-      int rc = sqlite3_step(insert_chunk_);
-      sqlite3_reset(insert_chunk_);
-      if (rc != SQLITE_DONE) {
-        if (!refused(rc)) fail("write to", rc);
-        // The statement was undone as a whole: find the refused rows one by one.
-        for (std::size_t k = r; k < end; ++k) write_row(b, k, out);
-      }
-      r = end;
-    }
+    insert(b, out);
   } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    rollback();
     throw;
   }
-  step_control(commit_, "commit to");
+  commit();
+}
+
+void sqlite_writer::begin() {
+  if (!db_) throw std::logic_error("sink.sqlite: begin before open for " + target_);
+  step_control(begin_, "begin a transaction on");
+}
+
+void sqlite_writer::insert(const core::batch& b, core::emitter& out) {
+  const std::size_t n = b.rows(), fields = b.num_columns();
+  std::size_t r = 0;
+  while (r < n) {
+    const std::size_t end = r + chunk_rows_;
+    if (!insert_chunk_ || end > n || !keys_present(b, r, end)) {
+      write_row(b, r++, out);
+      continue;
+    }
+    for (std::size_t k = 0; k < chunk_rows_; ++k)
+      for (std::size_t i = 0; i < fields; ++i)
+        bind(insert_chunk_, b.col(i), static_cast<int>(k * fields + i) + 1,
+             time_text_[k * fields + i], r + k);
+    int rc = sqlite3_step(insert_chunk_);
+    sqlite3_reset(insert_chunk_);
+    if (rc != SQLITE_DONE) {
+      if (!refused(rc)) fail("write to", rc);
+      // The statement was undone as a whole: find the refused rows one by one.
+      for (std::size_t k = r; k < end; ++k) write_row(b, k, out);
+    }
+    r = end;
+  }
+}
+
+void sqlite_writer::commit() { step_control(commit_, "commit to"); }
+
+void sqlite_writer::rollback() {
+  if (db_ && !sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+sqlite_writer::committed_checkpoint sqlite_writer::committed(const std::string& sink) {
+  sqlite3_stmt* q = prepare(select_checkpoint_sql());
+  sqlite3_bind_text(q, 1, sink.c_str(), -1, SQLITE_TRANSIENT);
+  committed_checkpoint c;
+  int rc = sqlite3_step(q);
+  if (rc == SQLITE_ROW) {
+    c.id = static_cast<std::uint64_t>(sqlite3_column_int64(q, 0));
+    c.ended = sqlite3_column_int(q, 1) != 0;
+  }
+  sqlite3_finalize(q);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) fail("read the checkpoint bookkeeping of", rc);
+  return c;
+}
+
+void sqlite_writer::record_checkpoint(const std::string& sink, std::uint64_t id, bool ended) {
+  sqlite3_stmt* s = prepare(record_checkpoint_sql());
+  sqlite3_bind_text(s, 1, sink.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(s, 2, static_cast<sqlite3_int64>(id));
+  sqlite3_bind_int(s, 3, ended ? 1 : 0);
+  int rc = sqlite3_step(s);
+  sqlite3_finalize(s);
+  if (rc != SQLITE_DONE) fail("record the checkpoint in", rc);
+}
+
+void sqlite_writer::forget_checkpoints(const std::string& sink) {
+  sqlite3_stmt* s = prepare(forget_checkpoint_sql());
+  sqlite3_bind_text(s, 1, sink.c_str(), -1, SQLITE_TRANSIENT);
+  int rc = sqlite3_step(s);
+  sqlite3_finalize(s);
+  if (rc != SQLITE_DONE) fail("reset the checkpoint bookkeeping of", rc);
 }
 
 void sqlite_writer::close() {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,12 @@ namespace sluice::ops::sink {
 /// create_table_sql), in WAL mode with synchronous=NORMAL. write() stores a
 /// batch as one transaction, through prepared INSERT (or upsert) statements
 /// of several rows each, falling back to single rows around a refused one.
+///
+/// With `checkpoints`, the sink commits once per checkpoint instead: open()
+/// also creates the bookkeeping table (checkpoints_table_sql) and sets
+/// synchronous=FULL, so a COMMIT is on disk when it returns; begin(),
+/// insert() for each batch, record_checkpoint() and commit() make one
+/// transaction.
 class sqlite_writer {
 public:
   struct options {
@@ -24,6 +31,15 @@ public:
     std::string table;
     std::vector<std::string> key; ///< the primary key of a created table; may be empty
     bool upsert = false;          ///< update the row with the same key instead of failing
+    bool checkpoints = false;     ///< one durable transaction per checkpoint (see above)
+  };
+
+  /// What the bookkeeping table says of one sink instance: the last
+  /// checkpoint whose rows it committed, and whether it committed all its
+  /// rows at end of stream (then also those after that checkpoint).
+  struct committed_checkpoint {
+    std::uint64_t id = 0; ///< 0: none
+    bool ended = false;
   };
 
   sqlite_writer(options opts, core::schema_ptr schema);
@@ -40,6 +56,21 @@ public:
   void write(const core::batch& b, core::emitter& out);
   /// Finalizes the statements and closes the connection.
   void close();
+
+  /// One transaction by hand: BEGIN IMMEDIATE, then insert() writes the
+  /// rows of `b` as write() does (refused rows to `out.error`), commit()
+  /// ends it, rollback() undoes it (quietly: for a failure path).
+  void begin();
+  void insert(const core::batch& b, core::emitter& out);
+  void commit();
+  void rollback();
+
+  /// The bookkeeping row of `sink` (with `checkpoints` only).
+  committed_checkpoint committed(const std::string& sink);
+  /// Sets the bookkeeping row of `sink`, inside the open transaction.
+  void record_checkpoint(const std::string& sink, std::uint64_t id, bool ended);
+  /// Removes the bookkeeping row of `sink` (a fresh run).
+  void forget_checkpoints(const std::string& sink);
 
 private:
   bool keys_present(const core::batch& b, std::size_t begin, std::size_t end) const;

@@ -1,4 +1,10 @@
 // `sink.stdout`: writes every record to standard output as JSON lines or CSV.
+//
+// At-least-once with checkpoints: standard output cannot take back what it
+// printed, so the sink ignores prepare_checkpoint and checkpoint_complete,
+// keeps no state, and prints records as they come. A run resumed from a
+// checkpoint after a crash prints the records after that checkpoint again.
+// For exactly-once output, use sink.file or sink.sqlite.
 
 #include "sluice/core/params.hpp"
 #include "sluice/ops/descriptor_util.hpp"
@@ -43,7 +49,8 @@ core::descriptor stdout_sink_descriptor() {
   d.kind = "sink.stdout";
   d.category = "sink";
   d.blocking_io = true;
-  d.summary = "Writes records to standard output as JSON lines or CSV";
+  d.summary = "Writes records to standard output as JSON lines or CSV; at-least-once with "
+              "checkpoints (a replay after a crash prints again)";
   d.inputs = {{"in", "records to write, any schema"}};
   d.properties = {format_property()};
   d.bind = [](const core::params& p, const core::bind_context& ctx) -> core::bound_ptr {
