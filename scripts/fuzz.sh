@@ -22,13 +22,14 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ ${#targets[@]} -gt 0 ] || targets=(pipeline_document_fuzz expression_fuzz jsonl_reader_fuzz
-                                     csv_reader_fuzz)
+                                     csv_reader_fuzz checkpoint_state_fuzz)
 
 # The longest input each target is given: whole pipeline files and data
 # files, single expressions.
 max_len_of() {
   case "$1" in
     expression_fuzz) echo 4096 ;;
+    checkpoint_state_fuzz) echo 1024 ;;
     *) echo 65536 ;;
   esac
 }

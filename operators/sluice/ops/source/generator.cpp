@@ -47,7 +47,8 @@ class generator final : public core::source_operator {
 public:
   generator(const generator_config& cfg, const core::operator_context& ctx)
     : cfg_(cfg), clock_(ctx.clock), stride_(static_cast<std::int64_t>(ctx.parallelism)),
-      next_seq_(static_cast<std::int64_t>(ctx.instance)) {
+      next_seq_(static_cast<std::int64_t>(ctx.instance)),
+      first_seq_(static_cast<std::int64_t>(ctx.instance)) {
     auto n = static_cast<std::uint64_t>(stride_);
     auto i = static_cast<std::uint64_t>(ctx.instance);
     auto count = static_cast<std::uint64_t>(cfg.count);
@@ -73,13 +74,30 @@ public:
     w.i64(started_ ? clock_->now_ns() - start_ns_ : 0);
   }
 
+  // The position must be one this instance can reach: the sequence number,
+  // key and value of record `emitted` of its stride, event times that fit.
   void restore(core::state_reader& r) override {
     next_seq_ = r.i64();
     emitted_ = r.u64();
     key_idx_ = r.i64();
     value_idx_ = r.i64();
     started_ = r.boolean();
-    start_ns_ = clock_->now_ns() - r.i64();
+    auto elapsed = r.i64();
+    std::int64_t seq = 0, t = 0;
+    const std::uint64_t limit = std::uint64_t{1} << 53;
+    if (emitted_ > total_ || emitted_ > limit
+        || __builtin_mul_overflow(static_cast<std::int64_t>(emitted_), stride_, &seq)
+        || __builtin_add_overflow(seq, first_seq_, &seq) || seq != next_seq_
+        || __builtin_mul_overflow(next_seq_ + static_cast<std::int64_t>(max_batch) * stride_,
+                                  cfg_.interval, &t)
+        || __builtin_add_overflow(t, cfg_.start, &t))
+      throw core::state_error("a generator position that is not one of this instance's: record "
+                              + std::to_string(emitted_) + ", sequence number "
+                              + std::to_string(next_seq_));
+    if (key_idx_ != next_seq_ % cfg_.keys || value_idx_ != next_seq_ % 1000 || elapsed < 0)
+      throw core::state_error("a generator position whose key, value or running time does not "
+                              "match its sequence number");
+    start_ns_ = clock_->now_ns() - elapsed;
   }
 
   core::poll_result poll(core::emitter& out, std::size_t budget) override {
@@ -206,6 +224,7 @@ private:
 
   // state
   std::int64_t next_seq_;
+  const std::int64_t first_seq_; ///< this instance's first sequence number
   std::uint64_t emitted_ = 0;
   std::int64_t key_idx_ = 0, value_idx_ = 0; ///< next_seq_ % keys, next_seq_ % 1000
   bool started_ = false;

@@ -90,6 +90,7 @@ public:
     }
     newest_ = static_cast<std::uint32_t>(r.u64());
     oldest_ = static_cast<std::uint32_t>(r.u64());
+    check_recency_list();
   }
 
   void on_batch(std::size_t, const core::batch_ptr& b, core::emitter& out) override {
@@ -181,6 +182,20 @@ private:
       if (s.has_ts) builder.column_at(c).append_int(s.ts);
       else builder.column_at(c).append_null();
     }
+  }
+
+  // The recency list links every key once, newest to oldest, both ways:
+  // eviction walks it, so a restored list must be whole.
+  void check_recency_list() const {
+    std::size_t seen = 0;
+    std::uint32_t newer = no_slot;
+    for (std::uint32_t at = newest_; at != no_slot; at = stats_[at].older) {
+      if (at >= stats_.size() || stats_[at].newer != newer || ++seen > stats_.size())
+        throw core::state_error("a running summary whose key order is broken");
+      newer = at;
+    }
+    if (seen != stats_.size() || newer != oldest_)
+      throw core::state_error("a running summary whose key order misses keys");
   }
 
   void unlink(std::size_t slot) {

@@ -90,17 +90,32 @@ protected:
     });
   }
 
+  // Checks what process() relies on: a key between two window starts has a
+  // window open, every open window holds 1..size-1 records, and no two
+  // windows share a slot.
   void restore_windows(core::state_reader& r) override {
     states_.restore(r);
     open_count_ = 0;
-    keys_table_.restore(r, [this](core::state_reader& in, key_windows& k) {
+    std::vector<bool> used(states_.slots(), false);
+    const auto most_open = static_cast<std::size_t>((size_ + slide_ - 1) / slide_);
+    keys_table_.restore(r, [&](core::state_reader& in, key_windows& k) {
       k.seen = in.i64();
-      k.open.resize(in.count());
+      if (k.seen < 0 || k.seen >= slide_)
+        throw core::state_error("a count window key at " + std::to_string(k.seen)
+                                + " records into a slide of " + std::to_string(slide_));
+      k.open.resize(in.count(most_open));
+      if (k.open.empty() && k.seen != 0)
+        throw core::state_error("a count window key inside a slide with no window open");
       for (auto& o : k.open) {
         const std::uint64_t slot = in.u64();
-        if (slot >= states_.slots()) throw core::state_error("a count window with no slot");
+        if (slot >= states_.slots() || used[slot])
+          throw core::state_error("a count window with no slot of its own");
+        used[slot] = true;
         o.slot = static_cast<std::uint32_t>(slot);
         o.records = in.i64();
+        if (o.records < 1 || o.records >= size_)
+          throw core::state_error("an open count window of " + std::to_string(o.records)
+                                  + " records (size " + std::to_string(size_) + ")");
         o.first = in.i64();
         o.last = in.i64();
       }

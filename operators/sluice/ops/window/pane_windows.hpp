@@ -83,16 +83,24 @@ protected:
     }
   }
 
+  // Pane and window numbers are checked against what a timestamp can give,
+  // so the arithmetic on them (p * width - size, n * slide + size) fits.
   void restore_windows(core::state_reader& r) override {
     states_.restore(r);
     emit_known_ = r.boolean();
     emit_n_ = r.i64();
+    const std::int64_t most_windows = INT64_MAX / slide_ - size_ / slide_ - 2;
+    if (emit_n_ > most_windows || emit_n_ < -most_windows)
+      throw core::state_error("a window number out of the range of time");
     due_ = r.i64();
     panes_.clear();
     cached_ = nullptr;
     cached_lo_ = cached_hi_ = 0;
+    const std::int64_t most_panes = INT64_MAX / width_ - size_ / width_ - 2;
     for (std::size_t n = r.count(); n > 0; --n) {
       const std::int64_t p = r.i64();
+      if (p > most_panes || p < -most_panes)
+        throw core::state_error("a window pane number out of the range of time");
       auto pane = self().make_pane();
       self().restore_pane(r, *pane);
       if (!panes_.emplace(p, std::move(pane)).second)

@@ -18,12 +18,31 @@ T read_raw(std::string_view& in) {
   return v;
 }
 
+/// Bytes a value of type `t` takes after its validity byte, or 0 when they
+/// are not all there (a key read back from a damaged snapshot).
+std::size_t encoded_size(std::string_view in, core::value_type t) {
+  switch (t) {
+    case core::value_type::int64:
+    case core::value_type::timestamp:
+    case core::value_type::float64: return in.size() >= 8 ? 8 : 0;
+    case core::value_type::boolean: return in.size() >= 1 ? 1 : 0;
+    case core::value_type::string: {
+      if (in.size() < 4) return 0;
+      std::uint32_t size = 0;
+      std::memcpy(&size, in.data(), 4);
+      return in.size() - 4 >= size ? 4 + std::size_t{size} : 0;
+    }
+  }
+  return 0;
+}
+
 } // namespace
 
 void read_value_json(std::string_view& in, core::value_type t, std::string& out) {
-  const bool valid = in.front() != '\0';
-  in.remove_prefix(1);
-  if (!valid) {
+  const bool valid = !in.empty() && in.front() != '\0';
+  if (!in.empty()) in.remove_prefix(1);
+  if (valid && encoded_size(in, t) == 0) in = {}; // cut short: shown as null
+  if (!valid || in.empty()) {
     out += "null";
     return;
   }
