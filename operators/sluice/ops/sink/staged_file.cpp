@@ -197,7 +197,10 @@ void staged_file::close_in_progress() {
 void staged_file::commit(const segment& s) {
   const auto pending = hidden(s.seq, pending_suffix);
   std::error_code ec;
-  if (!fs::exists(pending, ec)) return; // committed before a crash
+  if (!fs::exists(pending, ec)) {
+    if (ec) throw std::runtime_error("cannot look for " + quoted(pending) + ": " + ec.message());
+    return; // committed before a crash
+  }
   if (size_of(pending) != s.length)
     throw std::runtime_error("cannot commit " + quoted(pending) + ": it holds "
                              + std::to_string(size_of(pending)) + " bytes, "
