@@ -127,7 +127,7 @@ TEST_CASE("a finished run is not resumed again, and --fresh starts it over") {
   CHECK(sorted_lines(dir / "p.jsonl") == once);
 }
 
-TEST_CASE("--from-checkpoint names a checkpoint that must exist, and the flags need a directory") {
+TEST_CASE("a checkpoint named by --from-checkpoint must exist, and the checkpoint flags need a directory") {
   auto dir = fresh_dir("flags");
   auto file = counting_pipeline(dir, "p", 1000, 0);
   auto missing = run(
