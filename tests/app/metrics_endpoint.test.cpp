@@ -436,7 +436,7 @@ std::vector<std::string> checkpointed_pipeline(std::string& file) {
   file = write_pipeline("checkpointed.json", R"J({"schemaVersion": 1, "name": "checkpointed",
     "nodes": [
       {"id": "gen", "kind": "source.generator", "params": {"count": 0, "rate": 2000, "keys": 50}},
-      {"id": "dedupe", "kind": "transform.dedupe", "params": {"key": ["key"]}},
+      {"id": "dedupe", "kind": "transform.dedupe", "params": {"key": ["key"], "within": "1h"}},
       {"id": "out", "kind": "sink.null"}],
     "edges": [{"from": "gen", "to": "dedupe"}, {"from": "dedupe", "to": "out"}]})J");
   static int n = 0;

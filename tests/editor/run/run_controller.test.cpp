@@ -98,7 +98,7 @@ TEST_CASE("an in-process run that takes checkpoints carries them in its frames",
   QSignalSpy frames(&run, &RunController::frameSampled);
   REQUIRE(run.start(checkedText(R"({"schemaVersion": 1, "name": "keys", "nodes": [
     {"id": "gen", "kind": "source.generator", "params": {"count": 0, "rate": 2000, "keys": 20}},
-    {"id": "dedupe", "kind": "transform.dedupe", "params": {"key": ["key"]}},
+    {"id": "dedupe", "kind": "transform.dedupe", "params": {"key": ["key"], "within": "1h"}},
     {"id": "out", "kind": "sink.null"}],
     "edges": [{"from": "gen", "to": "dedupe"}, {"from": "dedupe", "to": "out"}]})")));
   observe::checkpoint_figures seen;
