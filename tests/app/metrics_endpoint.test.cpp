@@ -489,6 +489,48 @@ TEST_CASE("a checkpointed run's endpoint shows its last checkpoint and each node
   CHECK(run.child->wait_exit(30s) == 0);
 }
 
+TEST_CASE("after restarts the endpoint counts them and keeps the checkpoints of the runs before") {
+  // Fails at seq 3000 (1.5 s in), each time again after resuming from the
+  // last checkpoint before it; the endpoint lingers after the last failure.
+  auto file = write_pipeline("restarting.json", R"J({"schemaVersion": 1, "name": "restarting",
+    "restart": {"strategy": "fixed-delay", "delay": "100ms", "attempts": 2},
+    "nodes": [
+      {"id": "gen", "kind": "source.generator", "params": {"count": 0, "rate": 2000, "keys": 50}},
+      {"id": "dedupe", "kind": "transform.dedupe", "params": {"key": ["key"], "within": "1h"}},
+      {"id": "m", "kind": "transform.map", "on_error": "fail",
+       "params": {"set": {"x": "1000 / (seq - 3000)"}}},
+      {"id": "out", "kind": "sink.null"}],
+    "edges": [{"from": "gen", "to": "m"}, {"from": "m", "to": "dedupe"},
+              {"from": "dedupe", "to": "out"}]})J");
+  auto dir = out_dir() / ("checkpoints-restarting-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  served_run run(
+    file, {"--checkpoint-dir", dir.string(), "--checkpoint-interval", "200ms", "--linger", "60"});
+  // (health says "failed" while a restart waits too: the last failure is the one after 2)
+  REQUIRE(eventually([&] {
+    return run.get_json("/api/metrics")["checkpoints"]["restarts"] == 2
+           && run.get_json("/api/health")["status"] == "failed";
+  }));
+  auto m = parse_exposition(run.get("/metrics")->body);
+  auto c = run.get_json("/api/metrics")["checkpoints"];
+  INFO(c.dump());
+  INFO(run.child->output());
+  CHECK(m[R"(sluice_restarts_total{pipeline="restarting"})"] == 2);
+  CHECK(c["restarts"] == 2);
+  // The last run failed before it completed a checkpoint of its own: the
+  // last one of the runs before is still shown, with its state.
+  const double last_id = m[R"(sluice_checkpoint_last_id{pipeline="restarting"})"];
+  CHECK(last_id > 0);
+  CHECK(m[R"(sluice_state_bytes{pipeline="restarting",node="dedupe"})"] > 0);
+  // Every id up to the last was completed or abandoned by one of the runs
+  // (or in progress when one failed): counts carry over restarts.
+  CHECK(m[R"(sluice_checkpoints_completed_total{pipeline="restarting"})"]
+          + m[R"(sluice_checkpoints_abandoned_total{pipeline="restarting"})"] + 2
+        >= last_id);
+  run.child->signal(SIGINT);
+  CHECK(run.child->wait_exit(30s) == 1);
+}
+
 TEST_CASE("sluice run --top shows its last checkpoint and each node's state") {
   if (std::system("command -v tmux > /dev/null 2>&1") != 0) {
     WARN("tmux not installed: sluice run --top not driven");
