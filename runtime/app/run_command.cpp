@@ -37,6 +37,9 @@ struct current_run {
   mutable std::mutex mutex;
   std::shared_ptr<exec::pipeline_run> run;
   std::atomic<std::uint64_t> restarts{0};
+  /// The checkpoints of the runs before `run`: counted on across restarts,
+  /// and the last one they completed, until `run` completes one.
+  exec::checkpoint_stats earlier;
 
   std::shared_ptr<exec::pipeline_run> get() const {
     std::lock_guard<std::mutex> guard(mutex);
@@ -44,7 +47,45 @@ struct current_run {
   }
   void set(std::shared_ptr<exec::pipeline_run> r) {
     std::lock_guard<std::mutex> guard(mutex);
+    if (run && r) {
+      // A restart: the ended run's checkpoints become earlier ones.
+      auto ended = run->checkpoints();
+      earlier.enabled = earlier.enabled || ended.enabled;
+      earlier.completed += ended.completed;
+      earlier.abandoned += ended.abandoned;
+      if (ended.last_id > 0) {
+        earlier.last_id = ended.last_id;
+        earlier.last_completed_ms = ended.last_completed_ms;
+        earlier.last_duration_ms = ended.last_duration_ms;
+        earlier.last_bytes = ended.last_bytes;
+        earlier.state_bytes = std::move(ended.state_bytes);
+      }
+    }
     run = std::move(r);
+  }
+
+  /// The checkpoints of this command's runs as the metrics show them.
+  observe::checkpoint_figures checkpoints() const {
+    std::shared_ptr<exec::pipeline_run> r;
+    exec::checkpoint_stats before;
+    {
+      std::lock_guard<std::mutex> guard(mutex);
+      r = run;
+      before = earlier;
+    }
+    auto now = r ? r->checkpoints() : exec::checkpoint_stats{};
+    const auto& last = now.last_id > 0 ? now : before;
+    observe::checkpoint_figures f;
+    f.enabled = now.enabled || before.enabled;
+    f.last_id = last.last_id;
+    f.last_completed_ms = last.last_completed_ms;
+    f.last_duration_ms = last.last_duration_ms;
+    f.last_bytes = last.last_bytes;
+    f.state_bytes = last.state_bytes;
+    f.completed = before.completed + now.completed;
+    f.abandoned = before.abandoned + now.abandoned;
+    f.restarts = restarts.load();
+    return f;
   }
 };
 
@@ -104,18 +145,20 @@ struct top_view {
   observe::top_header header;
   std::chrono::steady_clock::time_point next = std::chrono::steady_clock::now();
 
-  void draw(const exec::pipeline_run& run, observe::metrics_server* server, bool force) {
+  void draw(const current_run& current, observe::metrics_server* server, bool force) {
     auto now = std::chrono::steady_clock::now();
     if (!force && now < next && !term->resized()) return;
     if (now >= next) next = now + std::chrono::seconds(1);
     observe::metrics_frame frame;
+    auto run = current.get();
     if (server) {
       frame = server->latest();
     } else {
-      if (!sampler) sampler.emplace(run.pipeline());
-      frame = sampler->sample(run.snapshot(), observe::steady_now_ns(), observe::wall_now_ms());
+      if (!sampler) sampler.emplace(run->pipeline());
+      frame = sampler->sample(run->snapshot(), observe::steady_now_ns(), observe::wall_now_ms(),
+                              current.checkpoints());
     }
-    header.status = status_name(run.status());
+    header.status = status_name(run->status());
     auto [w, h] = term->size();
     term->draw(observe::render_top(frame, header, w, h, true));
   }
@@ -165,7 +208,8 @@ int run_command(const run_args& args) {
                                [c] {
                                  auto r = c->get();
                                  return observe::run_health{status_name(r->status()), r->failure()};
-                               }};
+                               },
+                               [c] { return c->checkpoints(); }};
     try {
       server =
         std::make_unique<observe::metrics_server>(run->pipeline(), std::move(source), options);
@@ -241,7 +285,7 @@ int run_command(const run_args& args) {
         duration_reached = true;
         run->stop();
       }
-      if (top.term) top.draw(*run, server.get(), false);
+      if (top.term) top.draw(current, server.get(), false);
       else progress.update(totals_by_node(run->pipeline(), run->snapshot()), elapsed());
     }
     // A failed run restarts (from the newest complete checkpoint, if any)
@@ -294,7 +338,7 @@ int run_command(const run_args& args) {
       if (top.term) {
         int key = top.term->read_key(std::chrono::milliseconds(100));
         if (key == 'q' || key == 'Q') break;
-        top.draw(*run, server.get(), false);
+        top.draw(current, server.get(), false);
       } else {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
       }

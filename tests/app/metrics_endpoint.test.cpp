@@ -430,6 +430,151 @@ TEST_CASE("sluice run --top shows its own run in tmux and q stops the run") {
 
 namespace {
 
+/// A paced generator into a dedupe (state: the keys it has seen) into a
+/// null sink, taking checkpoints every 200 ms into a fresh directory.
+std::vector<std::string> checkpointed_pipeline(std::string& file) {
+  file = write_pipeline("checkpointed.json", R"J({"schemaVersion": 1, "name": "checkpointed",
+    "nodes": [
+      {"id": "gen", "kind": "source.generator", "params": {"count": 0, "rate": 2000, "keys": 50}},
+      {"id": "dedupe", "kind": "transform.dedupe", "params": {"key": ["key"], "within": "1h"}},
+      {"id": "out", "kind": "sink.null"}],
+    "edges": [{"from": "gen", "to": "dedupe"}, {"from": "dedupe", "to": "out"}]})J");
+  static int n = 0;
+  auto dir = out_dir() / ("checkpoints-" + std::to_string(getpid()) + "-" + std::to_string(++n));
+  std::filesystem::remove_all(dir);
+  return {"--checkpoint-dir", dir.string(), "--checkpoint-interval", "200ms"};
+}
+
+} // namespace
+
+TEST_CASE("a checkpointed run's endpoint shows its last checkpoint and each node's state bytes") {
+  std::string file;
+  auto flags = checkpointed_pipeline(file);
+  served_run run(file, flags);
+  const std::string last_id = R"(sluice_checkpoint_last_id{pipeline="checkpointed"})";
+  const std::string dedupe_state = R"(sluice_state_bytes{pipeline="checkpointed",node="dedupe"})";
+  std::map<std::string, double> m;
+  std::string body;
+  bool seen = eventually([&] {
+    auto r = run.get("/metrics");
+    if (!r || r->status != 200) return false;
+    body = r->body;
+    m = parse_exposition(body);
+    return m[last_id] > 0 && m.count(dedupe_state) > 0;
+  });
+  INFO(body);
+  INFO(run.child->output());
+  REQUIRE(seen);
+  CHECK(m[dedupe_state] > 0); // 50 keys seen
+  CHECK(m[R"(sluice_checkpoints_completed_total{pipeline="checkpointed"})"] >= 1);
+  CHECK(m.count(R"(sluice_checkpoints_abandoned_total{pipeline="checkpointed"})") == 1);
+  CHECK(m[R"(sluice_checkpoint_size_bytes{pipeline="checkpointed"})"] >= m[dedupe_state]);
+  CHECK(m.count(R"(sluice_checkpoint_duration_seconds{pipeline="checkpointed"})") == 1);
+  CHECK(m[R"(sluice_checkpoint_age_seconds{pipeline="checkpointed"})"] >= 0);
+  CHECK(m[R"(sluice_restarts_total{pipeline="checkpointed"})"] == 0);
+
+  auto frame = run.get_json("/api/metrics");
+  INFO(frame["checkpoints"].dump());
+  CHECK(frame["checkpoints"]["enabled"] == true);
+  CHECK(frame["checkpoints"]["last_id"].get<std::uint64_t>() >= m[last_id]);
+  CHECK(frame["checkpoints"]["state_bytes"]["dedupe"].get<std::uint64_t>() > 0);
+
+  // `sluice top URL` reads them back
+  auto top = run_command(std::string(SLUICE_BIN) + " top --once " + run.url());
+  INFO(top);
+  CHECK(std::regex_search(top, std::regex(R"(\ncheckpoint [1-9][0-9]*  [0-9]+s ago  took )")));
+  CHECK_THAT(top, Catch::Contains("STATE"));
+
+  run.child->signal(SIGINT);
+  CHECK(run.child->wait_exit(30s) == 0);
+}
+
+TEST_CASE("after restarts the endpoint counts them and keeps the checkpoints of the runs before") {
+  // Fails at seq 3000 (1.5 s in), each time again after resuming from the
+  // last checkpoint before it; the endpoint lingers after the last failure.
+  auto file = write_pipeline("restarting.json", R"J({"schemaVersion": 1, "name": "restarting",
+    "restart": {"strategy": "fixed-delay", "delay": "100ms", "attempts": 2},
+    "nodes": [
+      {"id": "gen", "kind": "source.generator", "params": {"count": 0, "rate": 2000, "keys": 50}},
+      {"id": "dedupe", "kind": "transform.dedupe", "params": {"key": ["key"], "within": "1h"}},
+      {"id": "m", "kind": "transform.map", "on_error": "fail",
+       "params": {"set": {"x": "1000 / (seq - 3000)"}}},
+      {"id": "out", "kind": "sink.null"}],
+    "edges": [{"from": "gen", "to": "m"}, {"from": "m", "to": "dedupe"},
+              {"from": "dedupe", "to": "out"}]})J");
+  auto dir = out_dir() / ("checkpoints-restarting-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  served_run run(
+    file, {"--checkpoint-dir", dir.string(), "--checkpoint-interval", "200ms", "--linger", "60"});
+  // (health says "failed" while a restart waits too: the last failure is the one after 2)
+  REQUIRE(eventually([&] {
+    return run.get_json("/api/metrics")["checkpoints"]["restarts"] == 2
+           && run.get_json("/api/health")["status"] == "failed";
+  }));
+  auto m = parse_exposition(run.get("/metrics")->body);
+  auto c = run.get_json("/api/metrics")["checkpoints"];
+  INFO(c.dump());
+  INFO(run.child->output());
+  CHECK(m[R"(sluice_restarts_total{pipeline="restarting"})"] == 2);
+  CHECK(c["restarts"] == 2);
+  // The last run failed before it completed a checkpoint of its own: the
+  // last one of the runs before is still shown, with its state.
+  const double last_id = m[R"(sluice_checkpoint_last_id{pipeline="restarting"})"];
+  CHECK(last_id > 0);
+  CHECK(m[R"(sluice_state_bytes{pipeline="restarting",node="dedupe"})"] > 0);
+  // Every id up to the last was completed or abandoned by one of the runs
+  // (or in progress when one failed): counts carry over restarts.
+  CHECK(m[R"(sluice_checkpoints_completed_total{pipeline="restarting"})"]
+          + m[R"(sluice_checkpoints_abandoned_total{pipeline="restarting"})"] + 2
+        >= last_id);
+  run.child->signal(SIGINT);
+  CHECK(run.child->wait_exit(30s) == 1);
+}
+
+TEST_CASE("sluice run --top shows its last checkpoint and each node's state") {
+  if (std::system("command -v tmux > /dev/null 2>&1") != 0) {
+    WARN("tmux not installed: sluice run --top not driven");
+    return;
+  }
+  std::string file;
+  auto flags = checkpointed_pipeline(file);
+  auto done = out_dir() / (std::to_string(getpid()) + "-run-top-checkpoints.rc");
+  std::filesystem::remove(done);
+  std::string sock = "/tmp/sluice-test-tmux-" + std::to_string(getpid()) + "-checkpoints";
+  std::string tmux = "tmux -S " + sock + " -f /dev/null ";
+  struct cleanup {
+    std::string tmux, sock;
+    ~cleanup() {
+      run_command(tmux + "kill-server");
+      std::filesystem::remove(sock);
+    }
+  } guard{tmux, sock};
+  std::string command = std::string(SLUICE_BIN) + " run " + file + " --top";
+  for (const auto& f : flags) command += " " + f;
+  run_command(tmux + "new-session -d -s run -x 80 -y 24 \"" + command + "; echo \\$? > "
+              + done.string() + "\"");
+  std::string screen;
+  std::regex checkpoint_line(R"(\ncheckpoint [1-9][0-9]*  [0-9]+s ago  took )");
+  std::regex dedupe_row(R"(\n[ *]dedupe .* [0-9.]+k?B *\n)");
+  bool shown = eventually([&] {
+    screen = "\n" + run_command(tmux + "capture-pane -p -t run");
+    return std::regex_search(screen, checkpoint_line) && std::regex_search(screen, dedupe_row);
+  });
+  INFO(screen);
+  REQUIRE(shown);
+  CHECK_THAT(screen, Catch::Contains("STATE"));
+  CHECK_THAT(screen, Catch::Contains("restarts 0"));
+  run_command(tmux + "send-keys -t run q"); // a savepoint, then the run stops
+  CHECK(eventually(
+    [&] { return std::filesystem::exists(done) && std::filesystem::file_size(done) > 0; }, 60s));
+  std::ifstream in(done);
+  int rc = -1;
+  in >> rc;
+  CHECK(rc == 0);
+}
+
+namespace {
+
 /// Clients that hold connections to the endpoint: `slow` ones trickle a
 /// request a byte at a time, `idle` ones send nothing. Everything stops and
 /// closes when this goes out of scope (at most ~20 s either way).

@@ -95,3 +95,58 @@ TEST_CASE("the pipeline JSON masks the values of secret params") {
   CHECK(j["document"]["nodes"][1]["params"]["rate"] == 1000);
   CHECK(j.dump().find("hunter2") == std::string::npos);
 }
+
+TEST_CASE("a frame's checkpoint figures survive its JSON") {
+  observe::metrics_sampler sampler(test::checked(test::chain_json));
+  auto f = sampler.sample({test::snap("gen", 0, 0, 1000, 50, 900, 1000)}, 1000 * ms, 1700000001000,
+                          test::checkpoints(1700000000000));
+  auto j = observe::to_json(f);
+  INFO(j.dump(2));
+  const auto& c = j["checkpoints"];
+  CHECK(c["enabled"] == true);
+  CHECK(c["last_id"] == 17);
+  CHECK(c["last_completed_ms"] == 1700000000000);
+  CHECK(c["last_duration_ms"] == 12);
+  CHECK(c["last_bytes"] == 1200000);
+  CHECK(c["completed"] == 16);
+  CHECK(c["abandoned"] == 1);
+  CHECK(c["restarts"] == 2);
+  CHECK(c["state_bytes"]["slow"] == 4096);
+  CHECK(c["state_bytes"].size() == 3);
+
+  auto back = observe::frame_from_json(j);
+  CHECK(observe::to_json(back) == j);
+  CHECK(back.checkpoints.enabled);
+  CHECK(back.checkpoints.last_id == 17);
+  CHECK(back.checkpoints.last_completed_ms == 1700000000000);
+  CHECK(back.checkpoints.last_duration_ms == 12);
+  CHECK(back.checkpoints.last_bytes == 1200000);
+  CHECK(back.checkpoints.completed == 16);
+  CHECK(back.checkpoints.abandoned == 1);
+  CHECK(back.checkpoints.restarts == 2);
+  CHECK(back.checkpoints.state_bytes == f.checkpoints.state_bytes);
+}
+
+TEST_CASE("a frame without checkpoints says so in its JSON and reads back without them") {
+  auto j = observe::to_json(sample_frame());
+  REQUIRE(j.contains("checkpoints"));
+  CHECK(j["checkpoints"]["enabled"] == false);
+  CHECK(j["checkpoints"]["state_bytes"].empty());
+  // an older server sends no "checkpoints" at all
+  j.erase("checkpoints");
+  auto back = observe::frame_from_json(j);
+  CHECK_FALSE(back.checkpoints.enabled);
+  CHECK(back.checkpoints.last_id == 0);
+  CHECK(back.checkpoints.state_bytes.empty());
+}
+
+TEST_CASE("checkpoint figures of the wrong type are refused") {
+  auto bad = [](const char* text) {
+    return [text] { observe::frame_from_json(nlohmann::json::parse(text)); };
+  };
+  CHECK_THROWS_AS(bad(R"({"checkpoints": 3})")(), nlohmann::json::exception);
+  CHECK_THROWS_AS(bad(R"({"checkpoints": {"last_id": "x"}})")(), nlohmann::json::exception);
+  CHECK_THROWS_AS(bad(R"({"checkpoints": {"state_bytes": [1, 2]}})")(), nlohmann::json::exception);
+  CHECK_THROWS_AS(bad(R"({"checkpoints": {"state_bytes": {"a": "big"}}})")(),
+                  nlohmann::json::exception);
+}

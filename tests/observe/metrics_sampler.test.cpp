@@ -138,3 +138,17 @@ TEST_CASE("the history keeps about one frame a second for at most history_second
   for (std::size_t k = 1; k < h.size(); ++k) CHECK(h[k].t_seconds - h[k - 1].t_seconds >= 0.9);
   CHECK(h.back().t_seconds <= sampler.latest().t_seconds);
 }
+
+TEST_CASE("the sampler carries a run's checkpoint figures into the frame and its history") {
+  observe::metrics_sampler sampler(test::checked(test::chain_json));
+  sampler.sample({snap("gen", 0, 0, 0, 0, 0, 1000)}, 1000 * ms, 0);
+  CHECK_FALSE(sampler.latest().checkpoints.enabled);
+  auto c = test::checkpoints(1700000000000);
+  const auto& f = sampler.sample({snap("gen", 0, 0, 0, 0, 0, 2000)}, 2000 * ms, 0, c);
+  CHECK(f.checkpoints.enabled);
+  CHECK(f.checkpoints.last_id == 17);
+  CHECK(f.checkpoints.state_bytes == c.state_bytes);
+  REQUIRE(sampler.history().size() == 2);
+  CHECK_FALSE(sampler.history().front().checkpoints.enabled);
+  CHECK(sampler.history().back().checkpoints.last_id == 17);
+}

@@ -33,8 +33,14 @@ struct fake_run {
             [this] {
               std::lock_guard<std::mutex> g(mutex);
               return observe::run_health{status, status == "failed" ? "node 'slow' failed" : ""};
+            },
+            [this] {
+              std::lock_guard<std::mutex> g(mutex);
+              return checkpoints;
             }};
   }
+
+  observe::checkpoint_figures checkpoints; ///< none unless a test sets them
 };
 
 } // namespace
@@ -168,4 +174,52 @@ TEST_CASE("a port already in use is refused with an error naming it") {
   o.port = first.port();
   CHECK_THROWS_WITH(observe::metrics_server(test::checked(test::chain_json), run.source(), o),
                     Catch::Contains(std::to_string(first.port())));
+}
+
+TEST_CASE("the server shows the run's checkpoints on every metrics endpoint") {
+  fake_run run;
+  run.checkpoints = test::checkpoints(observe::wall_now_ms() - 2000);
+  observe::server_options options;
+  options.max_age = std::chrono::milliseconds(0); // every request samples
+  observe::metrics_server server(test::checked(test::chain_json), run.source(), options);
+  httplib::Client http("127.0.0.1", server.port());
+
+  auto text = http.Get("/metrics");
+  REQUIRE(text);
+  INFO(text->body);
+  CHECK_THAT(text->body, Catch::Contains(R"(sluice_checkpoint_last_id{pipeline="chain"} 17)"));
+  CHECK_THAT(text->body,
+             Catch::Contains(R"(sluice_state_bytes{pipeline="chain",node="slow"} 4096)"));
+  CHECK_THAT(text->body, Catch::Contains(R"(sluice_restarts_total{pipeline="chain"} 2)"));
+  auto j = nlohmann::json::parse(http.Get("/api/metrics")->body);
+  CHECK(j["checkpoints"]["last_id"] == 17);
+  CHECK(j["checkpoints"]["state_bytes"]["slow"] == 4096);
+
+  {
+    std::lock_guard<std::mutex> g(run.mutex);
+    run.checkpoints.last_id = 18;
+  }
+  observe::metrics_client client(server.url());
+  auto f = client.frame();
+  REQUIRE(f);
+  CHECK(f->checkpoints.last_id == 18);
+  CHECK(f->checkpoints.restarts == 2);
+  auto history = nlohmann::json::parse(http.Get("/api/metrics/history")->body);
+  REQUIRE_FALSE(history.empty()); // about one frame a second: the first one, at least
+  CHECK(history.front()["checkpoints"]["last_id"] == 17);
+}
+
+TEST_CASE("a run source without checkpoints gives frames without them") {
+  fake_run run;
+  auto source = run.source();
+  source.checkpoints = nullptr;
+  observe::metrics_server server(test::checked(test::chain_json), source);
+  observe::metrics_client client(server.url());
+  auto f = client.frame();
+  REQUIRE(f);
+  CHECK_FALSE(f->checkpoints.enabled);
+  auto text = httplib::Client("127.0.0.1", server.port()).Get("/metrics");
+  REQUIRE(text);
+  CHECK_THAT(text->body, !Catch::Contains("sluice_checkpoint"));
+  CHECK_THAT(text->body, Catch::Contains(R"(sluice_restarts_total{pipeline="chain"} 0)"));
 }

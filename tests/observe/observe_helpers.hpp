@@ -47,6 +47,22 @@ inline core::instance_snapshot snap(const std::string& node, std::size_t instanc
 
 constexpr std::int64_t ms = 1000000;
 
+/// A run's checkpoints: the 17th completed at `completed_ms` in 12 ms,
+/// 1.2 MB, of which the throttle's part is 4096 bytes; after 2 restarts.
+inline observe::checkpoint_figures checkpoints(std::int64_t completed_ms) {
+  observe::checkpoint_figures c;
+  c.enabled = true;
+  c.last_id = 17;
+  c.last_completed_ms = completed_ms;
+  c.last_duration_ms = 12;
+  c.last_bytes = 1200000;
+  c.completed = 16;
+  c.abandoned = 1;
+  c.restarts = 2;
+  c.state_bytes = {{"gen", 64}, {"slow", 4096}, {"out", 0}};
+  return c;
+}
+
 /// gen -> slow -> out: a generator, a throttle and a null sink.
 inline const char* const chain_json = R"J({"schemaVersion": 1, "name": "chain",
   "nodes": [

@@ -19,6 +19,21 @@ struct RunSlot {
   bool stopRequested = false;
 };
 
+/// A run's checkpoints as frames carry them (an in-process run is never
+/// restarted).
+observe::checkpoint_figures figuresOf(const exec::checkpoint_stats& s) {
+  observe::checkpoint_figures f;
+  f.enabled = s.enabled;
+  f.last_id = s.last_id;
+  f.last_completed_ms = s.last_completed_ms;
+  f.last_duration_ms = s.last_duration_ms;
+  f.last_bytes = s.last_bytes;
+  f.completed = s.completed;
+  f.abandoned = s.abandoned;
+  f.state_bytes = s.state_bytes;
+  return f;
+}
+
 } // namespace
 
 struct RunController::Impl {
@@ -185,8 +200,8 @@ void RunController::abort() {
 
 void RunController::sampleNow() {
   if (!d->run || !d->sampler) return;
-  const auto& frame =
-    d->sampler->sample(d->run->snapshot(), observe::steady_now_ns(), observe::wall_now_ms());
+  const auto& frame = d->sampler->sample(d->run->snapshot(), observe::steady_now_ns(),
+                                         observe::wall_now_ms(), figuresOf(d->run->checkpoints()));
   Q_EMIT frameSampled(frame);
 }
 

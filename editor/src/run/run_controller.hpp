@@ -18,7 +18,8 @@ namespace sluice::editor::run {
 /// Signals: statusChanged Starting -> Running -> Finished | Stopped |
 /// Failed (or Starting -> Failed when the run cannot be built, with
 /// runError naming the node); frameSampled every sample interval while
-/// running and once more at the end; logMessage for the run's warnings.
+/// running and once more at the end, each with the run's checkpoints
+/// (when the run options ask for them); logMessage for the run's warnings.
 class RunController : public MetricsFeed {
   Q_OBJECT
 

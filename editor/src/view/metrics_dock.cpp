@@ -2,12 +2,15 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QLabel>
 #include <QLineSeries>
+#include <QVBoxLayout>
 #include <QValueAxis>
 
 #include <algorithm>
 #include <limits>
 
+#include "run/checkpoint_text.hpp"
 #include "view/runtime_headers.hpp"
 
 namespace sluice::editor::view {
@@ -60,10 +63,24 @@ MetricsDock::MetricsDock(QWidget* parent) : QDockWidget(tr("Metrics"), parent) {
   busy_->attachAxis(ms_);
   backpressured_->attachAxis(ms_);
 
-  view_ = new QChartView(chart_, this);
+  auto* body = new QWidget(this);
+  auto* layout = new QVBoxLayout(body);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->setSpacing(0);
+  checkpoints_ = new QLabel(body);
+  checkpoints_->setObjectName("checkpoints");
+  checkpoints_->setWordWrap(true);
+  checkpoints_->setTextFormat(Qt::PlainText);
+  checkpoints_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  checkpoints_->setContentsMargins(6, 3, 6, 3);
+  checkpoints_->setFont(small);
+  checkpoints_->hide();
+  view_ = new QChartView(chart_, body);
   view_->setRenderHint(QPainter::Antialiasing);
   view_->setMinimumHeight(180);
-  setWidget(view_);
+  layout->addWidget(checkpoints_);
+  layout->addWidget(view_, 1);
+  setWidget(body);
   updateTitle();
   fitAxes();
 }
@@ -109,6 +126,19 @@ void MetricsDock::clear() {
   for (QLineSeries* s : {in_, out_, busy_, backpressured_}) s->clear();
   latest_.reset();
   fitAxes();
+  updateCheckpoints();
+}
+
+void MetricsDock::updateCheckpoints() {
+  QStringList lines;
+  if (latest_) {
+    const observe::checkpoint_figures& c = latest_->checkpoints;
+    for (const QString& line :
+         {run::checkpointSummary(c, latest_->wall_ms), run::stateSummary(c, node_)})
+      if (!line.isEmpty()) lines << line;
+  }
+  checkpoints_->setText(lines.join('\n'));
+  checkpoints_->setVisible(!lines.isEmpty());
 }
 
 void MetricsDock::setNode(const QString& id, const std::deque<observe::metrics_frame>& history) {
@@ -131,12 +161,14 @@ void MetricsDock::setNode(const QString& id, const std::deque<observe::metrics_f
   busy_->replace(busy);
   backpressured_->replace(bp);
   fitAxes();
+  updateCheckpoints();
 }
 
 void MetricsDock::addFrame(const observe::metrics_frame& frame) {
   latest_ = std::make_shared<const observe::metrics_frame>(frame);
   append(frame);
   fitAxes();
+  updateCheckpoints();
 }
 
 void MetricsDock::append(const observe::metrics_frame& f) {

@@ -23,6 +23,11 @@ namespace sluice::editor::view {
 /// Fed with the run's history when the node changes, then frame by frame.
 /// With no node selected it plots the whole pipeline: records in from the
 /// sources, out to the sinks, and the busiest node's busy time.
+///
+/// Above the plot, when the run takes checkpoints (or was restarted), a
+/// line on the last checkpoint (id, time and age, duration, size, counts,
+/// restarts) and one on state: the selected node's bytes in it, or every
+/// node's, largest first (run/checkpoint_text.hpp).
 class MetricsDock : public QDockWidget {
   Q_OBJECT
 
@@ -38,14 +43,18 @@ public:
   const QString& node() const { return node_; }
   int pointCount() const;
   QChartView* chartView() const { return view_; }
+  /// The checkpoint lines, hidden when the run has none to show.
+  QLabel* checkpointLabel() const { return checkpoints_; }
 
 private:
   void append(const observe::metrics_frame& frame);
   void fitAxes();
   void updateTitle();
+  void updateCheckpoints();
 
   QString node_;
   std::shared_ptr<const observe::metrics_frame> latest_; ///< newest frame added
+  QLabel* checkpoints_;
   QChartView* view_;
   QChart* chart_;
   QLineSeries* in_;

@@ -61,6 +61,34 @@ core::instance_snapshot totals_from(const json& j, const std::string& node, std:
   return t;
 }
 
+json checkpoints_json(const checkpoint_figures& c) {
+  return {{"enabled", c.enabled},
+          {"last_id", c.last_id},
+          {"last_completed_ms", c.last_completed_ms},
+          {"last_duration_ms", c.last_duration_ms},
+          {"last_bytes", c.last_bytes},
+          {"completed", c.completed},
+          {"abandoned", c.abandoned},
+          {"restarts", c.restarts},
+          {"state_bytes", c.state_bytes}};
+}
+
+checkpoint_figures checkpoints_from(const json& j) {
+  checkpoint_figures c;
+  c.enabled = j.value("enabled", false);
+  c.last_id = j.value("last_id", std::uint64_t{0});
+  c.last_completed_ms = j.value("last_completed_ms", std::int64_t{0});
+  c.last_duration_ms = j.value("last_duration_ms", std::int64_t{0});
+  c.last_bytes = j.value("last_bytes", std::uint64_t{0});
+  c.completed = j.value("completed", std::uint64_t{0});
+  c.abandoned = j.value("abandoned", std::uint64_t{0});
+  c.restarts = j.value("restarts", std::uint64_t{0});
+  if (auto it = j.find("state_bytes"); it != j.end() && !it->is_null())
+    for (const auto& [node, bytes] : it->get_ref<const json::object_t&>())
+      c.state_bytes[node] = bytes.get<std::uint64_t>();
+  return c;
+}
+
 } // namespace
 
 json to_json(const metrics_frame& f) {
@@ -106,7 +134,7 @@ json to_json(const metrics_frame& f) {
   return {{"pipeline", f.pipeline},    {"t_seconds", f.t_seconds},
           {"wall_ms", f.wall_ms},      {"bottleneck", f.bottleneck},
           {"nodes", std::move(nodes)}, {"instances", std::move(instances)},
-          {"edges", std::move(edges)}};
+          {"edges", std::move(edges)}, {"checkpoints", checkpoints_json(f.checkpoints)}};
 }
 
 metrics_frame frame_from_json(const json& j) {
@@ -158,6 +186,7 @@ metrics_frame frame_from_json(const json& j) {
       f.edges.push_back({e.value("from", std::string()), e.value("to", std::string()),
                          e.value("fill", 0.0), e.value("queued", std::uint64_t{0}),
                          e.value("capacity", std::uint64_t{0})});
+  f.checkpoints = checkpoints_from(j.value("checkpoints", json::object()));
   return f;
 }
 

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -63,6 +64,23 @@ struct edge_fill {
   std::uint64_t capacity = 0; ///< summed over the edge's channels
 };
 
+/// A run's checkpoints as the metrics show them (the `sluice` command fills
+/// them from exec's checkpoint_stats; observe never sees exec). Everything
+/// but `enabled` and `restarts` is about the last completed checkpoint.
+struct checkpoint_figures {
+  bool enabled = false;               ///< the run takes checkpoints
+  std::uint64_t last_id = 0;          ///< 0: none completed yet
+  std::int64_t last_completed_ms = 0; ///< Unix time it completed, milliseconds
+  std::int64_t last_duration_ms = 0;  ///< from trigger to complete
+  std::uint64_t last_bytes = 0;       ///< its size on disk
+  std::uint64_t completed = 0;        ///< checkpoints completed by this process
+  std::uint64_t abandoned = 0;        ///< and abandoned (timed out, failed)
+  std::uint64_t restarts = 0;         ///< times a restart strategy restarted the run
+  /// Bytes of each node's part (state and records in flight) in the last
+  /// completed checkpoint; a node without a part is absent.
+  std::map<std::string, std::uint64_t> state_bytes;
+};
+
 /// One sample of a whole run.
 struct metrics_frame {
   std::string pipeline;          ///< the document's name (may be "")
@@ -74,6 +92,7 @@ struct metrics_frame {
   /// The likely bottleneck: the busiest node downstream of back-pressured
   /// ones (Flink's rule of thumb), or "" when nothing is back-pressured.
   std::string bottleneck;
+  checkpoint_figures checkpoints; ///< enabled = false for a run without them
 };
 
 /// Turns successive instance snapshots of one run into frames with rates,
@@ -86,9 +105,11 @@ public:
                            std::size_t history_seconds = 300);
 
   /// Adds a sample taken at steady-clock `now_ns` (wall clock `wall_ms`)
-  /// and returns the frame computed against the previous sample.
+  /// and returns the frame computed against the previous sample; the
+  /// frame carries `checkpoints` as they are.
   const metrics_frame& sample(const std::vector<core::instance_snapshot>& snapshot,
-                              std::int64_t now_ns, std::int64_t wall_ms);
+                              std::int64_t now_ns, std::int64_t wall_ms,
+                              checkpoint_figures checkpoints = {});
   /// The newest frame (empty frame before the first sample).
   const metrics_frame& latest() const;
   /// Oldest first, at most history_seconds frames.
@@ -134,9 +155,15 @@ std::string find_bottleneck(const core::pipeline::checked_pipeline& pipeline,
 ///                                "backpressured_ns", "idle_ns", "alive_ns",
 ///                                "watermark": µs | null, "queue_fill", "finished",
 ///                                "input_queues": [{"edge", "queued", "capacity"}]}}],
-///      "edges": [{"from", "to", "fill", "queued", "capacity"}]}
+///      "edges": [{"from", "to", "fill", "queued", "capacity"}],
+///      "checkpoints": {"enabled": true, "last_id": 17,   // 0: none completed yet
+///                      "last_completed_ms": 1764000000000, "last_duration_ms": 12,
+///                      "last_bytes": 1200000, "completed": 17, "abandoned": 0,
+///                      "restarts": 0, "state_bytes": {"node": bytes, ...}}}
 ///
-/// States are "idle", "busy", "backpressured", "finished". Latency
+/// States are "idle", "busy", "backpressured", "finished". "checkpoints" is
+/// always there ({"enabled": false, "restarts": n, ...} for a run without
+/// them); its age is not stored: it is wall_ms minus last_completed_ms. Latency
 /// percentiles are not measured yet, so there is no latency field.
 /// frame_from_json(to_json(f)) gives f back; missing keys take their
 /// defaults (so older and newer servers can be read), a key of the wrong

@@ -202,7 +202,8 @@ metrics_sampler::metrics_sampler(const core::pipeline::checked_pipeline& pipelin
 }
 
 const metrics_frame& metrics_sampler::sample(const std::vector<core::instance_snapshot>& snapshot,
-                                             std::int64_t now_ns, std::int64_t wall_ms) {
+                                             std::int64_t now_ns, std::int64_t wall_ms,
+                                             checkpoint_figures checkpoints) {
   auto& st = *state_;
   if (st.first) {
     std::int64_t oldest = 0;
@@ -224,6 +225,7 @@ const metrics_frame& metrics_sampler::sample(const std::vector<core::instance_sn
   }
   st.fill_nodes(f);
   f.bottleneck = find_bottleneck(st.pipeline, f.nodes);
+  f.checkpoints = std::move(checkpoints);
   st.latest = std::move(f);
 
   // History at about one frame a second, whatever the sampling rate.

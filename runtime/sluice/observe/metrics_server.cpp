@@ -82,8 +82,9 @@ struct metrics_server::impl {
 
   const metrics_frame& sample_locked() {
     auto snap = source.snapshot ? source.snapshot() : std::vector<core::instance_snapshot>{};
+    auto checkpoints = source.checkpoints ? source.checkpoints() : checkpoint_figures{};
     last_ns = steady_now_ns();
-    return sampler.sample(snap, last_ns, wall_now_ms());
+    return sampler.sample(snap, last_ns, wall_now_ms(), std::move(checkpoints));
   }
 
   metrics_frame fresh() {
@@ -134,7 +135,7 @@ struct metrics_server::impl {
     }
     if (req.path == "/metrics") {
       auto frame = fresh();
-      res.set_content(prometheus_text(frame, read_process_stats()),
+      res.set_content(prometheus_text(frame, read_process_stats(), wall_now_ms()),
                       "text/plain; version=0.0.4; charset=utf-8");
       return;
     }

@@ -18,12 +18,15 @@ struct run_health {
   std::string error;              ///< what failed, for "failed"
 };
 
-/// How the server reads the run it watches. Both are called from the
+/// How the server reads the run it watches. All are called from the
 /// server's threads, possibly at the same time as the owner's: they must be
-/// thread-safe (exec::pipeline_run's snapshot() and status() are).
+/// thread-safe (exec::pipeline_run's snapshot(), status() and
+/// checkpoints() are). `checkpoints` may be empty: a run without
+/// checkpoints or restarts.
 struct run_source {
   std::function<std::vector<core::instance_snapshot>()> snapshot;
   std::function<run_health()> health;
+  std::function<checkpoint_figures()> checkpoints;
 };
 
 struct server_options {
@@ -37,7 +40,8 @@ struct server_options {
 /// The HTTP endpoint of a headless run, on its own threads (one sampler,
 /// a small pool for requests), so the pipeline's actors never wait for it:
 ///
-///   GET /metrics               Prometheus text (prometheus_text.hpp)
+///   GET /metrics               Prometheus text (prometheus_text.hpp), its
+///                              checkpoint age taken at the request
 ///   GET /api/pipeline          the document plus every edge's schema
 ///   GET /api/metrics           to_json(latest frame)
 ///   GET /api/metrics/history   the frames of the last 5 minutes, oldest

@@ -3,6 +3,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -73,7 +74,8 @@ process_stats read_process_stats() {
   return p;
 }
 
-std::vector<MetricFamily> collect(const metrics_frame& frame, const process_stats& process) {
+std::vector<MetricFamily> collect(const metrics_frame& frame, const process_stats& process,
+                                  std::int64_t now_ms) {
   const std::string& pipe = frame.pipeline;
   auto in = family("sluice_records_in_total", "Records an operator instance has taken in.",
                    MetricType::Counter);
@@ -129,6 +131,46 @@ std::vector<MetricFamily> collect(const metrics_frame& frame, const process_stat
   if (!frame.bottleneck.empty())
     add(bottleneck, {{"pipeline", pipe}, {"node", frame.bottleneck}}, 1);
 
+  const auto& cp = frame.checkpoints;
+  auto restarts = family("sluice_restarts_total",
+                         "Times the run was restarted by its restart strategy after a failure.",
+                         MetricType::Counter);
+  add(restarts, {{"pipeline", pipe}}, static_cast<double>(cp.restarts));
+  auto completed =
+    family("sluice_checkpoints_completed_total", "Checkpoints completed.", MetricType::Counter);
+  auto abandoned =
+    family("sluice_checkpoints_abandoned_total",
+           "Checkpoints abandoned (not complete in time, or a part could not be written).",
+           MetricType::Counter);
+  auto last_id = family("sluice_checkpoint_last_id",
+                        "Id of the last completed checkpoint (0 before the first completes).",
+                        MetricType::Gauge);
+  auto age = family("sluice_checkpoint_age_seconds",
+                    "Time since the last completed checkpoint completed.", MetricType::Gauge);
+  auto duration =
+    family("sluice_checkpoint_duration_seconds",
+           "Time the last completed checkpoint took, from trigger to complete.", MetricType::Gauge);
+  auto size = family("sluice_checkpoint_size_bytes", "Size of the last completed checkpoint.",
+                     MetricType::Gauge);
+  auto state = family("sluice_state_bytes",
+                      "Bytes of a node's part (operator state and records in flight) in the "
+                      "last completed checkpoint.",
+                      MetricType::Gauge);
+  if (cp.enabled) {
+    std::vector<ClientMetric::Label> labels{{"pipeline", pipe}};
+    add(completed, labels, static_cast<double>(cp.completed));
+    add(abandoned, labels, static_cast<double>(cp.abandoned));
+    add(last_id, labels, static_cast<double>(cp.last_id));
+    if (cp.last_id > 0) {
+      add(age, labels,
+          static_cast<double>(std::max<std::int64_t>(now_ms - cp.last_completed_ms, 0)) / 1e3);
+      add(duration, labels, static_cast<double>(cp.last_duration_ms) / 1e3);
+      add(size, labels, static_cast<double>(cp.last_bytes));
+      for (const auto& [node, bytes] : cp.state_bytes)
+        add(state, {{"pipeline", pipe}, {"node", node}}, static_cast<double>(bytes));
+    }
+  }
+
   auto cpu = family("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.",
                     MetricType::Counter);
   add(cpu, {}, process.cpu_seconds);
@@ -145,14 +187,16 @@ std::vector<MetricFamily> collect(const metrics_frame& frame, const process_stat
   add(fds, {}, process.open_fds);
 
   std::vector<MetricFamily> all;
-  for (auto* f : {&in, &out, &err, &late, &filtered, &busy, &idle, &bp, &fill, &lag, &bottleneck,
-                  &cpu, &rss, &vms, &start, &fds})
+  for (auto* f : {&in,       &out,  &err,        &late,     &filtered,  &busy,      &idle,    &bp,
+                  &fill,     &lag,  &bottleneck, &restarts, &completed, &abandoned, &last_id, &age,
+                  &duration, &size, &state,      &cpu,      &rss,       &vms,       &start,   &fds})
     if (!f->metric.empty()) all.push_back(std::move(*f));
   return all;
 }
 
-std::string prometheus_text(const metrics_frame& frame, const process_stats& process) {
-  return prometheus::TextSerializer().Serialize(collect(frame, process));
+std::string prometheus_text(const metrics_frame& frame, const process_stats& process,
+                            std::int64_t now_ms) {
+  return prometheus::TextSerializer().Serialize(collect(frame, process, now_ms));
 }
 
 } // namespace sluice::observe

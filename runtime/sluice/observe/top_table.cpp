@@ -52,6 +52,43 @@ std::string lag_text(const std::optional<double>& lag) {
   return buf;
 }
 
+/// "3s", "12m", "1.5h": how long ago, rounded for a glance.
+std::string age_text(std::int64_t ms) {
+  double s = static_cast<double>(std::max<std::int64_t>(ms, 0)) / 1000;
+  char buf[32];
+  if (s < 60) std::snprintf(buf, sizeof buf, "%.0fs", std::floor(s));
+  else if (s < 3600) std::snprintf(buf, sizeof buf, "%.0fm", std::floor(s / 60));
+  else std::snprintf(buf, sizeof buf, "%.1fh", s / 3600);
+  return buf;
+}
+
+/// "12ms", "3.4s"
+std::string duration_text(std::int64_t ms) {
+  char buf[32];
+  if (ms < 1000) std::snprintf(buf, sizeof buf, "%lldms", static_cast<long long>(ms));
+  else std::snprintf(buf, sizeof buf, "%.1fs", static_cast<double>(ms) / 1000);
+  return buf;
+}
+
+/// The checkpoint line of the header, or "" when there is nothing to say
+/// (no checkpoints and no restarts).
+std::string checkpoint_line(const checkpoint_figures& c, std::int64_t wall_ms) {
+  std::string restarts = "restarts " + std::to_string(c.restarts);
+  if (!c.enabled) return c.restarts > 0 ? "checkpoints off  " + restarts : std::string();
+  std::string counts =
+    "completed " + std::to_string(c.completed) + "  abandoned " + std::to_string(c.abandoned);
+  if (c.last_id == 0) return "checkpoint: none completed yet  " + restarts + "  " + counts;
+  return "checkpoint " + std::to_string(c.last_id) + "  " + age_text(wall_ms - c.last_completed_ms)
+         + " ago  took " + duration_text(c.last_duration_ms) + "  "
+         + compact_bytes(static_cast<double>(c.last_bytes)) + "  " + restarts + "  " + counts;
+}
+
+/// A count in at most `w` characters: exact while it fits, else compact.
+std::string count_in(std::uint64_t n, std::size_t w) {
+  auto exact = std::to_string(n);
+  return exact.size() <= w ? exact : compact_count(static_cast<double>(n));
+}
+
 std::string uptime(double secs) {
   auto t = static_cast<long long>(std::max(0.0, secs));
   char buf[32];
@@ -67,6 +104,19 @@ std::string compact_count(double v) {
   else if (v >= 1e6) std::snprintf(buf, sizeof buf, "%.2fM", v / 1e6);
   else if (v >= 1e4) std::snprintf(buf, sizeof buf, "%.1fk", v / 1e3);
   else std::snprintf(buf, sizeof buf, "%.0f", std::max(0.0, v));
+  return buf;
+}
+
+std::string compact_bytes(double v) {
+  char buf[32];
+  v = std::max(0.0, v);
+  if (v < 1e3) std::snprintf(buf, sizeof buf, "%.0fB", v);
+  else if (v < 1e4) std::snprintf(buf, sizeof buf, "%.1fkB", v / 1e3);
+  else if (v < 1e6) std::snprintf(buf, sizeof buf, "%.0fkB", v / 1e3);
+  else if (v < 1e7) std::snprintf(buf, sizeof buf, "%.1fMB", v / 1e6);
+  else if (v < 1e9) std::snprintf(buf, sizeof buf, "%.0fMB", v / 1e6);
+  else if (v < 1e10) std::snprintf(buf, sizeof buf, "%.1fGB", v / 1e9);
+  else std::snprintf(buf, sizeof buf, "%.0fGB", v / 1e9);
   return buf;
 }
 
@@ -107,21 +157,33 @@ std::vector<std::string> render_top(const metrics_frame& f, const top_header& h,
       + compact_count(static_cast<double>(in_total)) + "  out "
       + compact_count(static_cast<double>(out_total)) + "  errors " + std::to_string(errors)
       + "  late " + std::to_string(late));
+  const auto& cp = f.checkpoints;
+  if (auto line = checkpoint_line(cp, f.wall_ms); !line.empty()) add(line);
   if (f.bottleneck.empty()) add("bottleneck: none (nothing is back-pressured)");
   else add("bottleneck: " + f.bottleneck + "  (busiest node below the back-pressured ones)", red);
   add(h.message, h.message.empty() ? nullptr : bold);
 
-  // node column grows with the terminal: 13 at 80 columns (79 used, so
-  // no terminal wraps the last column)
-  std::size_t nw = std::clamp<std::size_t>(w > 67 ? w - 67 : 6, 6, 40);
+  // With checkpoints the STATE column (bytes of the node's part in the
+  // last checkpoint) takes 7 columns: the rates, lag and errors give up
+  // one each and the node column the rest. The node column grows with the
+  // terminal: 12 at 80 columns, 9 with STATE (79 used, so no terminal
+  // wraps the last column).
+  const bool state_column = cp.enabled;
+  const std::size_t rate_w = state_column ? 7 : 8, lag_w = state_column ? 6 : 7,
+                    err_w = state_column ? 6 : 7;
+  const std::size_t fixed = 2 * rate_w + 12 + 12 + 5 + lag_w + err_w + 8 + (state_column ? 7 : 0);
+  std::size_t nw = std::clamp<std::size_t>(w > fixed ? w - fixed : 6, 6, 40);
   auto row = [&](const std::string& node, const std::string& in, const std::string& outs,
                  const std::string& busy, const std::string& bp, const std::string& queue,
-                 const std::string& lag, const std::string& err) {
-    return pad_right(node, nw) + " " + pad_left(in, 8) + " " + pad_left(outs, 8) + " "
-           + pad_right(busy, 12) + " " + pad_right(bp, 12) + " " + pad_left(queue, 5) + " "
-           + pad_left(lag, 7) + " " + pad_left(err, 7);
+                 const std::string& lag, const std::string& err, const std::string& state) {
+    auto text = pad_right(node, nw) + " " + pad_left(in, rate_w) + " " + pad_left(outs, rate_w)
+                + " " + pad_right(busy, 12) + " " + pad_right(bp, 12) + " " + pad_left(queue, 5)
+                + " " + pad_left(lag, lag_w) + " " + pad_left(err, err_w);
+    if (state_column) text += " " + pad_left(state, 6);
+    return text;
   };
-  add(pad_right(row("NODE", "IN/s", "OUT/s", "BUSY", "BACKPRESS", "QUEUE", "WM LAG", "ERRORS"), w),
+  add(pad_right(
+        row("NODE", "IN/s", "OUT/s", "BUSY", "BACKPRESS", "QUEUE", "WM LAG", "ERRORS", "STATE"), w),
       reverse);
 
   std::size_t room = rows > out.size() + 1 ? rows - out.size() - 1 : 0; // footer keeps a line
@@ -138,10 +200,13 @@ std::vector<std::string> render_top(const metrics_frame& f, const top_header& h,
     std::snprintf(queue, sizeof queue, "%3.0f%%", 100.0 * n.queue_fill);
     std::string name = (marked ? "*" : " ") + n.node;
     if (n.state == activity::finished) name += " (done)";
-    add(row(name, compact_count(n.records_in_per_second), compact_count(n.records_out_per_second),
-            bar(n.busy_ms_per_second), bar(n.backpressured_ms_per_second),
-            n.is_source ? "-" : queue, lag_text(n.watermark_lag_seconds), std::to_string(n.errors)),
-        marked ? red : nullptr);
+    auto state = cp.state_bytes.find(n.node);
+    add(
+      row(name, compact_count(n.records_in_per_second), compact_count(n.records_out_per_second),
+          bar(n.busy_ms_per_second), bar(n.backpressured_ms_per_second), n.is_source ? "-" : queue,
+          lag_text(n.watermark_lag_seconds), count_in(n.errors, err_w),
+          state == cp.state_bytes.end() ? "-" : compact_bytes(static_cast<double>(state->second))),
+      marked ? red : nullptr);
     ++shown;
   }
   while (out.size() + 1 < rows) out.emplace_back();

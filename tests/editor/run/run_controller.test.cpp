@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <QCoreApplication>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTest>
@@ -80,6 +82,53 @@ TEST_CASE("an endless pipeline stops gracefully on request", "[run]") {
   auto last = frames.last().at(0).value<observe::metrics_frame>();
   CHECK(last.nodes[0].records_out > 0);
   CHECK(last.nodes[1].records_in == last.nodes[0].records_out);
+}
+
+TEST_CASE("an in-process run that takes checkpoints carries them in its frames", "[run]") {
+  auto dir = QDir(SLUICE_BINARY_DIR "/test-output/editor-checkpoints")
+               .filePath(QString::number(QCoreApplication::applicationPid()));
+  QDir(dir).removeRecursively();
+  exec::run_options options;
+  options.checkpoints.emplace();
+  options.checkpoints->dir = dir.toStdString();
+  options.checkpoints->interval = std::chrono::milliseconds(50);
+  RunController run;
+  run.setSampleInterval(20);
+  run.setRunOptions(options);
+  QSignalSpy frames(&run, &RunController::frameSampled);
+  REQUIRE(run.start(checkedText(R"({"schemaVersion": 1, "name": "keys", "nodes": [
+    {"id": "gen", "kind": "source.generator", "params": {"count": 0, "rate": 2000, "keys": 20}},
+    {"id": "dedupe", "kind": "transform.dedupe", "params": {"key": ["key"], "within": "1h"}},
+    {"id": "out", "kind": "sink.null"}],
+    "edges": [{"from": "gen", "to": "dedupe"}, {"from": "dedupe", "to": "out"}]})")));
+  observe::checkpoint_figures seen;
+  REQUIRE(QTest::qWaitFor(
+    [&] {
+      if (frames.isEmpty()) return false;
+      seen = frames.last().at(0).value<observe::metrics_frame>().checkpoints;
+      return seen.last_id > 0 && seen.state_bytes.count("dedupe") > 0;
+    },
+    30000));
+  CHECK(seen.enabled);
+  CHECK(seen.completed >= 1);
+  CHECK(seen.last_bytes > 0);
+  CHECK(seen.last_completed_ms > 0);
+  CHECK(seen.state_bytes.at("dedupe") > 0);
+  CHECK(seen.restarts == 0);
+  CHECK(run.history().back().checkpoints.enabled);
+  run.stop();
+  REQUIRE(QTest::qWaitFor([&] { return !run.isActive(); }, 30000));
+  QDir(dir).removeRecursively();
+}
+
+TEST_CASE("a run without checkpoints says so in its frames", "[run]") {
+  RunController run;
+  run.setSampleInterval(20);
+  QSignalSpy frames(&run, &RunController::frameSampled);
+  REQUIRE(run.start(checkedText(generatorToNull(2000, 0))));
+  REQUIRE(QTest::qWaitFor([&] { return run.state() == RunState::Finished; }, 30000));
+  REQUIRE(!frames.isEmpty());
+  CHECK_FALSE(frames.last().at(0).value<observe::metrics_frame>().checkpoints.enabled);
 }
 
 TEST_CASE("a run that cannot start reports the node and fails without blocking", "[run]") {

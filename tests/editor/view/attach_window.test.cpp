@@ -2,7 +2,9 @@
 #include <catch2/catch.hpp>
 
 #include <QAction>
+#include <QDir>
 #include <QFile>
+#include <QLabel>
 #include <QPlainTextEdit>
 #include <QRegularExpression>
 #include <QStatusBar>
@@ -16,6 +18,7 @@
 #include "run/attach_controller.hpp"
 #include "run/run_controller.hpp"
 #include "view/log_dock.hpp"
+#include "view/metrics_dock.hpp"
 #include "view/node_item.hpp"
 #include "view_helpers.hpp"
 
@@ -101,6 +104,55 @@ TEST_CASE("attaching the window to a headless run draws its pipeline and colours
   CHECK(w.action("run")->isEnabled());
   CHECK_FALSE(w.action("stop")->isEnabled());
   CHECK(run.running());
+}
+
+TEST_CASE("attached to a run that takes checkpoints, the metrics dock shows the last one",
+          "[view][attach]") {
+  QTemporaryDir dir;
+  const QString file = dir.filePath("keys.json");
+  {
+    QFile f(file);
+    REQUIRE(f.open(QIODevice::WriteOnly));
+    f.write(R"({"schemaVersion": 1, "name": "keys", "description": "",
+      "nodes": [
+        {"id": "gen", "kind": "source.generator", "params": {"count": 0, "rate": 2000, "keys": 50}},
+        {"id": "dedupe", "kind": "transform.dedupe", "params": {"key": ["key"], "within": "1h"}},
+        {"id": "out", "kind": "sink.null"}],
+      "edges": [{"from": "gen", "to": "dedupe"}, {"from": "dedupe", "to": "out"}]})");
+  }
+  test::child_process run({SLUICE_BIN, "run", file.toStdString(), "--metrics-port", "0", "--quiet",
+                           "--checkpoint-dir", dir.filePath("checkpoints").toStdString(),
+                           "--checkpoint-interval", "200ms"},
+                          dir.filePath("run.log").toStdString());
+  const QRegularExpression printed(R"(metrics: (http://127\.0\.0\.1:\d+)/metrics)");
+  QString url;
+  const bool started = QTest::qWaitFor(
+    [&] {
+      auto m = printed.match(QString::fromStdString(run.output()));
+      if (m.hasMatch()) url = m.captured(1);
+      return m.hasMatch() || !run.running();
+    },
+    60000);
+  INFO(run.output());
+  REQUIRE(started);
+  REQUIRE_FALSE(url.isEmpty());
+
+  MainWindow w(test::registry());
+  w.resize(1200, 800);
+  w.show();
+  w.attachController()->setPollInterval(200);
+  w.attachTo(QUrl(url));
+  QLabel* label = w.metricsDock()->checkpointLabel();
+  const QRegularExpression summary(
+    R"(^Checkpoint [1-9]\d* at \d\d:\d\d:\d\d \(\d+ s ago\) · took \d+ ms · [\d.]+ (kB|MB|bytes).* · )"
+    R"(restarts 0\nState: .*dedupe [\d.]+ (kB|bytes))");
+  REQUIRE(QTest::qWaitFor([&] { return summary.match(label->text()).hasMatch(); }, 60000));
+  CHECK(label->isVisible());
+  QApplication::processEvents(); // the dock's layout makes room for the label's second line
+  // A picture of the window, to eyeball (build/editor-renders/attached-checkpoints.png).
+  QDir(SLUICE_BINARY_DIR).mkpath("editor-renders");
+  CHECK(w.grab().save(SLUICE_BINARY_DIR "/editor-renders/attached-checkpoints.png"));
+  w.action("stop")->trigger();
 }
 #endif
 

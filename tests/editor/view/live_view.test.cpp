@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <QDir>
+#include <QLabel>
 
 #include "view/edge_item.hpp"
 #include "view/metrics_dock.hpp"
@@ -76,6 +77,41 @@ TEST_CASE("the metrics dock plots the selected node from history and new frames"
   CHECK(dock.pointCount() == 4);
   dock.setNode("m", history); // not in the frames: nothing to plot
   CHECK(dock.pointCount() == 0);
+}
+
+TEST_CASE("the metrics dock shows the last checkpoint and the state of the selected node",
+          "[view][live]") {
+  MetricsDock dock;
+  dock.resize(900, 300);
+  CHECK(dock.checkpointLabel()->isHidden()); // no run, or a run without checkpoints
+  dock.addFrame(frame(1));
+  CHECK(dock.checkpointLabel()->isHidden());
+
+  auto f = frame(2);
+  f.wall_ms = 1700000004000;
+  f.checkpoints.enabled = true;
+  f.checkpoints.last_id = 17;
+  f.checkpoints.last_completed_ms = 1700000001000;
+  f.checkpoints.last_duration_ms = 12;
+  f.checkpoints.last_bytes = 1200000;
+  f.checkpoints.completed = 17;
+  f.checkpoints.state_bytes = {{"gen", 64}, {"f", 4100}};
+  dock.addFrame(f);
+  CHECK_FALSE(dock.checkpointLabel()->isHidden());
+  QString text = dock.checkpointLabel()->text();
+  INFO(text.toStdString());
+  CHECK(text.startsWith("Checkpoint 17 at "));
+  CHECK(text.contains("(3 s ago) · took 12 ms · 1.2 MB · 17 completed, 0 abandoned · restarts 0"));
+  CHECK(text.contains("\nState: f 4.1 kB · gen 64 bytes"));
+  // A picture of the dock, to eyeball (build/editor-renders/metrics-dock-checkpoints.png).
+  dock.show();
+  QDir(SLUICE_BINARY_DIR).mkpath("editor-renders");
+  CHECK(dock.grab().save(SLUICE_BINARY_DIR "/editor-renders/metrics-dock-checkpoints.png"));
+
+  dock.setNode("f", {});
+  CHECK(dock.checkpointLabel()->text().endsWith("\nState of f: 4.1 kB in checkpoint 17"));
+  dock.clear();
+  CHECK(dock.checkpointLabel()->isHidden());
 }
 
 TEST_CASE("runtime errors and problems mark the node", "[view][live]") {
