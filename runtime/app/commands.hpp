@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "checkpoint_choice.hpp"
 
@@ -27,9 +28,16 @@ struct top_args {
   bool once = false; ///< print one table and exit (no terminal needed)
 };
 
+struct validate_args {
+  std::string file;
+  std::string checkpoint_dir; ///< "" = no resume report
+  std::vector<std::string> reset_state;
+};
+
 int run_command(const run_args& args);
 int top_command(const top_args& args);
-int validate_command(const std::string& file);
+int validate_command(const validate_args& args);
 int operators_command(bool json);
+int checkpoints_command(const std::string& dir, bool json);
 
 } // namespace sluice::app

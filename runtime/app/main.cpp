@@ -11,7 +11,7 @@
 namespace {
 
 constexpr const char* version = "0.1.0";
-constexpr const char* commands[] = {"run", "top", "validate", "operators"};
+constexpr const char* commands[] = {"run", "top", "validate", "operators", "checkpoints"};
 
 /// A number of seconds: finite, at most a year, above zero (or at least zero
 /// with `zero_ok`). CLI11's own number checks let "nan" and "inf" through.
@@ -41,8 +41,9 @@ bool unknown_command(int argc, char** argv) {
   for (const char* c : commands)
     if (std::string(argv[1]) == c) return false;
   std::string word = std::string(argv[1]).substr(0, 64);
-  std::cerr << "sluice: unknown command '" << word
-            << "'; the commands are run, top, validate and operators (see sluice --help)\n";
+  std::cerr
+    << "sluice: unknown command '" << word
+    << "'; the commands are run, top, validate, operators and checkpoints (see sluice --help)\n";
   return true;
 }
 
@@ -96,13 +97,30 @@ int main(int argc, char** argv) {
   top_cmd->add_option("URL", top.url, "the run's endpoint, e.g. http://127.0.0.1:9464")->required();
   top_cmd->add_flag("--once", top.once, "print the table once and exit (no terminal needed)");
 
-  std::string validate_file;
+  validate_args validate;
   auto* validate_cmd = app.add_subcommand("validate", "Check a pipeline file; list every error");
-  validate_cmd->add_option("FILE", validate_file, "pipeline file (JSON)")->required();
+  validate_cmd->add_option("FILE", validate.file, "pipeline file (JSON)")->required();
+  auto* validate_dir = validate_cmd->add_option(
+    "--checkpoint-dir", validate.checkpoint_dir,
+    "also report, per node, what a run resuming from DIR's latest checkpoint would keep; "
+    "exit 2 if it would refuse to start");
+  validate_cmd
+    ->add_option("--reset-state", validate.reset_state,
+                 "with --checkpoint-dir: NODE starts without its state (repeatable)")
+    ->allow_extra_args(false)
+    ->needs(validate_dir);
 
   bool json = false;
   auto* ops_cmd = app.add_subcommand("operators", "List the operator catalog");
   ops_cmd->add_flag("--json", json, "print the catalog as JSON");
+
+  std::string checkpoints_dir;
+  bool checkpoints_json = false;
+  auto* checkpoints_cmd = app.add_subcommand(
+    "checkpoints", "List a checkpoint directory: each checkpoint, its nodes' state sizes, and "
+                   "the one a restart would resume from");
+  checkpoints_cmd->add_option("DIR", checkpoints_dir, "checkpoint directory")->required();
+  checkpoints_cmd->add_flag("--json", checkpoints_json, "print the listing as JSON");
 
   if (unknown_command(argc, argv)) return exit_invalid;
   try {
@@ -114,7 +132,8 @@ int main(int argc, char** argv) {
 
   if (*run_cmd) return run_command(run);
   if (*top_cmd) return top_command(top);
-  if (*validate_cmd) return validate_command(validate_file);
+  if (*validate_cmd) return validate_command(validate);
   if (*ops_cmd) return operators_command(json);
+  if (*checkpoints_cmd) return checkpoints_command(checkpoints_dir, checkpoints_json);
   return exit_invalid;
 }

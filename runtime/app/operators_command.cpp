@@ -32,6 +32,7 @@ void print_text(const nlohmann::json& catalog) {
         for (const auto& x : p["choices"]) c += (c.empty() ? "" : "|") + x.get<std::string>();
         std::cout << ", one of " << c;
       }
+      if (p.value("shapes_state", false)) std::cout << ", shapes state";
       std::cout << "): " << p["help"].get<std::string>() << "\n";
     }
   }

@@ -54,6 +54,20 @@ TEST_CASE("the catalog lists ports including the errors port and every property 
   CHECK(c[0]["properties"][0]["min"] == 0);
 }
 
+TEST_CASE("the catalog says which params shape an operator's state") {
+  registry reg;
+  auto d = sample("t.one");
+  property_spec size;
+  size.name = "size";
+  size.type = param_type::duration;
+  size.shapes_state = true;
+  d.properties.push_back(size);
+  reg.add(std::move(d));
+  auto c = reg.catalog();
+  CHECK(c[0]["properties"][0]["shapes_state"] == false);
+  CHECK(c[0]["properties"][1]["shapes_state"] == true);
+}
+
 TEST_CASE("a descriptor resolves port names, with errors after the declared outputs") {
   auto d = sample("t.one");
   CHECK(d.input_index("in") == 0);

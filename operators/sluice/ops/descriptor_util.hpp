@@ -43,6 +43,11 @@ public:
     spec_.input = port;
     return *this;
   }
+  /// The param shapes the operator's state (core::property_spec::shapes_state).
+  prop& shapes_state() {
+    spec_.shapes_state = true;
+    return *this;
+  }
   operator core::property_spec() const { return spec_; }
 
 private:

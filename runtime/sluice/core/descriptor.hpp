@@ -51,6 +51,13 @@ struct property_spec {
   /// the fields named (a join's right_timestamp names a field of `right`).
   /// Whether they exist is checked by the operator, against that schema.
   std::size_t input = 0;
+  /// The param shapes the operator's state (a window's size, key fields and
+  /// aggregates, a join's condition, a source's file or sequence): state
+  /// taken with one value cannot be restored into an instance bound with
+  /// another, so a resume with a changed value needs the node's state reset
+  /// (checkpoint::plan_resume). Params that only change what happens next
+  /// (lateness, rates, error policy) leave it false.
+  bool shapes_state = false;
 };
 
 struct port_spec {

@@ -33,6 +33,7 @@ nlohmann::json registry::catalog() const {
       if (p.min) j["min"] = *p.min;
       if (p.max) j["max"] = *p.max;
       if (!p.choices.empty()) j["choices"] = p.choices;
+      j["shapes_state"] = p.shapes_state;
       props.push_back(std::move(j));
     }
     auto outputs = ports(d.outputs);

@@ -19,7 +19,8 @@ public:
   const descriptor* find(std::string_view kind) const;
   const std::vector<descriptor>& all() const { return descriptors_; }
 
-  /// The catalog as JSON: [{kind, category, summary, inputs, outputs, properties}].
+  /// The catalog as JSON: [{kind, category, summary, inputs, outputs, properties}];
+  /// each property says whether it `shapes_state`.
   nlohmann::json catalog() const;
 
 private:

@@ -135,7 +135,8 @@ core::descriptor interval_join_descriptor() {
                       prop("within", param_type::duration,
                            "largest difference between the two event times of a matching pair "
                            "(\"0s\" = equal times)")
-                        .required());
+                        .required()
+                        .shapes_state());
   d.bind = [](const core::params& p, const core::bind_context& ctx) -> core::bound_ptr {
     auto spec = make_join_spec(p, ctx);
     auto output = spec.output;

@@ -71,11 +71,15 @@ std::vector<core::property_spec> join_properties() {
     prop("on", param_type::json,
          "equality keys: a list of field names present on both sides, or of "
          "[\"left_field\", \"right_field\"] pairs; the paired fields must have the same type")
-      .required(),
-    prop("left_timestamp", param_type::field, "the event-time field of the left input").def("ts"),
+      .required()
+      .shapes_state(),
+    prop("left_timestamp", param_type::field, "the event-time field of the left input")
+      .def("ts")
+      .shapes_state(),
     prop("right_timestamp", param_type::field, "the event-time field of the right input")
       .def("ts")
-      .input(1),
+      .input(1)
+      .shapes_state(),
     prop("max_out_of_order", param_type::duration,
          "how far behind the newest event time a record may arrive and still join")
       .def("0s"),

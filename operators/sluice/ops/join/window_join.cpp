@@ -142,12 +142,14 @@ core::descriptor window_join_descriptor() {
   d.properties.insert(
     d.properties.begin() + 1,
     prop("size", param_type::duration, "tumbling window length, windows aligned to the epoch")
-      .required());
+      .required()
+      .shapes_state());
   d.properties.push_back(prop("type", param_type::choice,
                               "inner: matched pairs only; left: also each unmatched left record, "
                               "with null right fields, when its window completes")
                            .def("inner")
-                           .choices({"inner", "left"}));
+                           .choices({"inner", "left"})
+                           .shapes_state());
   d.bind = [](const core::params& p, const core::bind_context& ctx) -> core::bound_ptr {
     auto size = p.duration("size");
     if (size <= 0) throw core::param_error("size", "must be longer than zero");

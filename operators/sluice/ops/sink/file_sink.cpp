@@ -268,12 +268,14 @@ core::descriptor file_sink_descriptor() {
          "file to write; parent folders are created, an existing file is replaced; at "
          "parallelism N > 1 instance i writes its own file, with -i before the extension "
          "(out.jsonl: out-0.jsonl ... out-<N-1>.jsonl)")
-      .required(),
-    format_property(),
+      .required()
+      .shapes_state(),
+    format_property().shapes_state(),
     prop("rotate", param_type::json,
          "rotate by size: bytes (integer) or a size such as \"100MB\" or \"64KB\" (K = 1024); "
          "a file that reaches it is renamed to path.1, path.2, ... (newest highest) and a new "
-         "one is started; 0 or absent = never"),
+         "one is started; 0 or absent = never")
+      .shapes_state(),
   };
   d.bind = [](const core::params& p, const core::bind_context& ctx) -> core::bound_ptr {
     core::schema_ptr input = ctx.inputs.empty() ? nullptr : ctx.inputs[0];

@@ -266,16 +266,20 @@ core::descriptor sqlite_sink_descriptor() {
   d.inputs = {{"in", "records to store, any schema"}};
   d.properties = {
     prop("path", param_type::path, "database file; created with its parent folders if absent")
-      .required(),
+      .required()
+      .shapes_state(),
     prop("table", param_type::string, "table to write; created from the input schema if absent")
-      .required(),
+      .required()
+      .shapes_state(),
     prop("mode", param_type::choice,
          "append: insert every record; upsert: insert, or update the row with the same key")
       .def("append")
-      .choices({"append", "upsert"}),
+      .choices({"append", "upsert"})
+      .shapes_state(),
     prop("key", param_type::field_list,
          "fields that identify a row (the primary key of a created table); required for "
-         "upsert; when appending, a record with a key already stored goes to errors"),
+         "upsert; when appending, a record with a key already stored goes to errors")
+      .shapes_state(),
   };
   d.bind = [](const core::params& p, const core::bind_context& ctx) -> core::bound_ptr {
     const auto& input = input_schema(ctx, 0, "in");

@@ -332,18 +332,22 @@ core::descriptor file_source_descriptor() {
   d.properties = {
     prop("path", param_type::path,
          "file to read, or a glob pattern such as \"logs/*.jsonl\" (files read in sorted order)")
-      .required(),
+      .required()
+      .shapes_state(),
     prop("format", param_type::choice,
          "jsonl: one JSON object per line; csv: a header line, then RFC 4180 records")
       .def("jsonl")
-      .choices({"jsonl", "csv"}),
+      .choices({"jsonl", "csv"})
+      .shapes_state(),
     prop("schema", param_type::json,
          "field name -> int | double | bool | string | timestamp (or an array of \"name:type\" "
-         "to keep an order); absent = inferred from the first 1000 records of the first file"),
+         "to keep an order); absent = inferred from the first 1000 records of the first file")
+      .shapes_state(),
     prop("follow", param_type::boolean,
          "keep reading the last file as it grows, like tail -F (survives truncation and "
          "rotation); the source then never ends by itself")
-      .def(false),
+      .def(false)
+      .shapes_state(),
     prop("poll_interval", param_type::duration,
          "with follow: how long to wait at the end of the file before looking again")
       .def("100ms")

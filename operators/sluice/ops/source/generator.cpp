@@ -251,11 +251,14 @@ core::descriptor generator_descriptor() {
     prop("keys", param_type::integer, "distinct keys: key = \"k\" + seq % keys")
       .def(100)
       .min(1)
-      .max(max_keys),
+      .max(max_keys)
+      .shapes_state(),
     prop("interval", param_type::duration, "event-time step: ts = start + seq × interval")
-      .def("1ms"),
+      .def("1ms")
+      .shapes_state(),
     prop("start", param_type::timestamp, "event time of the first record (seq 0)")
-      .def("2026-01-01T00:00:00Z"),
+      .def("2026-01-01T00:00:00Z")
+      .shapes_state(),
   };
   d.bind = [](const core::params& p, const core::bind_context&) -> core::bound_ptr {
     generator_config cfg;

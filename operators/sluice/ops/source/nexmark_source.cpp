@@ -310,53 +310,69 @@ core::descriptor nexmark_descriptor() {
     prop("rate", param_type::number,
          "events per second (processing time) over all instances; 0 = as fast as possible")
       .def(0)
-      .min(0),
+      .min(0)
+      .shapes_state(),
     prop("event_rate", param_type::number,
          "events per second of event time; 0 = `rate`, or 10000 when `rate` is 0")
       .def(0)
-      .min(0),
-    prop("seed", param_type::integer, "seed of every random choice").def(0).min(0),
-    prop("base_time", param_type::timestamp, "event time of event 0").def("2015-07-15T00:00:00Z"),
+      .min(0)
+      .shapes_state(),
+    prop("seed", param_type::integer, "seed of every random choice").def(0).min(0).shapes_state(),
+    prop("base_time", param_type::timestamp, "event time of event 0")
+      .def("2015-07-15T00:00:00Z")
+      .shapes_state(),
     prop("hot_auction_ratio", param_type::integer, "1 bid in this many is not on a hot auction")
       .def(2)
-      .min(1),
+      .min(1)
+      .shapes_state(),
     prop("hot_sellers_ratio", param_type::integer, "1 auction in this many is not by a hot seller")
       .def(4)
-      .min(1),
+      .min(1)
+      .shapes_state(),
     prop("hot_bidders_ratio", param_type::integer, "1 bid in this many is not by a hot bidder")
       .def(4)
-      .min(1),
+      .min(1)
+      .shapes_state(),
     prop("num_active_people", param_type::integer,
          "sellers and bidders are drawn from the last this many people")
       .def(1000)
-      .min(1),
+      .min(1)
+      .shapes_state(),
     prop("num_in_flight_auctions", param_type::integer,
          "bids are drawn from the last this many auctions; sets the auction length")
       .def(100)
-      .min(1),
+      .min(1)
+      .shapes_state(),
     prop("out_of_order_group_size", param_type::integer,
          "events are shuffled within groups of this many (1 = in order)")
       .def(1)
-      .min(1),
+      .min(1)
+      .shapes_state(),
     prop("occasional_delay", param_type::duration,
          "a delayed event comes up to this much event time late; 0 = none")
-      .def("0s"),
+      .def("0s")
+      .shapes_state(),
     prop("prob_delayed_event", param_type::number, "probability that an event is delayed")
       .def(0.1)
       .min(0)
-      .max(1),
+      .max(1)
+      .shapes_state(),
     prop("avg_person_byte_size", param_type::integer, "average size of a person (pads `extra`)")
       .def(200)
-      .min(1),
+      .min(1)
+      .shapes_state(),
     prop("avg_auction_byte_size", param_type::integer, "average size of an auction (pads `extra`)")
       .def(500)
-      .min(1),
+      .min(1)
+      .shapes_state(),
     prop("avg_bid_byte_size", param_type::integer, "average size of a bid (pads `extra`)")
       .def(100)
-      .min(1),
+      .min(1)
+      .shapes_state(),
     prop("fields", param_type::json,
          "per port, the fields to emit (projection), e.g. {\"bid\": [\"auction\", \"price\"]}; "
-         "absent = every field"),
+         "absent = every field")
+      .shapes_state(),
   };
   d.bind = [](const core::params& p, const core::bind_context&) -> core::bound_ptr {
     nexmark::config cfg;

@@ -100,19 +100,23 @@ core::descriptor heavy_hitters_descriptor() {
   d.outputs = {{"out", "per top key: the key fields, count, error, rank"}};
   d.properties = {
     prop("key", param_type::json, "the field, or list of fields, whose values are counted")
-      .required(),
+      .required()
+      .shapes_state(),
     prop("k", param_type::integer, "how many of the most frequent keys to report")
       .def(10)
       .min(1)
-      .max(100000),
+      .max(100000)
+      .shapes_state(),
     prop("counters", param_type::integer,
          "space-saving counters (memory, in keys); counts overestimate by at most "
          "records / counters; absent: max(10 k, 100)")
       .min(1)
-      .max(10000000),
+      .max(10000000)
+      .shapes_state(),
     prop("every", param_type::integer,
          "also emit the current top k after every this many records; absent: only at end of stream")
-      .min(1),
+      .min(1)
+      .shapes_state(),
   };
   d.bind = [](const core::params& p, const core::bind_context& ctx) -> core::bound_ptr {
     const auto& input = input_schema(ctx, 0, "in");

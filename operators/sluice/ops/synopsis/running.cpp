@@ -236,9 +236,10 @@ core::descriptor running_descriptor() {
   d.inputs = {{"in", "records with a numeric field"}};
   d.outputs = {{"out", "key fields, count, avg, min, max, ewma (and ts), per update"}};
   d.properties = {
-    prop("field", param_type::field, "the numeric field to summarise").required(),
+    prop("field", param_type::field, "the numeric field to summarise").required().shapes_state(),
     prop("key", param_type::field_list, "fields that form the key; empty: one global key")
-      .def(nlohmann::json::array()),
+      .def(nlohmann::json::array())
+      .shapes_state(),
     prop("alpha", param_type::number,
          "weight of the newest value in ewma: ewma = alpha * x + (1 - alpha) * ewma")
       .def(0.1)
@@ -249,12 +250,14 @@ core::descriptor running_descriptor() {
       .def(1)
       .min(1),
     prop("timestamp", param_type::field,
-         "a timestamp field: output `ts` holds that of the key's latest record"),
+         "a timestamp field: output `ts` holds that of the key's latest record")
+      .shapes_state(),
     prop("max_keys", param_type::integer,
          "keys held at most; beyond, the least recently updated key is evicted")
       .def(100000)
       .min(1)
-      .max(100000000),
+      .max(100000000)
+      .shapes_state(),
   };
   d.bind = [](const core::params& p, const core::bind_context& ctx) -> core::bound_ptr {
     const auto& input = input_schema(ctx, 0, "in");

@@ -257,18 +257,27 @@ core::descriptor sample_descriptor() {
     prop("method", param_type::choice,
          "reservoir: a uniform sample of k records; bernoulli: each record with probability p")
       .def("reservoir")
-      .choices({"reservoir", "bernoulli"}),
-    prop("k", param_type::integer, "reservoir size: records per sample").def(100).min(1).max(1e6),
+      .choices({"reservoir", "bernoulli"})
+      .shapes_state(),
+    prop("k", param_type::integer, "reservoir size: records per sample")
+      .def(100)
+      .min(1)
+      .max(1e6)
+      .shapes_state(),
     prop("p", param_type::number, "bernoulli: probability of keeping a record")
       .def(0.1)
       .min(0)
-      .max(1),
+      .max(1)
+      .shapes_state(),
     prop("seed", param_type::integer,
-         "seed of the random choices, for a reproducible sample; absent: a random seed"),
+         "seed of the random choices, for a reproducible sample; absent: a random seed")
+      .shapes_state(),
     prop("window", param_type::duration,
          "reservoir: one sample per tumbling event-time window of this size (needs timestamp); "
-         "absent: one sample, emitted at end of stream"),
-    prop("timestamp", param_type::field, "the event-time field (a timestamp) for window"),
+         "absent: one sample, emitted at end of stream")
+      .shapes_state(),
+    prop("timestamp", param_type::field, "the event-time field (a timestamp) for window")
+      .shapes_state(),
     prop("max_out_of_order", param_type::duration,
          "with window: how far event time may go back before records count as late")
       .def("0s"),

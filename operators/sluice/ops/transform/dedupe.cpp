@@ -158,14 +158,16 @@ core::descriptor dedupe_descriptor() {
   d.outputs = {{"out", "the first record of each key within `within`, same schema"}};
   d.properties = {
     prop("key", param_type::field_list, "key fields; empty = the whole record")
-      .def(nlohmann::json::array()),
+      .def(nlohmann::json::array())
+      .shapes_state(),
     prop("within", param_type::duration,
          "a record is dropped if its key was seen at most this long before or after it")
       .required()
       .min(0),
     prop("timestamp", param_type::field,
          "event-time field (a timestamp); default \"ts\", or processing time if the input has no "
-         "\"ts\" field"),
+         "\"ts\" field")
+      .shapes_state(),
   };
   d.bind = [](const core::params& p, const core::bind_context& ctx) -> core::bound_ptr {
     const auto& input = input_schema(ctx, 0, "in");

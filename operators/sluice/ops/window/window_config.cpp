@@ -77,39 +77,47 @@ std::vector<core::property_spec> window_properties(window_shape shape) {
       props.push_back(prop("size", param_type::json,
                            "window length: a duration (\"10s\", \"500ms\", \"1m\") for time "
                            "windows, or an integer for count windows of that many records per key")
-                        .required());
+                        .required()
+                        .shapes_state());
       break;
     case window_shape::sliding:
       props.push_back(prop("size", param_type::json,
                            "window length: a duration for time windows, or an integer (records "
                            "per key) for count windows")
-                        .required());
+                        .required()
+                        .shapes_state());
       props.push_back(prop("slide", param_type::json,
                            "how far each window starts after the previous one, at most `size`; "
                            "same kind as size (duration or integer)")
-                        .required());
+                        .required()
+                        .shapes_state());
       break;
     case window_shape::session:
       props.push_back(prop("gap", param_type::duration,
                            "records of a key closer than this share a session; a session is "
                            "[first ts, last ts + gap)")
-                        .required());
+                        .required()
+                        .shapes_state());
       break;
   }
   props.push_back(
     prop("key", param_type::field_list, "fields to group by; empty = one group for all records")
-      .def(nlohmann::json::array()));
+      .def(nlohmann::json::array())
+      .shapes_state());
   props.push_back(prop("aggregates", param_type::aggregate_list,
                        "list of {\"fn\": ..., \"field\": ..., \"as\": ...}; fn is one of count, "
                        "sum, avg, min, max, first, last, stddev, variance, count_distinct, "
                        "approx_count_distinct, approx_percentile (\"p\"), top_k (\"k\")")
-                    .required());
+                    .required()
+                    .shapes_state());
   props.push_back(prop("time", param_type::choice,
                        "event: time from the `timestamp` field; processing: the arrival clock")
                     .def("event")
-                    .choices({"event", "processing"}));
+                    .choices({"event", "processing"})
+                    .shapes_state());
   props.push_back(prop("timestamp", param_type::field,
-                       "the event-time field (a timestamp); required for event time"));
+                       "the event-time field (a timestamp); required for event time")
+                    .shapes_state());
   props.push_back(prop("max_out_of_order", param_type::duration,
                        "how far behind the newest record a record may be and still count as "
                        "in order: progress = max event time seen - this")
