@@ -12,6 +12,7 @@
 
 #include "model/pipeline_model.hpp"
 #include "run/attach_controller.hpp"
+#include "run/resume_check.hpp"
 #include "run/run_controller.hpp"
 #include "view/log_dock.hpp"
 #include "view/metrics_dock.hpp"
@@ -32,12 +33,16 @@ MainWindow::MainWindow(const core::registry& registry, QWidget* parent)
   view_ = new view::PipelineView(scene_, this);
   run_ = new run::RunController(this);
   attach_ = new run::AttachController(this);
+  resume_ = new run::ResumeCheck(*model_, this);
   setCentralWidget(view_);
   createDocks();
   createActions();
 
   runLabel_ = new QLabel(tr("not running"), this);
   totalsLabel_ = new QLabel(this);
+  resumeLabel_ = new QLabel(this);
+  resumeLabel_->setObjectName("resumeLabel");
+  statusBar()->addPermanentWidget(resumeLabel_);
   statusBar()->addPermanentWidget(totalsLabel_);
   statusBar()->addPermanentWidget(runLabel_);
   connect(scene_, &view::PipelineScene::statusMessage, this, [this](const QString& text) {
@@ -49,6 +54,8 @@ MainWindow::MainWindow(const core::registry& registry, QWidget* parent)
   connect(scene_, &view::PipelineScene::edgeSelected, properties_, &view::PropertyPanel::showEdge);
   connect(model_, &model::PipelineModel::dirtyChanged, this, &MainWindow::updateTitle);
   connect(model_, &model::PipelineModel::filePathChanged, this, &MainWindow::updateTitle);
+  connect(resume_, &run::ResumeCheck::changed, this, &MainWindow::showResume);
+  showResume();
   watch(nullptr);
   updateRunActions(); // Stop is off until something runs
   updateTitle();

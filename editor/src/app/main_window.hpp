@@ -4,6 +4,7 @@
 #include <QPointer>
 
 #include <functional>
+#include <optional>
 
 namespace sluice::core {
 class registry;
@@ -20,7 +21,9 @@ class PipelineModel;
 namespace sluice::editor::run {
 class AttachController;
 class MetricsFeed;
+class ResumeCheck;
 class RunController;
+enum class ResumeChoice;
 enum class RunState;
 } // namespace sluice::editor::run
 
@@ -68,6 +71,11 @@ public:
   view::MetricsDock* metricsDock() const { return metrics_; }
   run::RunController* runController() const { return run_; }
   run::AttachController* attachController() const { return attach_; }
+  /// What resuming the open pipeline from its checkpoint keeps (badges, the
+  /// status bar's resume line, Run's choice).
+  run::ResumeCheck* resumeCheck() const { return resume_; }
+  /// The status bar's resume line ("" and hidden without a checkpoint dir).
+  QLabel* resumeLabel() const { return resumeLabel_; }
   QMenu* recentMenu() const { return recentMenu_; }
   QAction* action(const QString& objectName) const;
 
@@ -122,6 +130,11 @@ private:
   void watch(run::MetricsFeed* feed);
   void onRunState(run::RunState state);
   void updateRunActions();
+  /// With a checkpoint to resume from: "Resume from checkpoint N" or
+  /// "Start fresh" (nullopt: cancelled). Fresh without asking otherwise.
+  std::optional<run::ResumeChoice> askResume();
+  /// The resume badges and line, hidden while the in-process run is active.
+  void showResume();
 
   const core::registry& registry_;
   model::PipelineModel* model_;
@@ -134,10 +147,12 @@ private:
   view::MetricsDock* metrics_ = nullptr;
   run::RunController* run_;
   run::AttachController* attach_;
+  run::ResumeCheck* resume_;
   QPointer<run::MetricsFeed> feed_; ///< the run the canvas shows, if any
   QMenu* recentMenu_ = nullptr;
   QLabel* runLabel_ = nullptr;
   QLabel* totalsLabel_ = nullptr;
+  QLabel* resumeLabel_ = nullptr;
 };
 
 } // namespace sluice::editor::app

@@ -4,12 +4,14 @@
 #include <QInputDialog>
 #include <QLabel>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QStatusBar>
 #include <QUrl>
 
 #include "app/document_layout.hpp"
 #include "model/pipeline_model.hpp"
 #include "run/attach_controller.hpp"
+#include "run/resume_check.hpp"
 #include "run/run_controller.hpp"
 #include "view/log_dock.hpp"
 #include "view/metrics_dock.hpp"
@@ -41,6 +43,15 @@ void MainWindow::runPipeline() {
                          tr("Fix these problems first:\n\n%1").arg(lines.join("\n")));
     return;
   }
+  // A pipeline with a checkpoint directory: resume from its checkpoint or
+  // start fresh (the directory as it is now, not as it was when opened).
+  resume_->refresh();
+  const auto choice = askResume();
+  if (!choice) return;
+  exec::run_options options = run_->runOptions();
+  options.checkpoints = resume_->settings(*choice);
+  run_->setRunOptions(options);
+
   if (attach_->state() == RunState::Running || attach_->state() == RunState::Starting)
     attach_->detach();
   watch(run_);
@@ -48,8 +59,49 @@ void MainWindow::runPipeline() {
   log_->clear();
   log_->appendMessage(
     tr("Starting %1").arg(model_->filePath().isEmpty() ? tr("Untitled") : model_->filePath()));
+  if (const auto& c = options.checkpoints) {
+    const QString dir = QString::fromStdString(c->dir.string());
+    if (c->resume_from) {
+      log_->appendMessage(tr("Resuming from checkpoint %1 in %2").arg(*c->resume_from).arg(dir));
+      if (!c->reset_state.empty()) {
+        QStringList reset;
+        for (const auto& id : c->reset_state) reset << QString::fromStdString(id);
+        log_->appendMessage(tr("Starting without their state: %1").arg(reset.join(", ")));
+      }
+    } else {
+      log_->appendMessage(tr("Starting fresh; checkpoints go to %1").arg(dir));
+    }
+  }
   run_->start(model_->checked());
   updateRunActions();
+  showResume();
+}
+
+std::optional<run::ResumeChoice> MainWindow::askResume() {
+  if (!resume_->canResume()) return run::ResumeChoice::Fresh;
+  QMessageBox box(QMessageBox::Question, tr("Run"), resume_->choiceText(), QMessageBox::NoButton,
+                  this);
+  box.setObjectName("resumeDialog");
+  QPushButton* resume = box.addButton(tr("Resume from checkpoint %1").arg(resume_->checkpointId()),
+                                      QMessageBox::AcceptRole);
+  resume->setObjectName("resume");
+  QPushButton* fresh = box.addButton(tr("Start fresh"), QMessageBox::ActionRole);
+  fresh->setObjectName("fresh");
+  box.addButton(QMessageBox::Cancel);
+  box.setDefaultButton(resume);
+  box.exec();
+  takeFocusBack();
+  if (box.clickedButton() == resume) return run::ResumeChoice::Resume;
+  if (box.clickedButton() == fresh) return run::ResumeChoice::Fresh;
+  return std::nullopt;
+}
+
+void MainWindow::showResume() {
+  const bool running = feed_ == run_ && run_->isActive();
+  scene_->showResume(running ? nullptr : resume_);
+  const QString summary = running ? QString() : resume_->summary();
+  resumeLabel_->setText(summary);
+  resumeLabel_->setVisible(!summary.isEmpty());
 }
 
 void MainWindow::stopPipeline() {
@@ -145,6 +197,9 @@ void MainWindow::onRunState(RunState state) {
   if (state == RunState::Stopped) log_->appendMessage(tr("Run stopped"));
   if (state == RunState::Failed) log_->appendMessage(tr("Run failed"));
   updateRunActions();
+  // A run that ended may have left checkpoints (or finished them off).
+  if (feed_ == run_ && !run_->isActive()) resume_->refresh();
+  else showResume();
 }
 
 void MainWindow::updateRunActions() {

@@ -6,6 +6,7 @@
 
 #include "app/document_layout.hpp"
 #include "model/pipeline_model.hpp"
+#include "run/resume_check.hpp"
 #include "view/pipeline_scene.hpp"
 #include "view/scene_render.hpp"
 
@@ -21,6 +22,9 @@ int renderCommand(const core::registry& registry, const QString& file, const QSt
   }
   ensureLayout(model);
   view::PipelineScene scene(model);
+  // With a checkpoint directory that holds a checkpoint: the resume badges.
+  run::ResumeCheck resume(model);
+  scene.showResume(&resume);
   const QImage image = view::renderScene(scene);
   if (image.isNull() || !image.save(out, "PNG")) {
     std::fprintf(stderr, "sluice-editor: cannot write %s\n", qPrintable(out));

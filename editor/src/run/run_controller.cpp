@@ -83,6 +83,7 @@ RunController::~RunController() {
 void RunController::setSampleInterval(int ms) { d->timer.setInterval(std::max(1, ms)); }
 int RunController::sampleInterval() const { return d->timer.interval(); }
 void RunController::setRunOptions(const exec::run_options& options) { d->options = options; }
+const exec::run_options& RunController::runOptions() const { return d->options; }
 
 bool RunController::isActive() const {
   return state() == RunState::Starting || state() == RunState::Running;

@@ -34,6 +34,7 @@ public:
   int sampleInterval() const;
   /// Options for the next start(); `log` is replaced by logMessage.
   void setRunOptions(const exec::run_options& options);
+  const exec::run_options& runOptions() const;
 
   /// Starts running `pipeline`, which must be ok(). Returns false (and
   /// emits runError) if a run is still active or the pipeline has errors.

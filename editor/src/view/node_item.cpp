@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "run/resume_check.hpp"
 #include "view/edge_item.hpp"
 #include "view/node_style.hpp"
 #include "view/port_item.hpp"
@@ -43,7 +44,8 @@ private:
   NodeItem* node_;
 };
 
-NodeItem::NodeItem(const model::PipelineModel& model, const QString& id) : model_(model) {
+NodeItem::NodeItem(const model::PipelineModel& model, const QString& id)
+  : model_(model), resumeBadge_(run::ResumeBadge::None) {
   setFlags(ItemIsMovable | ItemIsSelectable | ItemSendsGeometryChanges);
   setCacheMode(DeviceCoordinateCache);
   setZValue(1);
@@ -151,10 +153,21 @@ void NodeItem::setLive(const NodeLive& live) {
   if (live_.active) liveFace_->update();
 }
 
+void NodeItem::setResumeBadge(run::ResumeBadge badge, const QString& detail) {
+  if (badge == resumeBadge_ && detail == resumeDetail_) return;
+  resumeBadge_ = badge;
+  resumeDetail_ = detail;
+  updateToolTip();
+  update();
+}
+
 void NodeItem::updateToolTip() {
   QString tip = id_ + " (" + kind_ + ")";
   if (const core::descriptor* d = model_.descriptorOf(id_))
     tip += "\n" + QString::fromStdString(d->summary);
+  if (resumeBadge_ != run::ResumeBadge::None)
+    tip += "\n↺ resume: " + run::badgeText(resumeBadge_)
+           + (resumeDetail_.isEmpty() ? QString() : " (" + resumeDetail_ + ")");
   for (const QString& p : problems_) tip += "\n⚠ " + p;
   if (!runtimeError_.isEmpty()) tip += "\n✖ runtime: " + runtimeError_;
   setToolTip(tip);
@@ -206,6 +219,7 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
                                                 : QColor(0xc6, 0x28, 0x28));
       painter->drawEllipse(QPointF(width_ - 2, 2), 8, 8);
     }
+    paintResumeBadge(painter, false);
     return;
   }
 
@@ -263,6 +277,8 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     painter->drawText(badge, Qt::AlignCenter, QStringLiteral("bottleneck"));
   }
 
+  paintResumeBadge(painter, true);
+
   // Problem marker: a red disc with "!" on the top-right corner.
   if (hasProblems) {
     QPointF c(width_ - 2, 2);
@@ -275,6 +291,21 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     painter->setFont(f);
     painter->drawText(QRectF(c.x() - 8, c.y() - 8, 16, 16), Qt::AlignCenter, "!");
   }
+}
+
+void NodeItem::paintResumeBadge(QPainter* painter, bool withText) const {
+  if (resumeBadge_ == run::ResumeBadge::None) return;
+  const QString text = run::badgeText(resumeBadge_);
+  const QFont font = style::kindFont();
+  const qreal w = QFontMetricsF(font).horizontalAdvance(text) + 12;
+  const QRectF badge(4, -12, w, 14);
+  painter->setPen(Qt::NoPen);
+  painter->setBrush(style::resumeBadgeColor(resumeBadge_));
+  painter->drawRoundedRect(badge, 4, 4);
+  if (!withText) return;
+  painter->setFont(font);
+  painter->setPen(Qt::white);
+  painter->drawText(badge, Qt::AlignCenter, text);
 }
 
 void NodeItem::paintLive(QPainter* painter) const {

@@ -8,6 +8,10 @@
 
 #include "model/pipeline_model.hpp"
 
+namespace sluice::editor::run {
+enum class ResumeBadge;
+}
+
 namespace sluice::editor::view {
 
 class EdgeItem;
@@ -67,6 +71,12 @@ public:
   void setLive(const NodeLive& live);
   const NodeLive& live() const { return live_; }
 
+  /// What resuming from the pipeline's checkpoint does to this node's
+  /// state: a badge over the top-left corner ("state kept", "new", "will be
+  /// reset"), `detail` (why it will be reset) in the tooltip. None: no badge.
+  void setResumeBadge(run::ResumeBadge badge, const QString& detail = {});
+  run::ResumeBadge resumeBadge() const { return resumeBadge_; }
+
 protected:
   QVariant itemChange(GraphicsItemChange change, const QVariant& value) override;
 
@@ -75,6 +85,7 @@ private:
 
   QColor bodyColor() const;
   void paintLive(QPainter* painter) const; ///< the LiveFace's content
+  void paintResumeBadge(QPainter* painter, bool withText) const;
   void updateToolTip();
 
   const model::PipelineModel& model_;
@@ -93,6 +104,8 @@ private:
   QStringList problems_;
   QString runtimeError_;
   NodeLive live_;
+  run::ResumeBadge resumeBadge_;
+  QString resumeDetail_;
 };
 
 } // namespace sluice::editor::view

@@ -1,5 +1,7 @@
 #include "view/node_style.hpp"
 
+#include "run/resume_check.hpp"
+
 namespace sluice::editor::view::style {
 
 QColor categoryColor(const QString& category) {
@@ -20,6 +22,16 @@ QColor idleColor() { return QColor(0xcf, 0xe2, 0xf8); }
 QColor busyColor() { return QColor(0xf2, 0x9a, 0x92); }
 QColor backpressuredColor() { return QColor(0xb8, 0xb8, 0xb8); }
 QColor finishedColor() { return QColor(0xee, 0xee, 0xee); }
+
+QColor resumeBadgeColor(run::ResumeBadge badge) {
+  switch (badge) {
+    case run::ResumeBadge::StateKept: return QColor(0x2e, 0x7d, 0x32);
+    case run::ResumeBadge::New: return QColor(0x15, 0x65, 0xc0);
+    case run::ResumeBadge::WillReset: return QColor(0xe6, 0x51, 0x00);
+    case run::ResumeBadge::None: break;
+  }
+  return QColor(0x61, 0x61, 0x61);
+}
 
 QColor queueFillColor(double fill) {
   if (fill < 0.60) return QColor(0x43, 0xa0, 0x47);

@@ -4,6 +4,10 @@
 #include <QFont>
 #include <QString>
 
+namespace sluice::editor::run {
+enum class ResumeBadge;
+}
+
 namespace sluice::editor::view::style {
 
 // Sizes of the node canvas, in scene units (1 unit = 1 pixel at zoom 1).
@@ -39,6 +43,9 @@ QColor idleColor();
 QColor busyColor();
 QColor backpressuredColor();
 QColor finishedColor();
+
+/// The resume badges: state kept green, new blue, will be reset orange.
+QColor resumeBadgeColor(run::ResumeBadge badge);
 
 /// NiFi's queue colours: green < 60 %, yellow < 85 %, red above.
 QColor queueFillColor(double fill);

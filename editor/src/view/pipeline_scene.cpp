@@ -6,6 +6,7 @@
 #include <QSet>
 #include <QToolTip>
 
+#include "run/resume_check.hpp"
 #include "view/edge_item.hpp"
 #include "view/node_item.hpp"
 #include "view/port_item.hpp"
@@ -254,6 +255,13 @@ void PipelineScene::clearLive() {
 
 void PipelineScene::setRuntimeError(const QString& node, const QString& message) {
   if (NodeItem* n = nodeItem(node)) n->setRuntimeError(message);
+}
+
+void PipelineScene::showResume(const run::ResumeCheck* check) {
+  for (auto it = nodes_.begin(); it != nodes_.end(); ++it) {
+    if (!check) it.value()->setResumeBadge(run::ResumeBadge::None);
+    else it.value()->setResumeBadge(check->badge(it.key()), check->reasons(it.key()));
+  }
 }
 
 // --- gestures ---------------------------------------------------------------

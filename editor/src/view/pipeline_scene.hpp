@@ -13,6 +13,10 @@ namespace sluice::observe {
 struct metrics_frame;
 }
 
+namespace sluice::editor::run {
+class ResumeCheck;
+}
+
 namespace sluice::editor::view {
 
 class EdgeItem;
@@ -50,6 +54,12 @@ public:
   /// Back to the design look: no rates, no queue bars, no runtime errors.
   void clearLive();
   void setRuntimeError(const QString& node, const QString& message);
+
+  // --- resume ----------------------------------------------------------------
+  /// Badges every node with what resuming from the pipeline's checkpoint
+  /// does to its state (`check`'s plan); null, or a check that cannot
+  /// resume, removes them. Call it again after `check` changed.
+  void showResume(const run::ResumeCheck* check);
 
   bool isDrafting() const { return draftFrom_ != nullptr; }
 
