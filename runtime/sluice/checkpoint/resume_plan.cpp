@@ -1,7 +1,7 @@
 #include "sluice/checkpoint/resume_plan.hpp"
 
 #include <algorithm>
-#include <map>
+#include <unordered_map>
 
 #include "sluice/core/time.hpp"
 
@@ -50,27 +50,46 @@ std::string value_text(const core::property_spec& spec, const nlohmann::json& v)
   return text;
 }
 
-/// Per input port, how many channels feed each instance of node `id` in
-/// `doc` (as exec's planner wires them): a forward edge between equal
-/// parallelisms is one channel, any other edge one per upstream instance.
-/// Ports are numbered by `desc`, the node's kind in both documents.
-std::vector<std::size_t> channels_per_port(const pipeline_document& doc, const std::string& id,
-                                           const core::descriptor& desc) {
-  std::vector<std::size_t> out(desc.inputs.size(), 0);
-  const node_spec* node = doc.find_node(id);
-  if (!node) return out;
-  for (const auto& e : doc.edges) {
-    if (e.to.node != id) continue;
-    int port = e.to.port.empty() ? 0 : desc.input_index(e.to.port);
-    const node_spec* from = doc.find_node(e.from.node);
-    if (port < 0 || static_cast<std::size_t>(port) >= out.size() || !from) continue;
-    bool forward = e.partition.empty() || e.partition == "forward";
-    bool one_to_one = forward && from->parallelism == node->parallelism;
-    out[static_cast<std::size_t>(port)] +=
-      one_to_one ? 1 : static_cast<std::size_t>(std::max<std::int64_t>(from->parallelism, 0));
+/// A document's nodes by id and each node's incoming edges, so a plan over
+/// a pipeline of hundreds of nodes stays linear.
+class graph_index {
+public:
+  explicit graph_index(const pipeline_document& doc) {
+    for (const auto& n : doc.nodes) nodes_.emplace(n.id, &n);
+    for (const auto& e : doc.edges) incoming_[e.to.node].push_back(&e);
   }
-  return out;
-}
+
+  const node_spec* node(const std::string& id) const {
+    auto it = nodes_.find(id);
+    return it == nodes_.end() ? nullptr : it->second;
+  }
+
+  /// Per input port, how many channels feed each instance of node `id` (as
+  /// exec's planner wires them): a forward edge between equal parallelisms
+  /// is one channel, any other edge one per upstream instance. Ports are
+  /// numbered by `desc`, the node's kind in both documents.
+  std::vector<std::size_t> channels_per_port(const std::string& id,
+                                             const core::descriptor& desc) const {
+    std::vector<std::size_t> out(desc.inputs.size(), 0);
+    const node_spec* to = node(id);
+    auto in = incoming_.find(id);
+    if (!to || in == incoming_.end()) return out;
+    for (const auto* e : in->second) {
+      int port = e->to.port.empty() ? 0 : desc.input_index(e->to.port);
+      const node_spec* from = node(e->from.node);
+      if (port < 0 || static_cast<std::size_t>(port) >= out.size() || !from) continue;
+      bool forward = e->partition.empty() || e->partition == "forward";
+      bool one_to_one = forward && from->parallelism == to->parallelism;
+      out[static_cast<std::size_t>(port)] +=
+        one_to_one ? 1 : static_cast<std::size_t>(std::max<std::int64_t>(from->parallelism, 0));
+    }
+    return out;
+  }
+
+private:
+  std::unordered_map<std::string, const node_spec*> nodes_;
+  std::unordered_map<std::string, std::vector<const core::pipeline::edge_spec*>> incoming_;
+};
 
 std::uint64_t bytes_of(const node_state& s) {
   std::uint64_t total = 0;
@@ -80,10 +99,9 @@ std::uint64_t bytes_of(const node_state& s) {
 
 /// Why node `now` (of `next`) cannot take the state `was` left in the
 /// checkpoint whose pipeline is `before`; empty when it can.
-std::vector<std::string> incompatibilities(const node_state& was, const node_spec* before_spec,
-                                           const pipeline_document& before,
+std::vector<std::string> incompatibilities(const node_state& was, const graph_index& before,
                                            const core::pipeline::resolved_node& now,
-                                           const pipeline_document& after) {
+                                           const graph_index& after) {
   std::vector<std::string> why;
   const node_spec& spec = *now.spec;
   if (was.kind != spec.kind) {
@@ -94,8 +112,8 @@ std::vector<std::string> incompatibilities(const node_state& was, const node_spe
     why.push_back("parallelism changed from " + std::to_string(was.parallelism) + " to "
                   + std::to_string(spec.parallelism) + ": state is kept per instance");
   if (!now.desc) return why;
-  auto had = channels_per_port(before, spec.id, *now.desc);
-  auto has = channels_per_port(after, spec.id, *now.desc);
+  auto had = before.channels_per_port(spec.id, *now.desc);
+  auto has = after.channels_per_port(spec.id, *now.desc);
   for (std::size_t port = 0; port < has.size(); ++port) {
     if (had[port] == has[port] || static_cast<std::int64_t>(was.parallelism) != spec.parallelism)
       continue;
@@ -105,6 +123,7 @@ std::vector<std::string> incompatibilities(const node_state& was, const node_spe
                   + ": progress and records in flight are kept per channel");
   }
   const nlohmann::json no_params = nlohmann::json::object();
+  const node_spec* before_spec = before.node(spec.id);
   const auto& old_params = before_spec ? before_spec->params : no_params;
   for (const auto& p : now.desc->properties) {
     if (!p.shapes_state) continue;
@@ -199,17 +218,20 @@ resume_plan plan_resume(const checkpoint_info& info, const checked_pipeline& nex
   } catch (const core::pipeline::document_error& e) {
     throw resume_error(name + ": the pipeline it was taken from is damaged: " + e.what());
   }
+  const graph_index before_index(before), next_index(next.doc);
   for (const auto& s : info.nodes)
-    if (!before.find_node(s.id))
+    if (!before_index.node(s.id))
       throw resume_error(name + " is damaged: it holds state for node '" + s.id
                          + "', which its pipeline does not have");
   for (const auto& id : reset) {
-    if (next.doc.find_node(id)) continue;
+    if (next_index.node(id)) continue;
     std::string known;
     for (const auto& n : next.doc.nodes) known += (known.empty() ? "" : ", ") + n.id;
     throw resume_error("cannot reset the state of '" + id + "': the pipeline has no such node"
                        + (known.empty() ? "" : " (its nodes: " + known + ")"));
   }
+  std::unordered_map<std::string, const node_state*> held;
+  for (const auto& s : info.nodes) held.emplace(s.id, &s);
 
   resume_plan plan;
   plan.checkpoint_id = info.id;
@@ -218,23 +240,23 @@ resume_plan plan_resume(const checkpoint_info& info, const checked_pipeline& nex
     node_resume r;
     r.id = spec.id;
     r.kind = spec.kind;
-    const node_state* was = info.find_node(spec.id);
-    if (!was) {
+    auto was = held.find(spec.id);
+    if (was == held.end()) {
       r.fate = node_fate::added;
       plan.nodes.push_back(std::move(r));
       continue;
     }
-    r.state_bytes = bytes_of(*was);
+    r.state_bytes = bytes_of(*was->second);
     core::pipeline::resolved_node now;
     if (i < next.nodes.size()) now = next.nodes[i];
     now.spec = &spec;
-    r.reasons = incompatibilities(*was, before.find_node(spec.id), before, now, next.doc);
+    r.reasons = incompatibilities(*was->second, before_index, now, next_index);
     if (reset.count(spec.id)) r.fate = node_fate::reset;
     else r.fate = r.reasons.empty() ? node_fate::restored : node_fate::incompatible;
     plan.nodes.push_back(std::move(r));
   }
   for (const auto& s : info.nodes) {
-    if (next.doc.find_node(s.id)) continue;
+    if (next_index.node(s.id)) continue;
     node_resume r;
     r.id = s.id;
     r.kind = s.kind;
