@@ -1,7 +1,9 @@
 #include "checkpoint_choice.hpp"
 
 #include <iostream>
+#include <sstream>
 
+#include "resume_report.hpp"
 #include "sluice/checkpoint/store.hpp"
 #include "sluice/core/printable.hpp"
 #include "sluice/core/time.hpp"
@@ -64,9 +66,16 @@ checkpoint_choice choose_checkpoints(const std::string& file, const checkpoint_a
                       "start again from the beginning");
     }
     if (from) {
-      for (const auto& node : args.reset)
-        if (!pipeline.doc.find_node(node))
-          return fail("--reset-state " + node + ": the pipeline has no node '" + node + "'");
+      // Per node: state restored, new, removed, or incompatible (refused
+      // unless --reset-state names it). Shown whole unless --quiet; always
+      // when the run must not start.
+      std::ostringstream report;
+      bool may_start = print_resume_report(*from, pipeline, settings.reset_state, report);
+      if (!quiet || !may_start) std::cerr << report.str();
+      if (!may_start) {
+        out.ok = false;
+        return out;
+      }
       settings.resume_from = from->id;
       // Said even with --quiet: what a run continues from is never a detail.
       std::cerr << "resumed from " << describe(*from) << " in " << dir << "\n";

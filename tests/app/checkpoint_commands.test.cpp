@@ -127,7 +127,8 @@ TEST_CASE("a finished run is not resumed again, and --fresh starts it over") {
   CHECK(sorted_lines(dir / "p.jsonl") == once);
 }
 
-TEST_CASE("a checkpoint named by --from-checkpoint must exist, and the checkpoint flags need a directory") {
+TEST_CASE(
+  "a checkpoint named by --from-checkpoint must exist, and the checkpoint flags need a directory") {
   auto dir = fresh_dir("flags");
   auto file = counting_pipeline(dir, "p", 1000, 0);
   auto missing = run(
@@ -216,4 +217,41 @@ TEST_CASE("checkpoints complete while a slow sink back-pressures the whole pipel
     if (fs::exists(entry.path() / "_metadata.json")) ++complete;
   INFO(p.output());
   CHECK(complete >= 2);
+}
+
+TEST_CASE("an edited pipeline resumes with a report per node, refusing an incompatible node until "
+          "it is reset") {
+  auto dir = fresh_dir("edited");
+  auto file = counting_pipeline(dir, "p", 200000, 20000);
+  std::vector<std::string> args{"run", file.string(), "--checkpoint-dir", (dir / "chk").string()};
+  {
+    std::vector<std::string> argv{SLUICE_BIN};
+    argv.insert(argv.end(), args.begin(), args.end());
+    sluice::test::child_process p(argv, (dir / "first.log").string());
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    p.signal(SIGTERM);
+    REQUIRE(p.wait_exit(std::chrono::seconds(30)) == 0);
+  }
+  // The window's size shapes its state: another size cannot take it over.
+  {
+    std::ifstream in(file);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto at = text.find("\"100ms\"");
+    REQUIRE(at != std::string::npos);
+    text.replace(at, 7, "\"200ms\"");
+    std::ofstream(file, std::ios::trunc) << text;
+  }
+  auto refused = run(args, dir / "refused.log");
+  INFO(refused.output);
+  CHECK(refused.code == 2);
+  CHECK(refused.output.find("gen") != std::string::npos);
+  CHECK(refused.output.find("state restored") != std::string::npos);
+  CHECK(refused.output.find("incompatible") != std::string::npos);
+  CHECK(refused.output.find("--reset-state w") != std::string::npos);
+
+  args.insert(args.end(), {"--reset-state", "w"});
+  auto reset = run(args, dir / "reset.log");
+  INFO(reset.output);
+  CHECK(reset.code == 0);
+  CHECK(reset.output.find("resumed from checkpoint") != std::string::npos);
 }
