@@ -47,7 +47,8 @@ std::uint64_t node_bytes(const checkpoint::node_state& n) {
 std::string restart_sentence(const listing& l) {
   if (l.finished)
     return "the run finished at " + checkpoint::format_wall_time(l.finished->first)
-           + " after checkpoint " + std::to_string(l.finished->second) + ": a restart starts fresh";
+           + " after checkpoint " + std::to_string(l.finished->second)
+           + ": its output is complete, so a run will not resume it; --fresh starts over";
   if (!l.restart_from) return "no complete checkpoint: a restart starts fresh";
   return "a restart resumes from checkpoint " + std::to_string(*l.restart_from);
 }

@@ -24,7 +24,8 @@ int report_resume(const validate_args& args, const core::pipeline::checked_pipel
     checkpoint::store s(args.checkpoint_dir, false);
     if (auto f = s.finished()) {
       std::cout << "the run in " << dir << " finished at " << checkpoint::format_wall_time(f->first)
-                << " after checkpoint " << f->second << ": a run starts fresh\n";
+                << " after checkpoint " << f->second
+                << ": its output is complete, so a run will not resume it; --fresh starts over\n";
       return exit_ok;
     }
     point = s.latest();

@@ -149,7 +149,8 @@ TEST_CASE("sluice checkpoints --json gives every checkpoint, node and the restar
   CHECK(j["dir"] == dir.string());
 }
 
-TEST_CASE("sluice checkpoints says a restart starts fresh after a finished run or with none") {
+TEST_CASE(
+  "sluice checkpoints says a finished run is not resumed, and a restart with none starts fresh") {
   auto dir = fresh_dir("finished");
   auto r = run_sluice("checkpoints " + dir.string());
   CHECK(r.exit_code == 0);
@@ -161,8 +162,10 @@ TEST_CASE("sluice checkpoints says a restart starts fresh after a finished run o
   r = run_sluice("checkpoints " + dir.string());
   INFO(r.output);
   CHECK(r.exit_code == 0);
-  CHECK_THAT(r.output, Catch::Contains("the run finished at 2025-12-07 14:11:22 UTC after "
-                                       "checkpoint 1: a restart starts fresh"));
+  CHECK_THAT(r.output,
+             Catch::Contains("the run finished at 2025-12-07 14:11:22 UTC after "
+                             "checkpoint 1: its output is complete, so a run will not resume it; "
+                             "--fresh starts over"));
   CHECK_THAT(r.output, !Catch::Contains("<-"));
   auto j = nlohmann::json::parse(run_sluice("checkpoints --json " + dir.string(), true).output);
   CHECK(j["restart_from"].is_null());
@@ -264,7 +267,8 @@ TEST_CASE("sluice validate --checkpoint-dir says a run starts fresh when there i
   sluice::checkpoint::store(dir / "chk").mark_finished(dec7 + 1000, 1);
   r = run_sluice("validate " + file + " --checkpoint-dir " + (dir / "chk").string());
   CHECK(r.exit_code == 0);
-  CHECK_THAT(r.output, Catch::Contains("finished at") && Catch::Contains("a run starts fresh"));
+  CHECK_THAT(r.output,
+             Catch::Contains("finished at") && Catch::Contains("a run will not resume it"));
 
   r = run_sluice("validate " + file + " --checkpoint-dir " + (dir / "nope").string());
   CHECK(r.exit_code == 2);
