@@ -313,3 +313,39 @@ TEST_CASE("a record's partition is a function of its key alone, spread over the 
   CHECK(low_bits.size() == 4);
   CHECK(partition_of(hf[0], 1) == 0);
 }
+
+TEST_CASE(
+  "encoded_key_fits takes every whole encoded key and refuses cut, padded or mistyped bytes") {
+  column i = ints({5});
+  column s = strings({"abc"s});
+  column b(value_type::boolean);
+  b.append_bool(true);
+  i.append_null();
+  s.append_null();
+  b.append_null();
+  std::vector<const column*> key{&i, &s, &b};
+  const std::vector<value_type> types{value_type::int64, value_type::string, value_type::boolean};
+  for (std::size_t r = 0; r < 2; ++r) {
+    const std::string bytes = encoded(key, r);
+    CHECK(encoded_key_fits(bytes, types));
+    for (std::size_t cut = 0; cut < bytes.size(); ++cut)
+      CHECK_FALSE(encoded_key_fits(bytes.substr(0, cut), types));
+    CHECK_FALSE(encoded_key_fits(bytes + '\0', types));
+  }
+  const std::string valued = encoded(key, 0);
+  // A string whose length runs past the bytes.
+  std::string long_string = valued;
+  long_string[10] = '\x7f';
+  CHECK_FALSE(encoded_key_fits(long_string, types));
+  // A tag byte that is neither null (0) nor value (1), a boolean that is neither 0 nor 1.
+  std::string bad_tag = valued;
+  bad_tag[0] = 2;
+  CHECK_FALSE(encoded_key_fits(bad_tag, types));
+  std::string bad_bool = valued;
+  bad_bool.back() = 2;
+  CHECK_FALSE(encoded_key_fits(bad_bool, types));
+  // The same bytes read as other types.
+  CHECK_FALSE(
+    encoded_key_fits(valued, {value_type::string, value_type::int64, value_type::boolean}));
+  CHECK(encoded_key_fits("", {}));
+}

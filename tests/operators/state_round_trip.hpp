@@ -173,4 +173,27 @@ interrupted_and_whole_source(const std::string& kind, const nlohmann::json& para
   return {whole, resumed};
 }
 
+/// The snapshot of an instance of `kind` after `batches`.
+inline std::string snapshot_after(const std::string& kind, const nlohmann::json& params,
+                                  const core::operator_context& ctx,
+                                  const std::vector<fed_batch>& batches) {
+  auto op = make_operator(kind, params, ctx);
+  recording_emitter out;
+  feed_all(*op, batches, 0, batches.size(), out);
+  return core::snapshot_state(*op, kind);
+}
+
+/// Why an instance of `kind` with `params` and `ctx` refuses `snapshot`
+/// (the state_error's message), or "" if it takes it.
+inline std::string restore_refusal(const std::string& kind, const nlohmann::json& params,
+                                   const core::operator_context& ctx, const std::string& snapshot) {
+  auto op = make_operator(kind, params, ctx);
+  try {
+    core::restore_state(*op, kind, snapshot);
+  } catch (const core::state_error& e) {
+    return e.what();
+  }
+  return "";
+}
+
 } // namespace sluice::test

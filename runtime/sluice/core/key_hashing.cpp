@@ -129,6 +129,32 @@ void read_value_key(std::string_view& in, value_type t, column& out) {
   }
 }
 
+bool encoded_key_fits(std::string_view bytes, const std::vector<value_type>& types) {
+  for (value_type t : types) {
+    if (bytes.empty() || static_cast<unsigned char>(bytes.front()) > 1) return false;
+    const bool valid = bytes.front() != '\0';
+    bytes.remove_prefix(1);
+    if (!valid) continue;
+    std::size_t size = 0;
+    switch (t) {
+      case value_type::int64:
+      case value_type::timestamp:
+      case value_type::float64: size = 8; break;
+      case value_type::boolean:
+        if (bytes.empty() || static_cast<unsigned char>(bytes.front()) > 1) return false;
+        size = 1;
+        break;
+      case value_type::string:
+        if (bytes.size() < sizeof(std::uint32_t)) return false;
+        size = read_raw<std::uint32_t>(bytes);
+        break;
+    }
+    if (bytes.size() < size) return false;
+    bytes.remove_prefix(size);
+  }
+  return bytes.empty();
+}
+
 std::uint64_t hash_encoded_key(std::string_view bytes, const std::vector<value_type>& types) {
   std::uint64_t h = empty_key_hash;
   for (std::size_t k = 0; k < types.size(); ++k) {

@@ -127,6 +127,11 @@ void append_key(const batch& b, const std::vector<std::size_t>& fields, std::siz
 /// of `in`, appends it to `out` (a column of type `t`), and advances `in`.
 void read_value_key(std::string_view& in, value_type t, column& out);
 
+/// Whether `bytes` are exactly one encoded value of each of `types`, in
+/// order, as append_value_key writes them. read_value_key trusts its input,
+/// so keys read back from a checkpoint are checked with this first.
+bool encoded_key_fits(std::string_view bytes, const std::vector<value_type>& types);
+
 /// The hash hash_keys gives the key encoded as `bytes`, whose fields have the
 /// types `types` (so state keyed by bytes can hash them again, e.g. when it
 /// is restored).

@@ -26,9 +26,9 @@ std::vector<fed_batch> click_batches(std::size_t n, std::size_t rows) {
   return out;
 }
 
-core::operator_context one_input() {
+core::operator_context one_input(core::schema_ptr input = clicks) {
   core::operator_context ctx;
-  ctx.inputs = {clicks};
+  ctx.inputs = {std::move(input)};
   ctx.input_channels = {1};
   return ctx;
 }
@@ -76,4 +76,37 @@ TEST_CASE("heavy hitters restored halfway report the same top keys and errors") 
     interrupted_and_whole("synopsis.heavy_hitters", params, one_input(), batches, 5);
   CHECK(whole.total_rows() > 10);
   CHECK(resumed == whole);
+}
+
+TEST_CASE("a reservoir sample refuses the snapshot of a sample of another size") {
+  auto snapshot =
+    snapshot_after("synopsis.sample", {{"k", 5}, {"seed", 7}}, one_input(), click_batches(3, 10));
+  CHECK_THAT(restore_refusal("synopsis.sample", {{"k", 3}, {"seed", 7}}, one_input(), snapshot),
+             Catch::Contains("another size k"));
+  CHECK(restore_refusal("synopsis.sample", {{"k", 5}, {"seed", 7}}, one_input(), snapshot).empty());
+}
+
+TEST_CASE("a reservoir sample refuses sampled records of another input schema") {
+  // The records are stored as value bytes; read back as the wrong types they
+  // would run past their ends.
+  auto narrow = core::make_schema({{"ts", value_type::timestamp}});
+  auto snapshot =
+    snapshot_after("synopsis.sample", {{"k", 5}, {"seed", 7}}, one_input(), click_batches(3, 10));
+  CHECK_THAT(
+    restore_refusal("synopsis.sample", {{"k", 5}, {"seed", 7}}, one_input(narrow), snapshot),
+    Catch::Contains("do not hold the input's fields"));
+}
+
+TEST_CASE("heavy hitters and running statistics refuse keys of another type") {
+  auto ints = core::make_schema(
+    {{"ts", value_type::timestamp}, {"page", value_type::int64}, {"ms", value_type::float64}});
+  nlohmann::json hitters = {{"key", "page"}, {"k", 3}, {"counters", 5}};
+  auto snapshot =
+    snapshot_after("synopsis.heavy_hitters", hitters, one_input(), click_batches(3, 10));
+  CHECK_THAT(restore_refusal("synopsis.heavy_hitters", hitters, one_input(ints), snapshot),
+             Catch::Contains("do not hold its fields"));
+  nlohmann::json running = {{"key", {"page"}}, {"field", "ms"}};
+  snapshot = snapshot_after("synopsis.running", running, one_input(), click_batches(3, 10));
+  CHECK_THAT(restore_refusal("synopsis.running", running, one_input(ints), snapshot),
+             Catch::Contains("do not hold its fields"));
 }

@@ -56,6 +56,18 @@ TEST_CASE("a throttle restored from a snapshot still holds and releases the same
   CHECK(resumed == whole);
 }
 
+TEST_CASE("a throttle refuses held records of another schema than its input's") {
+  auto clock = std::make_shared<core::manual_clock>();
+  auto snapshot =
+    snapshot_after("transform.throttle", {{"rate", 10}}, one_input(clock), event_batches(2, 40));
+  auto other = core::make_schema({{"ts", value_type::timestamp}});
+  core::operator_context ctx = one_input(clock);
+  ctx.inputs = {other};
+  CHECK_THAT(restore_refusal("transform.throttle", {{"rate", 10}}, ctx, snapshot),
+             Catch::Contains("another schema"));
+  CHECK(restore_refusal("transform.throttle", {{"rate", 10}}, one_input(clock), snapshot).empty());
+}
+
 TEST_CASE("simple transforms keep no state to snapshot") {
   auto op = make_transform("transform.filter", {{"where", "v > 1"}}, events);
   CHECK(op->shape() == core::operator_base::shape_kind::simple_transform);

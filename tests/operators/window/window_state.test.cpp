@@ -295,3 +295,23 @@ TEST_CASE("a window refuses the snapshot of a window with other aggregates") {
   CHECK(other->state_version() == 1);
   CHECK_THROWS_AS(core::restore_state(*other, "window.tumbling", snapshot), core::state_error);
 }
+
+TEST_CASE("a count window refuses the snapshot of one with another slide") {
+  // Its open windows are not a slide apart: the oldest would never fill
+  // before the newest ran out of windows to close.
+  auto batches = make_batches({});
+  auto ctx = context();
+  auto first = make_operator("window.sliding",
+                             event_time({{"size", 6}, {"slide", 3}}, some_aggregates()), ctx);
+  recording_emitter out(2);
+  for (std::size_t i = 0; i < 3; ++i) first->on_batch_from(0, 0, batches[i].batch, out);
+  const auto snapshot = core::snapshot_state(*first, "window.sliding");
+  auto other = make_operator("window.sliding",
+                             event_time({{"size", 6}, {"slide", 4}}, some_aggregates()), ctx);
+  try {
+    core::restore_state(*other, "window.sliding", snapshot);
+    FAIL("the snapshot was taken");
+  } catch (const core::state_error& e) {
+    CHECK_THAT(e.what(), Catch::Contains("slide"));
+  }
+}

@@ -142,7 +142,7 @@ public:
   }
   // k and the value type are config; scratch_ is scratch.
   void snapshot(core::state_writer& w) const override { sketch_.snapshot(w); }
-  void restore(core::state_reader& r) override { sketch_.restore(r); }
+  void restore(core::state_reader& r) override { sketch_.restore(r, {type_}); }
 
 private:
   std::size_t k_;

@@ -167,7 +167,7 @@ public:
   std::uint32_t state_version() const override { return two_phase_ ? 1 : 0; }
   void snapshot(core::state_writer& w) const override { staged_.snapshot(w); }
   void restore(core::state_reader& r) override {
-    staged_.restore(r);
+    staged_.restore(r, *schema_);
     restored_ = true;
   }
 

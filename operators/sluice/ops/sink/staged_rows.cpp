@@ -13,9 +13,14 @@ void write_batches(core::state_writer& w, const std::vector<core::batch_ptr>& ba
   for (const auto& b : batches) w.batch(*b);
 }
 
-std::vector<core::batch_ptr> read_batches(core::state_reader& r) {
+std::vector<core::batch_ptr> read_batches(core::state_reader& r, const core::schema& input) {
   std::vector<core::batch_ptr> out(r.count());
-  for (auto& b : out) b = r.batch();
+  for (auto& b : out) {
+    b = r.batch();
+    if (b->fields() != input)
+      throw core::state_error("held rows of another schema (" + b->fields().to_string()
+                              + ") than the input's (" + input.to_string() + ")");
+  }
   return out;
 }
 
@@ -68,14 +73,18 @@ void staged_rows::snapshot(core::state_writer& w) const {
   write_batches(w, current_);
 }
 
-void staged_rows::restore(core::state_reader& r) {
+void staged_rows::restore(core::state_reader& r, const core::schema& input) {
   last_sealed_ = r.u64();
   sealed_.resize(r.count());
+  std::uint64_t previous = 0;
   for (auto& s : sealed_) {
     s.id = r.u64();
-    s.batches = read_batches(r);
+    if (s.id <= previous || s.id > last_sealed_)
+      throw core::state_error("held rows of checkpoints out of order");
+    previous = s.id;
+    s.batches = read_batches(r, input);
   }
-  current_ = read_batches(r);
+  current_ = read_batches(r, input);
 }
 
 } // namespace sluice::ops::sink

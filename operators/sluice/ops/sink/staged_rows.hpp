@@ -38,8 +38,10 @@ public:
   /// Forgets every row (all committed).
   void clear();
 
+  /// restore() refuses (core::state_error) rows of another schema than
+  /// `input`, and sealed checkpoints out of order.
   void snapshot(core::state_writer& w) const;
-  void restore(core::state_reader& r);
+  void restore(core::state_reader& r, const core::schema& input);
 
 private:
   struct segment {

@@ -30,7 +30,7 @@ public:
   }
 
   void restore(core::state_reader& r) override {
-    sketch_.restore(r);
+    sketch_.restore(r, keys_.types());
     since_emit_ = r.u64();
   }
 

@@ -25,6 +25,8 @@ public:
   /// The key fields as output fields, in key order.
   const std::vector<core::field>& fields() const { return fields_; }
   std::size_t size() const { return indexes_.size(); }
+  /// The key fields' types, in key order.
+  const std::vector<core::value_type>& types() const { return types_; }
 
   /// Replaces `out` with the key of row `row` of `b`.
   void encode(const core::batch& b, std::size_t row, std::string& out) const;

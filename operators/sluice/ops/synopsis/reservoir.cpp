@@ -5,6 +5,7 @@
 #include <numeric>
 #include <sstream>
 
+#include "sluice/core/key_hashing.hpp"
 #include "sluice/core/state.hpp"
 #include "sluice/ops/aggregate/sketch/value_key.hpp"
 
@@ -100,17 +101,29 @@ void reservoir::snapshot(core::state_writer& w) const {
   w.u64(next_);
 }
 
-void reservoir::restore(core::state_reader& r) {
-  k_ = static_cast<std::size_t>(r.u64());
-  rows_.resize(r.count());
+void reservoir::restore(core::state_reader& r, const std::vector<core::value_type>& types) {
+  if (r.u64() != k_) throw core::state_error("a sample of another size k");
+  rows_.resize(r.count(k_));
   order_.resize(rows_.size());
   for (std::size_t i = 0; i < rows_.size(); ++i) {
     rows_[i] = r.str();
+    if (!core::encoded_key_fits(rows_[i], types))
+      throw core::state_error("a sampled record whose bytes do not hold the input's fields");
     order_[i] = r.u64();
   }
   seen_ = r.u64();
   w_ = r.f64();
   next_ = r.u64();
+  // offer() stores the first k records in turn, then replaces a slot only at
+  // next_, which lies ahead; Algorithm L's weight stays in (0, 1].
+  const bool full = seen_ >= k_;
+  if (rows_.size() != (full ? k_ : seen_))
+    throw core::state_error("a sample holding " + std::to_string(rows_.size()) + " records after "
+                            + std::to_string(seen_) + " were offered");
+  if (full && (next_ <= seen_ || !(w_ > 0.0 && w_ <= 1.0)))
+    throw core::state_error("a sample whose next pick lies behind it");
+  for (std::uint64_t o : order_)
+    if (o == 0 || o > seen_) throw core::state_error("a sampled record from past the input");
 }
 
 } // namespace sluice::ops::synopsis

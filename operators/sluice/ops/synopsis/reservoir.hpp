@@ -59,8 +59,10 @@ public:
   /// Records offered that are not (or no longer) in the sample.
   std::uint64_t dropped() const { return seen_ - rows_.size(); }
 
+  /// restore() refuses (core::state_error) a sample of another k, or one
+  /// whose records are not values of `types` (the input's field types).
   void snapshot(core::state_writer& w) const;
-  void restore(core::state_reader& r);
+  void restore(core::state_reader& r, const std::vector<core::value_type>& types);
 
 private:
   void store(std::size_t slot, const core::batch& b, std::size_t row);

@@ -72,7 +72,7 @@ public:
   }
 
   void restore(core::state_reader& r) override {
-    table_.restore(r);
+    table_.restore(r, keys_.types());
     stats_.assign(table_.size(), key_stats{});
     for (auto& s : stats_) {
       s.count = r.u64();

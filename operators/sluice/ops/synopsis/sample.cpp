@@ -103,11 +103,16 @@ public:
   void restore(core::state_reader& r) override {
     random_.restore(r);
     progress_.restore(r);
-    whole_.restore(r);
+    std::vector<core::value_type> types;
+    for (const auto& f : input_->fields()) types.push_back(f.type);
+    whole_.restore(r, types);
     open_.clear();
     for (auto n = r.count(); n > 0; --n) {
       auto start = r.i64();
-      open_.try_emplace(start, config_.k).first->second.restore(r);
+      if (config_.window == 0 || start < core::min_timestamp + config_.window
+          || start > core::max_timestamp - config_.window || start != window_start(start))
+        throw core::state_error("a sample window that does not start on a window boundary");
+      open_.try_emplace(start, config_.k).first->second.restore(r, types);
     }
     watermark_ = r.i64();
   }

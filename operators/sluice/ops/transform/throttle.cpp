@@ -23,8 +23,9 @@ namespace {
 
 class throttle final : public core::stateful_operator {
 public:
-  throttle(double rate, std::shared_ptr<core::clock> clock)
-    : rate_(rate), burst_(std::max(1.0, rate * 0.1)), clock_(std::move(clock)) {}
+  throttle(double rate, core::schema_ptr input, std::shared_ptr<core::clock> clock)
+    : rate_(rate), burst_(std::max(1.0, rate * 0.1)), input_(std::move(input)),
+      clock_(std::move(clock)) {}
 
   bool polls_after_batch() const override { return true; }
 
@@ -49,7 +50,13 @@ public:
 
   void restore(core::state_reader& r) override {
     held_.resize(r.count());
-    for (auto& b : held_) b = r.batch();
+    std::uint64_t rows = 0;
+    for (auto& b : held_) {
+      b = r.batch();
+      if (b->rows() == 0 || b->fields() != *input_)
+        throw core::state_error("held records of another schema than the input's, or none");
+      rows += b->rows();
+    }
     offset_ = r.u64();
     held_rows_ = r.u64();
     received_ = r.u64();
@@ -64,6 +71,16 @@ public:
     // The clock is processing time of the process that wrote the state; a
     // later one may start lower. Never refill from the future.
     last_ns_ = std::min(r.i64(), clock_->now_ns());
+    // release_rows() walks the held batches from offset_ and counts on
+    // these sums; the token bucket holds at most a burst.
+    if ((held_.empty() ? offset_ != 0 : offset_ >= held_.front()->rows())
+        || held_rows_ != rows - offset_ || released_ + held_rows_ != received_)
+      throw core::state_error("held records whose counts do not add up");
+    for (const auto& p : pending_)
+      if (p.after > received_)
+        throw core::state_error("a held watermark after records never received");
+    if (!(tokens_ >= 0.0 && tokens_ <= burst_))
+      throw core::state_error("a token bucket holding more than its burst");
   }
 
   void on_batch(std::size_t, const core::batch_ptr& b, core::emitter& out) override {
@@ -159,6 +176,7 @@ private:
 
   const double rate_;  ///< tokens (records) per second
   const double burst_; ///< bucket size
+  const core::schema_ptr input_;
   const std::shared_ptr<core::clock> clock_;
 
   // state
@@ -189,8 +207,9 @@ core::descriptor throttle_descriptor() {
   d.bind = [](const core::params& p, const core::bind_context& ctx) -> core::bound_ptr {
     double rate = p.number("rate");
     if (!(rate > 0)) throw core::param_error("rate", "must be greater than 0");
-    return bound({input_schema(ctx, 0, "in")}, [rate](const core::operator_context& c) {
-      return std::make_unique<throttle>(rate, c.clock);
+    auto input = input_schema(ctx, 0, "in");
+    return bound({input}, [rate, input](const core::operator_context& c) {
+      return std::make_unique<throttle>(rate, input, c.clock);
     });
   };
   return d;

@@ -91,8 +91,9 @@ protected:
   }
 
   // Checks what process() relies on: a key between two window starts has a
-  // window open, every open window holds 1..size-1 records, and no two
-  // windows share a slot.
+  // window open, every open window holds 1..size-1 records, the windows are
+  // a slide apart (so the oldest closes before the newest runs out), and no
+  // two windows share a slot.
   void restore_windows(core::state_reader& r) override {
     states_.restore(r);
     open_count_ = 0;
@@ -119,6 +120,14 @@ protected:
         o.first = in.i64();
         o.last = in.i64();
       }
+      // A window opens every slide records, so the open ones, oldest
+      // first, hold exactly a slide more than the next; the newest opened
+      // `seen` records ago (a whole slide when seen is 0).
+      for (std::size_t i = 1; i < k.open.size(); ++i)
+        if (k.open[i - 1].records != k.open[i].records + slide_)
+          throw core::state_error("open count windows that are not a slide apart");
+      if (!k.open.empty() && k.open.back().records != (k.seen != 0 ? k.seen : slide_))
+        throw core::state_error("a newest count window that did not open at the last slide");
       open_count_ += k.open.size();
     });
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "sluice/core/key_hashing.hpp"
 #include "sluice/core/state.hpp"
 
 namespace sluice::ops::aggregate::sketch {
@@ -80,11 +81,15 @@ void key_table::snapshot(core::state_writer& w) const {
   }
 }
 
-void key_table::restore(core::state_reader& r) {
+void key_table::restore(core::state_reader& r, const std::vector<core::value_type>& types) {
   clear();
   for (auto n = r.count(); n > 0; --n) {
     auto hash = r.u64();
-    insert(hash, r.str());
+    std::string key = r.str();
+    if (!core::encoded_key_fits(key, types))
+      throw core::state_error("a key whose bytes do not hold its fields' values");
+    if (find(hash, key) != npos) throw core::state_error("a key held twice");
+    insert(hash, key);
   }
 }
 

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sluice/core/value_type.hpp"
+
 namespace sluice::core {
 class state_writer;
 class state_reader;
@@ -39,9 +41,11 @@ public:
   std::string_view key(std::size_t slot) const { return keys_[slot]; }
   std::uint64_t hash(std::size_t slot) const { return hashes_[slot]; }
 
-  /// The keys in slot order; restore() gives every key its slot back.
+  /// The keys in slot order; restore() gives every key its slot back and
+  /// refuses (core::state_error) a key that is not one encoded value of each
+  /// of `types` (core::encoded_key_fits) or that is there twice.
   void snapshot(core::state_writer& w) const;
-  void restore(core::state_reader& r);
+  void restore(core::state_reader& r, const std::vector<core::value_type>& types);
 
 private:
   std::size_t position_of(std::size_t slot) const;

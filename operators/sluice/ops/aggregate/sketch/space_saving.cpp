@@ -151,10 +151,10 @@ void space_saving::snapshot(core::state_writer& w) const {
   }
 }
 
-void space_saving::restore(core::state_reader& r) {
+void space_saving::restore(core::state_reader& r, const std::vector<core::value_type>& types) {
   if (r.u64() != capacity_) throw core::state_error("a space-saving sketch of another size");
   total_ = r.u64();
-  keys_.restore(r);
+  keys_.restore(r, types);
   const std::size_t n = keys_.size();
   counts_.resize(n);
   errors_.resize(n);

@@ -56,9 +56,10 @@ public:
   /// count of any key not held), else 0.
   std::uint64_t min_count() const;
 
-  /// Every counter, exactly (ties keep their order after restore).
+  /// Every counter, exactly (ties keep their order after restore). The keys
+  /// are encoded values of `types` (key_table::restore).
   void snapshot(core::state_writer& w) const;
-  void restore(core::state_reader& r);
+  void restore(core::state_reader& r, const std::vector<core::value_type>& types);
 
 private:
   void sift_up(std::size_t position);
