@@ -123,11 +123,21 @@ protected:
         throw core::state_error("a session of an unknown key");
       ++live_;
     }
+    // Closing a session takes it out of its key's list: every open session
+    // is listed once, under its own key.
+    std::vector<bool> listed(sessions_.size(), false);
     for (std::uint32_t k = 0; k < keys_.ids(); ++k)
       if (keys_.live(k))
-        for (auto id : keys_.payload(k))
+        for (auto id : keys_.payload(k)) {
           if (id >= sessions_.size() || !sessions_[id].alive)
             throw core::state_error("a key listing a session that is not open");
+          if (sessions_[id].key != k || listed[id])
+            throw core::state_error("a session listed twice or under another key");
+          listed[id] = true;
+        }
+    for (std::uint32_t id = 0; id < sessions_.size(); ++id)
+      if (sessions_[id].alive && !listed[id])
+        throw core::state_error("an open session that its key does not list");
     for (std::size_t n = r.count(); n > 0; --n) {
       due_entry e{};
       e.time = r.i64();
