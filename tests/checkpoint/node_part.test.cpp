@@ -59,3 +59,11 @@ TEST_CASE("a cut or padded part is refused, never misread") {
   CHECK_THROWS_WITH(node_part::decode("hello"), Catch::Contains("not a Sluice checkpoint part")
                                                   || Catch::Contains("at byte 0"));
 }
+
+TEST_CASE("a part in pieces holds the operator state where it lies and the same bytes as encode") {
+  const node_part p = sample();
+  const auto pieces = p.encode_pieces();
+  CHECK(pieces.state.data() == p.operator_state.data());
+  CHECK(pieces.size() == p.encode().size());
+  CHECK(pieces.head + std::string(pieces.state) + pieces.tail == p.encode());
+}

@@ -42,6 +42,32 @@ TEST_CASE("numbers are written little-endian whatever the machine") {
   CHECK(static_cast<unsigned char>(w.data()[8]) == 0x01);
 }
 
+TEST_CASE("a column's values are written little-endian, strings as length then bytes") {
+  core::column ints(value_type::int64);
+  ints.append_int(0x0102030405060708LL);
+  ints.append_int(-1);
+  core::column strings(value_type::string);
+  strings.append_string("ab");
+  strings.append_string("");
+  core::state_writer w;
+  w.column(ints);
+  w.column(strings);
+  const std::string& d = w.data();
+  // tag, type, rows, null flag (1 + 3 * 8 bytes), then the values.
+  REQUIRE(d.size() == 2 * 25 + 16 + (8 + 2) + 8);
+  CHECK(static_cast<unsigned char>(d[25]) == 0x08);
+  CHECK(static_cast<unsigned char>(d[32]) == 0x01);
+  CHECK(d.substr(33, 8) == std::string(8, '\xff'));
+  CHECK(d.substr(41 + 25, 10) == std::string("\x02\0\0\0\0\0\0\0ab", 10));
+  CHECK(d.substr(41 + 35) == std::string(8, '\0'));
+  core::state_reader r(d);
+  CHECK(r.column().ints == ints.ints);
+  auto back = r.column();
+  CHECK(back.string_at(0) == "ab");
+  CHECK(back.string_at(1).empty());
+  CHECK(r.at_end());
+}
+
 TEST_CASE("a batch with nulls in every type reads back with the same schema and values") {
   auto s = core::make_schema({{"i", value_type::int64},
                               {"d", value_type::float64},

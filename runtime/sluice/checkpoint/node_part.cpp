@@ -21,10 +21,22 @@ std::uint64_t node_part::in_flight_records() const {
 }
 
 std::string node_part::encode() const {
+  auto p = encode_pieces();
+  std::string out;
+  out.reserve(p.size());
+  out.append(p.head).append(p.state).append(p.tail);
+  return out;
+}
+
+node_part::pieces node_part::encode_pieces() const {
+  pieces out;
+  core::state_writer head;
+  head.str(magic);
+  head.u64(format);
+  head.str_head(operator_state.size());
+  out.head = head.take();
+  out.state = operator_state;
   core::state_writer w;
-  w.str(magic);
-  w.u64(format);
-  w.str(operator_state);
   w.count(inputs.size());
   for (const auto& in : inputs) {
     w.u64(in.port);
@@ -44,7 +56,8 @@ std::string node_part::encode() const {
     w.batch(*out.data);
   }
   w.i64(output_watermark);
-  return w.take();
+  out.tail = w.take();
+  return out;
 }
 
 node_part node_part::decode(std::string_view bytes) {

@@ -48,6 +48,15 @@ struct node_part {
 
   std::uint64_t in_flight_records() const;
   std::string encode() const;
+  /// encode()'s bytes as head, operator_state as it lies, and tail: a large
+  /// state is written without another copy of it.
+  struct pieces {
+    std::string head;
+    std::string_view state;
+    std::string tail;
+    std::uint64_t size() const { return head.size() + state.size() + tail.size(); }
+  };
+  pieces encode_pieces() const;
   /// Throws core::state_error naming the offset of what is damaged.
   static node_part decode(std::string_view bytes);
 };

@@ -75,20 +75,26 @@ nlohmann::json parse_json(const fs::path& p) {
 } // namespace
 
 void write_file_atomically(const fs::path& path, const std::string& bytes) {
+  write_file_atomically(path, std::vector<std::string_view>{bytes});
+}
+
+void write_file_atomically(const fs::path& path, const std::vector<std::string_view>& pieces) {
   fs::path tmp = path;
   tmp += ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw store_error("cannot create '" + tmp.string() + "': " + errno_text());
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    auto n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      int err = errno;
-      ::close(fd);
-      throw store_error("cannot write '" + tmp.string() + "': " + std::strerror(err));
+  for (std::string_view bytes : pieces) {
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+      auto n = ::write(fd, bytes.data() + done, bytes.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        int err = errno;
+        ::close(fd);
+        throw store_error("cannot write '" + tmp.string() + "': " + std::strerror(err));
+      }
+      done += static_cast<std::size_t>(n);
     }
-    done += static_cast<std::size_t>(n);
   }
   if (::fsync(fd) != 0) {
     int err = errno;
@@ -193,11 +199,16 @@ fs::path part_path(const fs::path& chk, const std::string& node, std::size_t ins
 
 void store::write_part(std::uint64_t id, const std::string& node, std::size_t instance,
                        const std::string& bytes) const {
+  write_part(id, node, instance, std::vector<std::string_view>{bytes});
+}
+
+void store::write_part(std::uint64_t id, const std::string& node, std::size_t instance,
+                       const std::vector<std::string_view>& pieces) const {
   auto chk = checkpoint_dir(id);
   std::error_code ec;
   fs::create_directories(chk, ec);
   if (ec) throw store_error("cannot create '" + chk.string() + "': " + ec.message());
-  write_file_atomically(part_path(chk, node, instance), bytes);
+  write_file_atomically(part_path(chk, node, instance), pieces);
 }
 
 void store::complete(const checkpoint_info& info) const {

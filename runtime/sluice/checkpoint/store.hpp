@@ -20,6 +20,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -75,6 +76,10 @@ public:
   /// Writes one instance's part of checkpoint `id` atomically.
   void write_part(std::uint64_t id, const std::string& node, std::size_t instance,
                   const std::string& bytes) const;
+  /// The same, of the bytes `pieces` hold one after another (so a large
+  /// state is written where it lies instead of being copied into one string).
+  void write_part(std::uint64_t id, const std::string& node, std::size_t instance,
+                  const std::vector<std::string_view>& pieces) const;
   /// Marks checkpoint `info.id` complete (all parts are written), then
   /// removes what retention no longer keeps.
   void complete(const checkpoint_info& info) const;
@@ -113,6 +118,9 @@ private:
 /// Writes `bytes` to `path` atomically: temporary file, fsync, rename,
 /// fsync of the directory. Throws store_error naming the path.
 void write_file_atomically(const std::filesystem::path& path, const std::string& bytes);
+/// The same, of the bytes `pieces` hold one after another.
+void write_file_atomically(const std::filesystem::path& path,
+                           const std::vector<std::string_view>& pieces);
 
 /// "2026-12-07 14:11:17 UTC" for a wall-clock time in ms since the epoch.
 std::string format_wall_time(std::int64_t ms);

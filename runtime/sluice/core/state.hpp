@@ -34,6 +34,9 @@ public:
   void f64(double v);
   void boolean(bool v);
   void str(std::string_view v);
+  /// What str(v) writes before v's bytes, for a v of `size` bytes that the
+  /// caller writes itself (to put a large string where it already lies).
+  void str_head(std::size_t size);
   /// A count of what follows (elements of a map, rows of a list).
   void count(std::size_t n);
   /// A whole batch: its schema, then each column's values and nulls.
@@ -43,10 +46,14 @@ public:
 
   const std::string& data() const { return out_; }
   std::string take() { return std::move(out_); }
+  /// Makes room for `bytes` in all (a snapshot about as large as the last
+  /// one then grows without copying itself).
+  void reserve(std::size_t bytes) { out_.reserve(bytes); }
 
 private:
   void tag(std::uint8_t t) { out_.push_back(static_cast<char>(t)); }
   void raw64(std::uint64_t v);
+  void raw64_array(const void* values, std::size_t n);
   std::string out_;
 };
 
@@ -82,8 +89,10 @@ private:
 
 /// The whole snapshot of `op`: a header (format magic, `kind`, the
 /// operator's state_version) and its state. Throws std::logic_error if the
-/// operator keeps no state.
-std::string snapshot_state(const operator_base& op, std::string_view kind);
+/// operator keeps no state. `expected_bytes` (e.g. the last snapshot's size)
+/// is reserved up front.
+std::string snapshot_state(const operator_base& op, std::string_view kind,
+                           std::size_t expected_bytes = 0);
 
 /// Restores `op` (a fresh instance built from the same bound config) from
 /// snapshot_state's output. Throws state_error naming what does not match:

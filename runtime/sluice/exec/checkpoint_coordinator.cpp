@@ -69,10 +69,10 @@ void checkpoint_coordinator::record_finish_if_ended() {
 }
 
 void checkpoint_coordinator::add_part(std::uint64_t id, const std::string& node,
-                                      std::size_t instance, std::string bytes) {
+                                      std::size_t instance, checkpoint::node_part data) {
   {
     std::lock_guard<std::mutex> guard(mutex_);
-    parts_.push_back({id, node, instance, std::move(bytes)});
+    parts_.push_back({id, node, instance, std::move(data)});
   }
   wake_.notify_all();
 }
@@ -154,11 +154,12 @@ void checkpoint_coordinator::write(part p, std::unique_lock<std::mutex>& lock) {
   if (!current_ || p.id != current_->id) return; // abandoned meanwhile
   auto node = node_index_.find(p.node);
   if (node == node_index_.end() || p.instance >= current_->bytes[node->second].size()) return;
-  auto size = static_cast<std::uint64_t>(p.bytes.size());
   lock.unlock();
+  const auto pieces = p.data.encode_pieces();
+  const auto size = pieces.size();
   std::string error;
   try {
-    store_.write_part(p.id, p.node, p.instance, p.bytes);
+    store_.write_part(p.id, p.node, p.instance, {pieces.head, pieces.state, pieces.tail});
   } catch (const checkpoint::store_error& e) {
     error = e.what();
   }

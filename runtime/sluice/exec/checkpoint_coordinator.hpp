@@ -53,7 +53,8 @@ public:
   void stop();
 
   /// An instance's part of checkpoint `id` (any thread).
-  void add_part(std::uint64_t id, const std::string& node, std::size_t instance, std::string bytes);
+  void add_part(std::uint64_t id, const std::string& node, std::size_t instance,
+                checkpoint::node_part data);
 
   /// Takes a savepoint: a checkpoint now (after the one in progress), after
   /// which no other starts. True once it is complete, false if it could not
@@ -67,7 +68,7 @@ private:
     std::uint64_t id;
     std::string node;
     std::size_t instance;
-    std::string bytes;
+    checkpoint::node_part data; ///< encoded when written
   };
   struct in_progress {
     std::uint64_t id = 0;

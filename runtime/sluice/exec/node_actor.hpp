@@ -126,6 +126,7 @@ private:
   bool polls_after_batch_ = false; ///< the operator asked for poll() after each batch
   std::optional<open_checkpoint> checkpoint_;
   std::uint64_t last_checkpoint_ = 0; ///< the newest checkpoint begun here
+  std::size_t last_state_bytes_ = 0;  ///< the size of the last operator snapshot
 };
 
 } // namespace sluice::exec

@@ -14,8 +14,13 @@ void node_actor::begin_checkpoint(std::uint64_t id) {
   last_checkpoint_ = id;
   auto& part = checkpoint_->part;
   setup_->op->prepare_checkpoint(id);
-  if (setup_->op->state_version() != 0)
-    part.operator_state = core::snapshot_state(*setup_->op, setup_->kind);
+  if (setup_->op->state_version() != 0) {
+    // Reserving a little over the last snapshot's size keeps a large state
+    // from copying itself as it grows.
+    part.operator_state =
+      core::snapshot_state(*setup_->op, setup_->kind, last_state_bytes_ + last_state_bytes_ / 8);
+    last_state_bytes_ = part.operator_state.size();
+  }
   // Unaligned: the barrier overtakes what waits in the input queues; those
   // records are part of the checkpoint, and are still processed now.
   checkpoint_->barrier_seen.assign(slots_.size(), false);
@@ -58,10 +63,13 @@ void node_actor::record_arrival(std::uint32_t slot, const in_element& e) {
 void node_actor::finish_checkpoint_if_complete() {
   for (bool seen : checkpoint_->barrier_seen)
     if (!seen) return;
-  auto bytes = checkpoint_->part.encode();
+  // The part is encoded and written by the coordinator's thread: the
+  // batches it holds are immutable, and the operator state is already
+  // bytes.
+  auto part = std::move(checkpoint_->part);
   auto id = checkpoint_->id;
   checkpoint_.reset();
-  setup_->shared->checkpoint_part(id, setup_->node_id, setup_->instance, std::move(bytes));
+  setup_->shared->checkpoint_part(id, setup_->node_id, setup_->instance, std::move(part));
 }
 
 void node_actor::replay_restored_part() {

@@ -123,10 +123,10 @@ pipeline_run::pipeline_run(core::pipeline::checked_pipeline pipeline, run_option
         for (auto& inst : raw->instances) caf::anon_send(inst.actor, committed_atom::value, id);
       },
       [raw] { return !raw->killed.load() && raw->shared->status() != run_status::failed; });
-    d.shared->set_part_handler(
-      [raw](std::uint64_t id, const std::string& node, std::size_t instance, std::string bytes) {
-        raw->checkpoints->add_part(id, node, instance, std::move(bytes));
-      });
+    d.shared->set_part_handler([raw](std::uint64_t id, const std::string& node,
+                                     std::size_t instance, checkpoint::node_part part) {
+      raw->checkpoints->add_part(id, node, instance, std::move(part));
+    });
   }
   d.instances = plan(*d.system, d.pipeline, options, d.shared, std::move(restore));
   d.shared->set_abort([raw = impl_.get()] { raw->kill_all(); });

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 
+#include "sluice/checkpoint/node_part.hpp"
 #include "sluice/exec/pipeline_run.hpp"
 
 namespace sluice::exec {
@@ -30,13 +31,14 @@ public:
   void log(const std::string& line) const;
 
   /// Where instances hand their parts of a checkpoint (set by the facade
-  /// before any instance starts, when checkpoints are on).
+  /// before any instance starts, when checkpoints are on). A part is handed
+  /// over whole and encoded by the receiver, off the instance's thread.
   using part_handler = std::function<void(std::uint64_t id, const std::string& node,
-                                          std::size_t instance, std::string bytes)>;
+                                          std::size_t instance, checkpoint::node_part part)>;
   void set_part_handler(part_handler h) { part_handler_ = std::move(h); }
   void checkpoint_part(std::uint64_t id, const std::string& node, std::size_t instance,
-                       std::string bytes) const {
-    if (part_handler_) part_handler_(id, node, instance, std::move(bytes));
+                       checkpoint::node_part part) const {
+    if (part_handler_) part_handler_(id, node, instance, std::move(part));
   }
   /// Instances that have not finished yet.
   std::size_t live() const;
