@@ -12,6 +12,8 @@ packages=(
   libre2-dev          # regular expressions in expressions (regexp_match)
   libsimdjson-dev     # fast JSON lines parsing in source.file
   libsqlite3-dev      # sink.sqlite and transform.lookup
+  librdkafka-dev      # source.kafka and sink.kafka (its mock cluster serves the tests)
+  kcat                # a test talks to the Kafka mock cluster from another process
   sqlite3             # golden tests read SQLite tables back
   catch2              # Catch2 v2 tests under CTest
   qt6-base-dev        # the editor: Qt 6 Widgets (and QtTest for its tests)

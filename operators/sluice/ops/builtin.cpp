@@ -12,6 +12,7 @@
   X(source, generator)                                                                             \
   X(source, file_source)                                                                           \
   X(source, nexmark)                                                                               \
+  X(kafka, kafka_source)                                                                           \
   /* transforms */                                                                                 \
   X(transform, filter)                                                                             \
   X(transform, map)                                                                                \
@@ -36,7 +37,8 @@
   X(sink, file_sink)                                                                               \
   X(sink, stdout_sink)                                                                             \
   X(sink, null_sink)                                                                               \
-  X(sink, sqlite_sink)
+  X(sink, sqlite_sink)                                                                             \
+  X(kafka, kafka_sink)
 
 namespace sluice::ops {
 
