@@ -109,7 +109,8 @@ void checkpoint_coordinator::loop() {
              && (!all_live || now - current_->started > give_up_after(settings_.interval))) {
       if (all_live)
         shared_->log("warning: checkpoint " + std::to_string(current_->id)
-                     + " did not complete in time; it is abandoned");
+                     + " did not complete in time; it is abandoned (no part yet from "
+                     + missing_parts() + ")");
       if (current_->savepoint) {
         savepoint_failed_ = true;
         savepoint_done_.notify_all();
@@ -144,9 +145,17 @@ void checkpoint_coordinator::loop() {
       lock.lock();
       continue;
     }
-    auto wake_at = std::min(next_trigger_, now + std::chrono::milliseconds(50));
-    wake_.wait_until(lock, wake_at,
-                     [this] { return stop_ || !parts_.empty() || savepoint_wanted_; });
+    // The next trigger is due only when none is in progress and more may
+    // come; otherwise it may lie in the past, and waiting until then would
+    // spin, holding the lock the instances need to hand in their parts.
+    auto wake_at = now + std::chrono::milliseconds(50);
+    if (!current_ && !no_more_) wake_at = std::min(wake_at, next_trigger_);
+    // A savepoint wanted while a checkpoint is in progress waits for it: a
+    // predicate true at once would spin here without ever releasing the
+    // lock, and the parts that complete the checkpoint could not come in.
+    wake_.wait_until(lock, wake_at, [this] {
+      return stop_ || !parts_.empty() || (savepoint_wanted_ && !current_ && !no_more_);
+    });
   }
 }
 
@@ -175,6 +184,19 @@ void checkpoint_coordinator::write(part p, std::unique_lock<std::mutex>& lock) {
   if (!current_ || current_->id != p.id) return;
   current_->bytes[node->second][p.instance] = size;
   ++current_->received;
+}
+
+std::string checkpoint_coordinator::missing_parts() const {
+  std::string names;
+  std::size_t listed = 0, missing = 0;
+  for (std::size_t i = 0; i < settings_.nodes.size(); ++i)
+    for (std::size_t k = 0; k < current_->bytes[i].size(); ++k) {
+      if (current_->bytes[i][k] != 0) continue; // every part holds at least its header
+      if (++missing > 8) continue;
+      names += (listed++ ? ", " : "") + settings_.nodes[i].id + "." + std::to_string(k);
+    }
+  if (missing > listed) names += " and " + std::to_string(missing - listed) + " more";
+  return names;
 }
 
 void checkpoint_coordinator::complete(std::unique_lock<std::mutex>& lock) {

@@ -82,6 +82,8 @@ private:
   void loop();
   void write(part p, std::unique_lock<std::mutex>& lock);
   void complete(std::unique_lock<std::mutex>& lock);
+  /// "node.instance" of the parts of the checkpoint in progress not yet written.
+  std::string missing_parts() const;
   /// The run has ended without failing or being killed: records that in
   /// the store, so a restart does not replay output already committed.
   void record_finish_if_ended();
