@@ -43,6 +43,8 @@ public:
   child_process(const child_process&) = delete;
   child_process& operator=(const child_process&) = delete;
 
+  pid_t pid() const { return pid_; }
+
   std::string output() const {
     std::ifstream in(log_);
     std::stringstream s;

@@ -126,9 +126,10 @@ TEST_CASE("what sink.kafka wrote is read by kcat, another client in another proc
   std::string text;
   std::array<char, 256> buf;
   while (std::fgets(buf.data(), buf.size(), pipe.get())) text += buf.data();
-  CHECK(text == "0 {\"device\":\"d0\",\"temp\":20.5,\"n\":0}\n"
-                "1 {\"device\":\"d1\",\"temp\":20.5,\"n\":1}\n"
-                "2 {\"device\":\"d2\",\"temp\":20.5,\"n\":2}\n");
+  CHECK(text
+        == "0 {\"device\":\"d0\",\"temp\":20.5,\"n\":0}\n"
+           "1 {\"device\":\"d1\",\"temp\":20.5,\"n\":1}\n"
+           "2 {\"device\":\"d2\",\"temp\":20.5,\"n\":2}\n");
 }
 
 TEST_CASE("sink.kafka refuses params it cannot use, naming them") {
@@ -156,7 +157,8 @@ core::operator_ptr make_exactly_once_sink(const mock_cluster& kafka) {
 
 } // namespace
 
-TEST_CASE("with checkpoints sink.kafka commits a checkpoint's records in one transaction when it completes") {
+TEST_CASE("with checkpoints sink.kafka commits a checkpoint's records in one transaction when it "
+          "completes") {
   mock_cluster kafka;
   kafka.create_topic("out", 2);
   auto sink = make_exactly_once_sink(kafka);
@@ -190,7 +192,7 @@ TEST_CASE("sink.kafka resumed from a checkpoint whose commit it missed commits i
     sink->prepare_checkpoint(2);
     second_checkpoint = core::snapshot_state(*sink, "sink.kafka");
     sink->on_batch_from(0, 0, rows(20, 25), out); // lost with the crash, replayed by the run
-    sink->close(); // crashed before checkpoint 2's commit
+    sink->close();                                // crashed before checkpoint 2's commit
   }
   CHECK(kafka.consume("out", 10).size() == 10);
   for (int attempt = 0; attempt < 2; ++attempt) { // the second finds it all committed
@@ -207,5 +209,6 @@ TEST_CASE("sink.kafka resumed from a checkpoint whose commit it missed commits i
   // write checkpoint 2's records again.
   auto stale = make_exactly_once_sink(kafka);
   core::restore_state(*stale, "sink.kafka", first_checkpoint);
-  CHECK_THROWS_WITH(stale->open(), Catch::Contains("already holds the records of its checkpoint 2"));
+  CHECK_THROWS_WITH(stale->open(),
+                    Catch::Contains("already holds the records of its checkpoint 2"));
 }

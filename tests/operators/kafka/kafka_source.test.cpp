@@ -47,8 +47,7 @@ void poll_until(std::vector<core::operator_base*> sources, recording_emitter& ou
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (!done() && std::chrono::steady_clock::now() < until) {
     bool any = false;
-    for (auto* s : sources)
-      any |= s->poll(out, 1000).what == core::poll_result::state::more;
+    for (auto* s : sources) any |= s->poll(out, 1000).what == core::poll_result::state::more;
     if (!any) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
 }
@@ -131,7 +130,8 @@ TEST_CASE("source.kafka restored from a snapshot reads on exactly after it") {
   CHECK(field_values(out, "n") == numbers(60, 90));
 }
 
-TEST_CASE("a Kafka message that does not parse goes to errors with its topic, partition and offset") {
+TEST_CASE(
+  "a Kafka message that does not parse goes to errors with its topic, partition and offset") {
   mock_cluster kafka;
   kafka.create_topic("events", 1);
   kafka.produce("events", {"{\"n\": 1, \"s\": \"a\"}", "not json", "{\"n\": \"two\"}",

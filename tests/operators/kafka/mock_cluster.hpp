@@ -51,8 +51,8 @@ public:
 
   /// Writes `values` to `topic` (partition -1: by key, or spread) and waits
   /// until the cluster has them all.
-  void produce(const std::string& topic, const std::vector<std::string>& values,
-               int partition = -1, const std::string& key = "") {
+  void produce(const std::string& topic, const std::vector<std::string>& values, int partition = -1,
+               const std::string& key = "") {
     char err[512];
     rd_kafka_conf_t* conf = rd_kafka_conf_new();
     rd_kafka_conf_set(conf, "bootstrap.servers", bootstraps().c_str(), err, sizeof err);

@@ -9,7 +9,8 @@ using core::value_type;
 
 namespace {
 
-const core::schema_ptr pair = core::make_schema({{"n", value_type::int64}, {"s", value_type::string}});
+const core::schema_ptr pair =
+  core::make_schema({{"n", value_type::int64}, {"s", value_type::string}});
 
 /// The rows `messages` make, as JSON, and the reasons of those refused.
 std::pair<std::vector<std::string>, std::vector<std::string>>
@@ -33,8 +34,8 @@ read_all(payload_format format, const std::vector<std::string>& messages,
 } // namespace
 
 TEST_CASE("a JSON message is one object read by field name; anything else is refused with why") {
-  auto [rows, reasons] =
-    read_all(payload_format::json, {"{\"s\": \"a\", \"n\": 1}\n", "{\"n\": 2}", "[1]", "", "{\"n\":"});
+  auto [rows, reasons] = read_all(
+    payload_format::json, {"{\"s\": \"a\", \"n\": 1}\n", "{\"n\": 2}", "[1]", "", "{\"n\":"});
   CHECK(rows == std::vector<std::string>{"{\"n\":1,\"s\":\"a\"}", "{\"n\":2,\"s\":null}"});
   REQUIRE(reasons.size() == 3);
   CHECK_THAT(reasons[0], Catch::Contains("expected a JSON object"));
@@ -43,9 +44,11 @@ TEST_CASE("a JSON message is one object read by field name; anything else is ref
 }
 
 TEST_CASE("a CSV message is one record in the schema's field order, with no header") {
-  auto [rows, reasons] = read_all(payload_format::csv,
-                                  {"1,\"a, b\"", "2,\"say \"\"hi\"\"\"\r\n", "3", "4,x\n5,y", "x,y"});
-  CHECK(rows == std::vector<std::string>{"{\"n\":1,\"s\":\"a, b\"}", "{\"n\":2,\"s\":\"say \\\"hi\\\"\"}"});
+  auto [rows, reasons] = read_all(
+    payload_format::csv, {"1,\"a, b\"", "2,\"say \"\"hi\"\"\"\r\n", "3", "4,x\n5,y", "x,y"});
+  CHECK(
+    rows
+    == std::vector<std::string>{"{\"n\":1,\"s\":\"a, b\"}", "{\"n\":2,\"s\":\"say \\\"hi\\\"\"}"});
   REQUIRE(reasons.size() == 3);
   CHECK_THAT(reasons[1], Catch::Contains("holds one record"));
   CHECK_THAT(reasons[2], Catch::Contains("'n'"));

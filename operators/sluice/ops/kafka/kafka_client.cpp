@@ -35,8 +35,8 @@ conf_ptr make_conf(const client_settings& s, const std::map<std::string, std::st
   set("bootstrap.servers", s.brokers, "brokers");
   for (const auto& [name, value] : s.properties) {
     if (fixed.count(name) || name == "bootstrap.servers")
-      throw core::param_error("properties",
-                              "property '" + name + "' is set by the connector and cannot be changed");
+      throw core::param_error("properties", "property '" + name
+                                              + "' is set by the connector and cannot be changed");
     set(name, value, "properties");
   }
   for (const auto& [name, value] : fixed) set(name, value, "properties");

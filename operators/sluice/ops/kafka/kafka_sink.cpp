@@ -24,12 +24,12 @@
 
 #include <cstdlib>
 #include <map>
-#include <set>
-#include <string_view>
-#include <vector>
 #include <memory>
+#include <set>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "sluice/core/params.hpp"
 #include "sluice/core/record_format.hpp"
@@ -164,8 +164,9 @@ private:
       for (const auto& b : rows) send(*b);
       value_ = std::to_string(id);
       produce_to(cfg_->commit_topic, transactional_id_, true);
-      if (retry_txn("commit checkpoint " + std::to_string(id),
-                    [&] { return rd_kafka_commit_transaction(rk_, 30000); }, true))
+      if (retry_txn(
+            "commit checkpoint " + std::to_string(id),
+            [&] { return rd_kafka_commit_transaction(rk_, 30000); }, true))
         break;
       retry_txn("abort a transaction", [&] { return rd_kafka_abort_transaction(rk_, 30000); });
     }
@@ -197,9 +198,8 @@ private:
     const std::uint64_t m = staged_.last_sealed();
     if (committed_ > m)
       throw std::runtime_error(
-        "cannot resume sink.kafka from checkpoint " + std::to_string(m) + ": topic '"
-        + cfg_->topic + "' already holds the records of its checkpoint "
-        + std::to_string(committed_)
+        "cannot resume sink.kafka from checkpoint " + std::to_string(m) + ": topic '" + cfg_->topic
+        + "' already holds the records of its checkpoint " + std::to_string(committed_)
         + ", a later one, and writing them again would duplicate them (resume from the newest "
           "checkpoint, or start afresh)");
     staged_.drop_up_to(committed_);
@@ -228,8 +228,7 @@ private:
     rd_kafka_topic_t* t = rd_kafka_topic_new(c, topic, nullptr);
     rd_kafka_resp_err_t e;
     while ((e = rd_kafka_metadata(c, 0, t, &md, 10000)) == RD_KAFKA_RESP_ERR__TIMED_OUT
-           || e == RD_KAFKA_RESP_ERR__TRANSPORT) {
-    }
+           || e == RD_KAFKA_RESP_ERR__TRANSPORT) {}
     rd_kafka_topic_destroy(t);
     if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
       throw std::runtime_error(error_text("cannot look up topic '" + cfg_->commit_topic + "'", e));
@@ -261,8 +260,8 @@ private:
         if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) done.insert(m->partition);
         continue;
       }
-      if (m->key && std::string_view(static_cast<const char*>(m->key), m->key_len)
-                      == transactional_id_) {
+      if (m->key
+          && std::string_view(static_cast<const char*>(m->key), m->key_len) == transactional_id_) {
         const std::string v(static_cast<const char*>(m->payload), m->len);
         newest = std::max<std::uint64_t>(newest, std::strtoull(v.c_str(), nullptr, 10));
       }
@@ -302,8 +301,7 @@ private:
       const rd_kafka_resp_err_t err = rd_kafka_producev(
         rk_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
         RD_KAFKA_V_VALUE(const_cast<char*>(value_.data()), value_.size()),
-        RD_KAFKA_V_KEY(has_key ? key.data() : nullptr, has_key ? key.size() : 0),
-        RD_KAFKA_V_END);
+        RD_KAFKA_V_KEY(has_key ? key.data() : nullptr, has_key ? key.size() : 0), RD_KAFKA_V_END);
       if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
       if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL)
         throw std::runtime_error(error_text("cannot write to topic '" + topic + "'", err));
@@ -331,8 +329,8 @@ private:
   static void delivered(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
     auto* self = static_cast<kafka_sink*>(opaque);
     if (m->err && self->failure_.empty())
-      self->failure_ = error_text("a message to topic '" + self->cfg_->topic + "' was refused",
-                                  m->err);
+      self->failure_ =
+        error_text("a message to topic '" + self->cfg_->topic + "' was refused", m->err);
   }
 
   void destroy() {
@@ -393,7 +391,7 @@ core::descriptor kafka_sink_descriptor() {
     if (cfg->topic.empty()) throw core::param_error("topic", "must not be empty");
     cfg->input = input_schema(ctx, 0, "in");
     const std::string format = p.string("format");
-    cfg->format = format == "csv" ? sink_format::csv
+    cfg->format = format == "csv"   ? sink_format::csv
                   : format == "raw" ? sink_format::raw
                                     : sink_format::json;
     if (cfg->format == sink_format::raw

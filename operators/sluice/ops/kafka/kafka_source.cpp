@@ -45,15 +45,17 @@ using core::value_type;
 
 constexpr std::size_t max_batch = 4096;
 constexpr std::size_t max_error_text = 4096;
-constexpr std::int64_t idle_wait_ns = 5000000;          // 5 ms
-constexpr std::int64_t commit_every_ns = 5000000000;    // without checkpoints
+constexpr std::int64_t idle_wait_ns = 5000000;       // 5 ms
+constexpr std::int64_t commit_every_ns = 5000000000; // without checkpoints
 constexpr int metadata_timeout_ms = 2000;
 
 /// The fields a message can add besides its payload, in this order.
 const std::vector<std::pair<std::string, value_type>>& metadata_fields() {
   static const std::vector<std::pair<std::string, value_type>> f = {
-    {"topic", value_type::string},  {"partition", value_type::int64},
-    {"offset", value_type::int64},  {"key", value_type::string},
+    {"topic", value_type::string},
+    {"partition", value_type::int64},
+    {"offset", value_type::int64},
+    {"key", value_type::string},
     {"headers", value_type::string}};
   return f;
 }
@@ -72,11 +74,10 @@ struct source_config {
 };
 
 const core::schema_ptr& error_context_schema() {
-  static const core::schema_ptr s =
-    core::make_schema({{"topic", value_type::string},
-                       {"partition", value_type::int64},
-                       {"offset", value_type::int64},
-                       {"text", value_type::string}});
+  static const core::schema_ptr s = core::make_schema({{"topic", value_type::string},
+                                                       {"partition", value_type::int64},
+                                                       {"offset", value_type::int64},
+                                                       {"text", value_type::string}});
   return s;
 }
 
@@ -335,8 +336,9 @@ source_config read_config(const core::params& p, const core::bind_context& ctx) 
       c.topics.push_back(t.get<std::string>());
     }
   else throw core::param_error("topic", "must be a topic name, a list of names, or a regex");
-  if (c.topics.empty() || std::any_of(c.topics.begin(), c.topics.end(),
-                                      [](const std::string& t) { return t.empty(); }))
+  if (c.topics.empty() || std::any_of(c.topics.begin(), c.topics.end(), [](const std::string& t) {
+        return t.empty();
+      }))
     throw core::param_error("topic", "must not be empty");
   for (const auto& t : c.topics)
     if (t[0] == '^') {

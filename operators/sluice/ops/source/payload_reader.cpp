@@ -20,7 +20,8 @@ core::schema_ptr payload_schema(payload_format format, core::schema_ptr schema) 
   }
   auto raw = core::make_schema({{"value", core::value_type::string}});
   if (schema && *schema != *raw)
-    throw core::param_error("schema", "format raw gives one string field 'value'; leave schema out");
+    throw core::param_error("schema",
+                            "format raw gives one string field 'value'; leave schema out");
   return raw;
 }
 
@@ -51,8 +52,7 @@ payload_reader::payload_reader(payload_format format, core::schema_ptr schema)
 
 payload_reader::~payload_reader() = default;
 
-bool payload_reader::read(std::string_view payload, core::batch_builder& out,
-                          std::string& reason) {
+bool payload_reader::read(std::string_view payload, core::batch_builder& out, std::string& reason) {
   if (format_ == payload_format::raw) {
     out.column_at(0).append_string(payload);
     return true;
