@@ -46,7 +46,8 @@ std::string pipeline(const mock_cluster& kafka, int rate, const std::string& sin
       "timestamp": "none", "discovery_interval": "200ms"}},
     {"id": "pace", "kind": "transform.throttle", "params": {"rate": )"
     << rate << R"(}},
-    )" << sink << R"(],
+    )"
+    << sink << R"(],
   "edges": [{"from": "in", "to": "pace"}, {"from": "pace", "to": "out"}]})";
   return p.str();
 }
@@ -94,11 +95,16 @@ TEST_CASE("a run from Kafka to a file, killed five times, writes every message e
   auto base = fresh_dir("kills");
   auto out = base / "out.jsonl";
   auto file = base / "pipeline.json";
-  std::ofstream(file) << pipeline(
-    kafka, 5000,
-    R"({"id": "out", "kind": "sink.file", "params": {"path": ")" + out.string() + R"("}})");
-  const std::vector<std::string> argv{SLUICE_BIN, "run", "--quiet", "--checkpoint-dir",
-                                      (base / "chk").string(), "--checkpoint-interval", "200ms",
+  std::ofstream(file) << pipeline(kafka, 5000,
+                                  R"({"id": "out", "kind": "sink.file", "params": {"path": ")"
+                                    + out.string() + R"("}})");
+  const std::vector<std::string> argv{SLUICE_BIN,
+                                      "run",
+                                      "--quiet",
+                                      "--checkpoint-dir",
+                                      (base / "chk").string(),
+                                      "--checkpoint-interval",
+                                      "200ms",
                                       file.string()};
   std::mt19937 rng(seed);
   std::uniform_int_distribution<int> wait_ms(400, 900);
@@ -125,7 +131,8 @@ TEST_CASE("a run from Kafka to a file, killed five times, writes every message e
   CHECK(lines_of(out) == expected(n));
 }
 
-TEST_CASE("a run from Kafka to Kafka rides out ten seconds without brokers, losing nothing, in bounded memory") {
+TEST_CASE("a run from Kafka to Kafka rides out ten seconds without brokers, losing nothing, in "
+          "bounded memory") {
   mock_cluster kafka;
   kafka.create_topic("in", 4);
   kafka.create_topic("out", 2);
