@@ -146,7 +146,8 @@ void node_actor::start() {
   }
   m.started_ns.store(now_ns(), relaxed);
   started_ = true;
-  if (setup_->restored) replay_restored_part();
+  const bool restored = setup_->restored.has_value();
+  if (restored) replay_restored_part();
   idle_timeout_ns_ = setup_->op->idle_timeout_us() * 1000;
   polls_after_batch_ = setup_->op->polls_after_batch();
   if (idle_timeout_ns_ > 0 && !slots_.empty()) {
@@ -156,7 +157,17 @@ void node_actor::start() {
   }
   if (setup_->is_source) {
     schedule_poll();
-  } else if (slots_.empty()) {
+    return;
+  }
+  if (restored) {
+    // A restored operator may hold records that only a poll releases (a
+    // throttle's held rows): poll it once, as a due timer would, without
+    // waiting for input that may never come (its sources may have read
+    // everything already).
+    needs_poll_ = true;
+    schedule_poll();
+  }
+  if (slots_.empty()) {
     inputs_ended_ = true;
     pump();
   }

@@ -137,16 +137,15 @@ public:
   }
 
 private:
-  void send(const core::batch& batch) {
-    const core::batch* b = &batch;
-    for (std::size_t r = 0; r < b->rows(); ++r) {
+  void send(const core::batch& b) {
+    for (std::size_t r = 0; r < b.rows(); ++r) {
       value_.clear();
-      encode(*b, r);
+      encode(b, r);
       std::string_view key;
       bool has_key = false;
-      if (cfg_->key >= 0 && !b->col(static_cast<std::size_t>(cfg_->key)).is_null(r)) {
+      if (cfg_->key >= 0 && !b.col(static_cast<std::size_t>(cfg_->key)).is_null(r)) {
         key_.clear();
-        key_text(b->col(static_cast<std::size_t>(cfg_->key)), r, key_);
+        key_text(b.col(static_cast<std::size_t>(cfg_->key)), r, key_);
         key = key_;
         has_key = true;
       }

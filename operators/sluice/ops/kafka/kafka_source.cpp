@@ -20,7 +20,6 @@
 // and offset.
 
 #include <algorithm>
-#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
@@ -279,16 +278,11 @@ private:
     topic_list_ptr list(rd_kafka_topic_partition_list_new(static_cast<int>(mine.size())));
     for (const auto& p : mine) {
       auto* tp = rd_kafka_topic_partition_list_add(list.get(), p.first.c_str(), p.second);
+      // assign() starts every listed partition at its offset: the ones read
+      // so far (or restored) go on from their position.
       auto known = positions_.find(p);
       if (known != positions_.end()) tp->offset = known->second;
       else tp->offset = discovered_once_ ? RD_KAFKA_OFFSET_BEGINNING : RD_KAFKA_OFFSET_STORED;
-    }
-    // Positions of partitions already assigned are the ones consumed so
-    // far; assign() starts every partition of the list at its offset.
-    for (int i = 0; i < list->cnt; ++i) {
-      auto& tp = list->elems[i];
-      auto known = positions_.find({tp.topic, tp.partition});
-      if (known != positions_.end()) tp.offset = known->second;
     }
     const rd_kafka_resp_err_t aerr = rd_kafka_assign(rk_, list.get());
     if (aerr != RD_KAFKA_RESP_ERR_NO_ERROR)
