@@ -47,7 +47,10 @@ nlohmann::json mask_secrets(const descriptor& d, const nlohmann::json& params) {
   nlohmann::json out = params;
   if (!out.is_object()) return out;
   for (const auto& p : d.properties)
-    if (p.type == param_type::secret && out.contains(p.name)) out[p.name] = secret_mask;
+    // A reference ({"env": ...}, {"file": ...}) names where the secret is,
+    // not the secret: shown as it is, so a user sees which one is used.
+    if (p.type == param_type::secret && out.contains(p.name) && out[p.name].is_string())
+      out[p.name] = secret_mask;
   return out;
 }
 

@@ -40,6 +40,7 @@ instance_snapshot snapshot_of(const std::string& node, std::size_t instance,
   s.input_queues.reserve(m.input_queues.size());
   for (const auto& q : m.input_queues)
     s.input_queues.push_back({q.edge, q.queued.load(r), q.capacity});
+  if (m.connector) s.connector = m.connector->read();
   return s;
 }
 

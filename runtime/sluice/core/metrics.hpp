@@ -3,9 +3,11 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "sluice/core/connector_status.hpp"
 #include "sluice/core/time.hpp"
 
 namespace sluice::core {
@@ -56,6 +58,8 @@ struct instance_metrics {
   std::atomic<std::uint64_t> queue_capacity{0}; ///< sum of input edge capacities
   /// One per input channel, in slot order; filled before the run starts.
   std::deque<input_queue_metrics> input_queues;
+  /// A connector's link to its server; the operator writes it.
+  std::shared_ptr<connector_status> connector = std::make_shared<connector_status>();
 };
 
 /// One input channel's queue at one moment.
@@ -76,6 +80,7 @@ struct instance_snapshot {
   double queue_fill = 0; ///< 0..1, over all input channels
   std::vector<input_queue_snapshot> input_queues;
   bool finished = false;
+  connector_status::view connector; ///< up == -1: not a connector
 };
 
 /// Copies `m` at steady-clock time `now_ns`, charging the pending period up

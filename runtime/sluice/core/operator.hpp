@@ -55,6 +55,7 @@
 
 #include "sluice/core/batch.hpp"
 #include "sluice/core/clock.hpp"
+#include "sluice/core/connector_status.hpp"
 #include "sluice/core/time.hpp"
 
 namespace sluice::core {
@@ -144,6 +145,10 @@ struct operator_context : bind_context {
   /// that covers it completes (prepare_checkpoint / checkpoint_complete).
   /// False: sinks write as records arrive, as without checkpoints.
   bool checkpoints = false;
+  /// Where a connector reports its link to its server (up/down, reconnects,
+  /// last error; docs/ARCHITECTURE.md §12). The runtime shares it with the
+  /// instance's metrics; harnesses get a fresh one. Thread-safe.
+  std::shared_ptr<connector_status> connector = std::make_shared<connector_status>();
 };
 
 class state_writer;

@@ -1,6 +1,7 @@
 #include "sluice/core/params.hpp"
 
 #include "sluice/core/errors.hpp"
+#include "sluice/core/secrets.hpp"
 
 namespace sluice::core {
 
@@ -74,8 +75,11 @@ void check_value(const property_spec& spec, const nlohmann::json& v) {
     case param_type::string:
     case param_type::path:
     case param_type::expression:
-    case param_type::field:
-    case param_type::secret: expect(v.is_string(), "a string"); break;
+    case param_type::field: expect(v.is_string(), "a string"); break;
+    case param_type::secret:
+      expect(v.is_string() || is_secret_reference(v),
+             "a string, {\"env\": \"VARIABLE\"} or {\"file\": \"/path\"}");
+      break;
     case param_type::choice: {
       expect(v.is_string(), "a string");
       auto s = v.get<std::string>();
@@ -175,6 +179,15 @@ duration_us params::duration(const std::string& name) const {
 }
 core::timestamp params::timestamp(const std::string& name) const {
   return parse_iso8601(json(name).get<std::string>()).value_or(0);
+}
+std::string params::secret(const std::string& name) const {
+  const auto& v = json(name);
+  if (v.is_null()) return {};
+  try {
+    return resolve_secret(v);
+  } catch (const std::runtime_error& e) {
+    throw param_error(name, e.what());
+  }
 }
 std::vector<std::string> params::strings(const std::string& name) const {
   const auto& v = json(name);

@@ -31,6 +31,11 @@ public:
   duration_us duration(const std::string& name) const;
   core::timestamp timestamp(const std::string& name) const;
   std::vector<std::string> strings(const std::string& name) const;
+  /// A `secret` param's value: the string itself, or read from the
+  /// environment variable or file it names (core/secrets.hpp). Reads, so
+  /// call it when the instance opens, not at bind. Throws param_error when
+  /// the variable is unset or the file unreadable; "" when absent.
+  std::string secret(const std::string& name) const;
 
 private:
   nlohmann::json values_;

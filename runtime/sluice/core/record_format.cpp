@@ -203,6 +203,17 @@ void append_csv_header(const schema& s, std::string& out) {
   out.push_back('\n');
 }
 
+void append_text_value(const column& c, std::size_t row, std::string& out) {
+  if (c.is_null(row)) return;
+  switch (c.type()) {
+    case value_type::int64: append_int(c.ints[row], out); break;
+    case value_type::float64: append_double(c.doubles[row], out); break;
+    case value_type::boolean: out.append(c.bools[row] ? "true" : "false"); break;
+    case value_type::string: out.append(c.string_at(row)); break;
+    case value_type::timestamp: append_iso8601(c.ints[row], out); break;
+  }
+}
+
 void append_csv_record(const batch& b, std::size_t row, std::string& out) {
   for (std::size_t i = 0; i < b.num_columns(); ++i) {
     if (i) out.push_back(',');

@@ -28,6 +28,10 @@ void append_csv_header(const schema& s, std::string& out);
 /// comma, a double quote, CR or LF are quoted, inner quotes doubled.
 void append_csv_record(const batch& b, std::size_t row, std::string& out);
 
+/// Row `row` of `c` as plain text, unquoted (a string as it is); a null
+/// appends nothing. What templates such as `alerts/{device}` insert.
+void append_text_value(const column& c, std::size_t row, std::string& out);
+
 /// Appends `s` JSON-escaped, without the surrounding quotes. Bytes that are
 /// not well-formed UTF-8 become U+FFFD, one per byte: the output is always
 /// valid JSON, whatever a source read.

@@ -41,7 +41,8 @@ std::vector<bool> connected_outputs(const core::pipeline::checked_pipeline& p, s
 
 core::operator_ptr build(const core::pipeline::checked_pipeline& p, std::size_t idx,
                          std::size_t instance, const run_options& options,
-                         const std::string* state) {
+                         const std::string* state,
+                         std::shared_ptr<core::connector_status> connector) {
   const auto& n = p.nodes[idx];
   auto parallelism = static_cast<std::size_t>(n.spec->parallelism);
   core::operator_context ctx;
@@ -53,6 +54,7 @@ core::operator_ptr build(const core::pipeline::checked_pipeline& p, std::size_t 
   ctx.inputs = n.input_schemas;
   ctx.clock = options.clock ? options.clock : core::default_clock();
   ctx.checkpoints = options.checkpoints.has_value();
+  ctx.connector = std::move(connector);
   try {
     if (!n.bound) throw std::logic_error("the node was not bound (the pipeline has errors)");
     auto op = n.bound->create(ctx);
@@ -126,7 +128,9 @@ std::vector<planned_instance> plan(caf::actor_system& sys,
         checkpoint::node_part* part = nullptr;
         if (auto it = restore.find(n.spec->id); it != restore.end() && i < it->second.size())
           part = &it->second[i];
-        s->op = build(p, idx, i, options, part ? &part->operator_state : nullptr);
+        s->metrics = std::make_shared<core::instance_metrics>();
+        s->op = build(p, idx, i, options, part ? &part->operator_state : nullptr,
+                      s->metrics->connector);
         if (part) {
           part->operator_state.clear();
           s->restored = std::move(*part);
@@ -135,7 +139,6 @@ std::vector<planned_instance> plan(caf::actor_system& sys,
         s->errors_port = n.outputs.size();
         s->out_ports.resize(n.outputs.size() + 1);
         s->on_error = policy_of(n.spec->on_error);
-        s->metrics = std::make_shared<core::instance_metrics>();
         s->shared = shared;
         s->batch_size = options.batch_size;
         s->max_delay = options.max_delay;
