@@ -149,9 +149,10 @@ TEST_CASE("an aggregate list is checked for its shape in the words of the window
 
 TEST_CASE("a secret param is a string, and a message about it never holds its value") {
   CHECK(error_of_one(param_type::secret, "hunter2") == "");
-  CHECK(error_of_one(param_type::secret, 1234) == "must be a string, got an integer");
+  CHECK(error_of_one(param_type::secret, 1234)
+        == R"(must be a string, {"env": "VARIABLE"} or {"file": "/path"}, got an integer)");
   CHECK(error_of_one(param_type::secret, json::array({"hunter2"}))
-        == "must be a string, got an array");
+        == R"(must be a string, {"env": "VARIABLE"} or {"file": "/path"}, got an array)");
 }
 
 TEST_CASE("the new param types have their catalog names") {

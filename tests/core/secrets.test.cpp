@@ -2,7 +2,10 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+
+#include <unistd.h>
 
 #include "sluice/core/descriptor.hpp"
 #include "sluice/core/errors.hpp"
@@ -26,10 +29,12 @@ std::vector<property_spec> password_spec() {
 TEST_CASE("A secret param holds its value, or names the variable or file to read it from") {
   ::setenv("SLUICE_TEST_SECRET", "s3cret", 1);
   CHECK(params(password_spec(), json{{"password", "plain"}}).secret("password") == "plain");
-  CHECK(params(password_spec(), json{{"password", {{"env", "SLUICE_TEST_SECRET"}}}})
-          .secret("password")
-        == "s3cret");
-  auto path = std::string(std::tmpnam(nullptr));
+  CHECK(
+    params(password_spec(), json{{"password", {{"env", "SLUICE_TEST_SECRET"}}}}).secret("password")
+    == "s3cret");
+  auto path =
+    (std::filesystem::temp_directory_path() / ("sluice-secret-" + std::to_string(::getpid())))
+      .string();
   std::ofstream(path) << "from-a-file\n";
   CHECK(params(password_spec(), json{{"password", {{"file", path}}}}).secret("password")
         == "from-a-file");

@@ -144,8 +144,11 @@ void NodeItem::setLive(const NodeLive& live) {
   // The face shows only whether the node is live (its fill moves to the
   // live face) and the bottleneck border and badge: re-render it only
   // when those change, and the live face otherwise.
-  const bool faceChanged = live.active != live_.active || live.bottleneck != live_.bottleneck;
+  const bool faceChanged = live.active != live_.active || live.bottleneck != live_.bottleneck
+                           || live.serverDown != live_.serverDown;
+  const bool tipChanged = live.serverError != live_.serverError;
   live_ = live;
+  if (tipChanged) updateToolTip();
   if (faceChanged) {
     update();
     liveFace_->setVisible(live_.active);
@@ -170,6 +173,10 @@ void NodeItem::updateToolTip() {
            + (resumeDetail_.isEmpty() ? QString() : " (" + resumeDetail_ + ")");
   for (const QString& p : problems_) tip += "\n⚠ " + p;
   if (!runtimeError_.isEmpty()) tip += "\n✖ runtime: " + runtimeError_;
+  if (live_.serverDown)
+    tip +=
+      "\n✖ server down: " + (live_.serverError.isEmpty() ? "no connection yet" : live_.serverError);
+  else if (!live_.serverError.isEmpty()) tip += "\nlast connector error: " + live_.serverError;
   setToolTip(tip);
 }
 
@@ -278,6 +285,18 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
   }
 
   paintResumeBadge(painter, true);
+
+  // Top-left, clear of the bottleneck badge; over a resume badge, which
+  // matters less while the run cannot reach its server.
+  if (live_.serverDown) {
+    painter->setFont(style::kindFont());
+    QRectF badge(4, -12, 78, 14);
+    painter->setPen(Qt::NoPen);
+    painter->setBrush(QColor(0xc6, 0x28, 0x28));
+    painter->drawRoundedRect(badge, 4, 4);
+    painter->setPen(Qt::white);
+    painter->drawText(badge, Qt::AlignCenter, QStringLiteral("server down"));
+  }
 
   // Problem marker: a red disc with "!" on the top-right corner.
   if (hasProblems) {

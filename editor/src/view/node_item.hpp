@@ -27,6 +27,10 @@ struct NodeLive {
   double idleMs = 0;
   int state = 0; ///< observe::activity as int: idle, busy, backpressured, finished
   bool bottleneck = false;
+  /// A connector that has lost its server: a badge on the face and the
+  /// reason in the tooltip (docs/ARCHITECTURE.md §12).
+  bool serverDown = false;
+  QString serverError;
 };
 
 /// One pipeline node: kind and id in the header, named ports (inputs left,

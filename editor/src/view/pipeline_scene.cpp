@@ -238,6 +238,10 @@ void PipelineScene::applyFrame(const observe::metrics_frame& frame) {
     live.idleMs = r.idle_ms_per_second;
     live.state = int(r.state);
     live.bottleneck = !bottleneck.isEmpty() && n->id() == bottleneck;
+    if (r.connector) {
+      live.serverDown = !r.connector->up;
+      live.serverError = QString::fromStdString(r.connector->last_error);
+    }
     n->setLive(live);
   }
   for (const observe::edge_fill& f : frame.edges)

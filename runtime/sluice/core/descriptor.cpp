@@ -1,5 +1,7 @@
 #include "sluice/core/descriptor.hpp"
 
+#include "sluice/core/secrets.hpp"
+
 namespace sluice::core {
 
 std::string_view name_of(param_type t) {
@@ -49,7 +51,7 @@ nlohmann::json mask_secrets(const descriptor& d, const nlohmann::json& params) {
   for (const auto& p : d.properties)
     // A reference ({"env": ...}, {"file": ...}) names where the secret is,
     // not the secret: shown as it is, so a user sees which one is used.
-    if (p.type == param_type::secret && out.contains(p.name) && out[p.name].is_string())
+    if (p.type == param_type::secret && out.contains(p.name) && !is_secret_reference(out[p.name]))
       out[p.name] = secret_mask;
   return out;
 }

@@ -28,7 +28,8 @@ std::string resolve_secret(const nlohmann::json& v) {
     return value;
   }
   std::ifstream in(where, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read the secret file " + where + ": " + std::strerror(errno));
+  if (!in)
+    throw std::runtime_error("cannot read the secret file " + where + ": " + std::strerror(errno));
   std::ostringstream text;
   text << in.rdbuf();
   auto s = text.str();

@@ -40,8 +40,7 @@ std::vector<bool> connected_outputs(const core::pipeline::checked_pipeline& p, s
 }
 
 core::operator_ptr build(const core::pipeline::checked_pipeline& p, std::size_t idx,
-                         std::size_t instance, const run_options& options,
-                         const std::string* state,
+                         std::size_t instance, const run_options& options, const std::string* state,
                          std::shared_ptr<core::connector_status> connector) {
   const auto& n = p.nodes[idx];
   auto parallelism = static_cast<std::size_t>(n.spec->parallelism);
@@ -129,8 +128,8 @@ std::vector<planned_instance> plan(caf::actor_system& sys,
         if (auto it = restore.find(n.spec->id); it != restore.end() && i < it->second.size())
           part = &it->second[i];
         s->metrics = std::make_shared<core::instance_metrics>();
-        s->op = build(p, idx, i, options, part ? &part->operator_state : nullptr,
-                      s->metrics->connector);
+        s->op =
+          build(p, idx, i, options, part ? &part->operator_state : nullptr, s->metrics->connector);
         if (part) {
           part->operator_state.clear();
           s->restored = std::move(*part);

@@ -16,6 +16,25 @@ std::optional<T> optional_from(const json& j, const char* key) {
   return it->get<T>();
 }
 
+json connector_json(const std::optional<connector_figures>& c) {
+  if (!c) return nullptr;
+  return {{"up", c->up},
+          {"reconnects", c->reconnects},
+          {"last_error", c->last_error},
+          {"last_error_ms", c->last_error_ms}};
+}
+
+std::optional<connector_figures> connector_from(const json& j) {
+  auto it = j.find("connector");
+  if (it == j.end() || it->is_null()) return std::nullopt;
+  connector_figures c;
+  c.up = it->value("up", false);
+  c.reconnects = it->value("reconnects", std::uint64_t{0});
+  c.last_error = it->value("last_error", std::string());
+  c.last_error_ms = it->value("last_error_ms", std::int64_t{0});
+  return c;
+}
+
 json totals_json(const core::instance_snapshot& t) {
   json queues = json::array();
   for (const auto& q : t.input_queues)
@@ -33,7 +52,8 @@ json totals_json(const core::instance_snapshot& t) {
           {"watermark", t.watermark == core::min_timestamp ? json(nullptr) : json(t.watermark)},
           {"queue_fill", t.queue_fill},
           {"finished", t.finished},
-          {"input_queues", std::move(queues)}};
+          {"input_queues", std::move(queues)},
+          {"connector", connector_json(connector_of(t))}};
 }
 
 core::instance_snapshot totals_from(const json& j, const std::string& node, std::size_t instance) {
@@ -58,6 +78,12 @@ core::instance_snapshot totals_from(const json& j, const std::string& node, std:
       t.input_queues.push_back({q.value("edge", std::size_t{0}),
                                 q.value("queued", std::uint64_t{0}),
                                 q.value("capacity", std::uint64_t{0})});
+  if (auto c = connector_from(j)) {
+    t.connector.up = c->up ? 1 : 0;
+    t.connector.reconnects = c->reconnects;
+    t.connector.last_error = c->last_error;
+    t.connector.last_error_unix_ns = c->last_error_ms * 1000000;
+  }
   return t;
 }
 
@@ -112,7 +138,8 @@ json to_json(const metrics_frame& f) {
                      {"backpressured_ms_per_second", n.backpressured_ms_per_second},
                      {"queue_fill", n.queue_fill},
                      {"watermark", optional_json(n.watermark)},
-                     {"watermark_lag_seconds", optional_json(n.watermark_lag_seconds)}});
+                     {"watermark_lag_seconds", optional_json(n.watermark_lag_seconds)},
+                     {"connector", connector_json(n.connector)}});
   json instances = json::array();
   for (const auto& i : f.instances)
     instances.push_back({{"node", i.node},
@@ -165,6 +192,7 @@ metrics_frame frame_from_json(const json& j) {
       r.queue_fill = n.value("queue_fill", 0.0);
       r.watermark = optional_from<core::timestamp>(n, "watermark");
       r.watermark_lag_seconds = optional_from<double>(n, "watermark_lag_seconds");
+      r.connector = connector_from(n);
       f.nodes.push_back(std::move(r));
     }
   if (auto it = j.find("instances"); it != j.end())

@@ -36,6 +36,16 @@ struct instance_rates {
   activity state = activity::idle;
 };
 
+/// A connector node's link to its server (docs/ARCHITECTURE.md §12), over
+/// its instances: up only while every instance that reported is up,
+/// reconnects summed, the newest last error.
+struct connector_figures {
+  bool up = false;
+  std::uint64_t reconnects = 0;
+  std::string last_error;         ///< "" = none yet
+  std::int64_t last_error_ms = 0; ///< Unix time, milliseconds; 0 = never
+};
+
 /// A node: its instances summed (rates, totals) and averaged (time split).
 struct node_rates {
   std::string node;
@@ -52,6 +62,8 @@ struct node_rates {
   activity state = activity::idle;
   double queue_fill = 0; ///< the fullest of its input edges, 0..1
   bool is_source = false, is_sink = false;
+  /// Absent for an operator that is not a connector (or has not reported).
+  std::optional<connector_figures> connector;
 };
 
 /// Queue fill of one edge: records waiting at the receiving end over the
@@ -138,6 +150,10 @@ std::int64_t wall_now_ms();
 std::string find_bottleneck(const core::pipeline::checked_pipeline& pipeline,
                             const std::vector<node_rates>& nodes);
 
+/// An instance's connector status as figures; nullopt when it is not a
+/// connector (it never reported).
+std::optional<connector_figures> connector_of(const core::instance_snapshot& t);
+
 /// JSON as served on /api/metrics, and back (the editor's attach mode reads
 /// frames from a remote run with frame_from_json). The shape:
 ///
@@ -148,13 +164,16 @@ std::string find_bottleneck(const core::pipeline::checked_pipeline& pipeline,
 ///                 "records_in_per_second", "records_out_per_second",
 ///                 "busy_ms_per_second", "idle_ms_per_second",
 ///                 "backpressured_ms_per_second", "queue_fill",
-///                 "watermark": µs | null, "watermark_lag_seconds": s | null}],
+///                 "watermark": µs | null, "watermark_lag_seconds": s | null,
+///                 "connector": {"up": true, "reconnects": 2, "last_error": "...",
+///                               "last_error_ms": 1764000000000} | null}],
 ///      "instances": [{"node", "instance", "state", the five rates,
 ///                     "totals": {"records_in", "records_out", "records_sent",
 ///                                "filtered", "errors", "late_dropped", "busy_ns",
 ///                                "backpressured_ns", "idle_ns", "alive_ns",
 ///                                "watermark": µs | null, "queue_fill", "finished",
-///                                "input_queues": [{"edge", "queued", "capacity"}]}}],
+///                                "input_queues": [{"edge", "queued", "capacity"}],
+///                                "connector": {as a node's} | null}}],
 ///      "edges": [{"from", "to", "fill", "queued", "capacity"}],
 ///      "checkpoints": {"enabled": true, "last_id": 17,   // 0: none completed yet
 ///                      "last_completed_ms": 1764000000000, "last_duration_ms": 12,

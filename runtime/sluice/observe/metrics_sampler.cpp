@@ -17,6 +17,16 @@ std::string_view name_of(activity a) {
   return "idle";
 }
 
+std::optional<connector_figures> connector_of(const core::instance_snapshot& t) {
+  if (t.connector.up < 0) return std::nullopt;
+  connector_figures c;
+  c.up = t.connector.up == 1;
+  c.reconnects = t.connector.reconnects;
+  c.last_error = t.connector.last_error;
+  c.last_error_ms = t.connector.last_error_unix_ns / 1000000;
+  return c;
+}
+
 activity activity_from_name(std::string_view name) {
   if (name == "busy") return activity::busy;
   if (name == "backpressured") return activity::backpressured;
@@ -167,6 +177,18 @@ struct metrics_sampler::state {
         n.records_out_per_second += inst.records_out_per_second;
         if (t.watermark != core::min_timestamp && t.watermark != core::max_timestamp)
           n.watermark = n.watermark ? std::min(*n.watermark, t.watermark) : t.watermark;
+        if (auto c = connector_of(t)) {
+          if (!n.connector) {
+            n.connector = c;
+          } else {
+            n.connector->up = n.connector->up && c->up;
+            n.connector->reconnects += c->reconnects;
+            if (c->last_error_ms > n.connector->last_error_ms) {
+              n.connector->last_error = c->last_error;
+              n.connector->last_error_ms = c->last_error_ms;
+            }
+          }
+        }
         if (inst.state == activity::finished) continue;
         ++live;
         n.busy_ms_per_second += inst.busy_ms_per_second;

@@ -131,6 +131,27 @@ std::vector<MetricFamily> collect(const metrics_frame& frame, const process_stat
   if (!frame.bottleneck.empty())
     add(bottleneck, {{"pipeline", pipe}, {"node", frame.bottleneck}}, 1);
 
+  auto up = family("sluice_connector_up",
+                   "1 while a connector node reaches its server (every instance), 0 while it "
+                   "does not.",
+                   MetricType::Gauge);
+  auto reconnects = family("sluice_connector_reconnects_total",
+                           "Times a connector node's link to its server came back after it was "
+                           "lost.",
+                           MetricType::Counter);
+  auto last_error = family("sluice_connector_last_error_timestamp_seconds",
+                           "When a connector node last reported an error (Unix time); the text "
+                           "is in /api/metrics.",
+                           MetricType::Gauge);
+  for (const auto& n : frame.nodes) {
+    if (!n.connector) continue;
+    std::vector<ClientMetric::Label> labels{{"pipeline", pipe}, {"node", n.node}};
+    add(up, labels, n.connector->up ? 1 : 0);
+    add(reconnects, labels, static_cast<double>(n.connector->reconnects));
+    if (n.connector->last_error_ms > 0)
+      add(last_error, labels, static_cast<double>(n.connector->last_error_ms) / 1e3);
+  }
+
   const auto& cp = frame.checkpoints;
   auto restarts = family("sluice_restarts_total",
                          "Times the run was restarted by its restart strategy after a failure.",
@@ -187,9 +208,11 @@ std::vector<MetricFamily> collect(const metrics_frame& frame, const process_stat
   add(fds, {}, process.open_fds);
 
   std::vector<MetricFamily> all;
-  for (auto* f : {&in,       &out,  &err,        &late,     &filtered,  &busy,      &idle,    &bp,
-                  &fill,     &lag,  &bottleneck, &restarts, &completed, &abandoned, &last_id, &age,
-                  &duration, &size, &state,      &cpu,      &rss,       &vms,       &start,   &fds})
+  for (auto* f :
+       {&in,       &out,       &err,       &late,       &filtered, &busy,       &idle,
+        &bp,       &fill,      &lag,       &bottleneck, &up,       &reconnects, &last_error,
+        &restarts, &completed, &abandoned, &last_id,    &age,      &duration,   &size,
+        &state,    &cpu,       &rss,       &vms,        &start,    &fds})
     if (!f->metric.empty()) all.push_back(std::move(*f));
   return all;
 }

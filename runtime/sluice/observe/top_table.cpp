@@ -161,6 +161,14 @@ std::vector<std::string> render_top(const metrics_frame& f, const top_header& h,
   if (auto line = checkpoint_line(cp, f.wall_ms); !line.empty()) add(line);
   if (f.bottleneck.empty()) add("bottleneck: none (nothing is back-pressured)");
   else add("bottleneck: " + f.bottleneck + "  (busiest node below the back-pressured ones)", red);
+  // A connector that lost its server says so above the table, with why.
+  for (const auto& n : f.nodes)
+    if (n.connector && !n.connector->up)
+      add("connector " + n.node + " is down: "
+            + (n.connector->last_error.empty() ? std::string("no connection yet")
+                                               : n.connector->last_error)
+            + "  (reconnects " + std::to_string(n.connector->reconnects) + ")",
+          red);
   add(h.message, h.message.empty() ? nullptr : bold);
 
   // With checkpoints the STATE column (bytes of the node's part in the
@@ -200,13 +208,14 @@ std::vector<std::string> render_top(const metrics_frame& f, const top_header& h,
     std::snprintf(queue, sizeof queue, "%3.0f%%", 100.0 * n.queue_fill);
     std::string name = (marked ? "*" : " ") + n.node;
     if (n.state == activity::finished) name += " (done)";
+    else if (n.connector && !n.connector->up) name += " (down)";
     auto state = cp.state_bytes.find(n.node);
     add(
       row(name, compact_count(n.records_in_per_second), compact_count(n.records_out_per_second),
           bar(n.busy_ms_per_second), bar(n.backpressured_ms_per_second), n.is_source ? "-" : queue,
           lag_text(n.watermark_lag_seconds), count_in(n.errors, err_w),
           state == cp.state_bytes.end() ? "-" : compact_bytes(static_cast<double>(state->second))),
-      marked ? red : nullptr);
+      marked || (n.connector && !n.connector->up) ? red : nullptr);
     ++shown;
   }
   while (out.size() + 1 < rows) out.emplace_back();

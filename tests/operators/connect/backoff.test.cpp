@@ -4,7 +4,8 @@
 
 using sluice::ops::connect::backoff;
 
-TEST_CASE("Reconnect waits double from the first up to the longest, then start over after success") {
+TEST_CASE(
+  "Reconnect waits double from the first up to the longest, then start over after success") {
   backoff b(100, 1000);
   std::vector<std::int64_t> waits;
   for (int i = 0; i < 6; ++i) waits.push_back(b.next_ns());

@@ -10,10 +10,10 @@ using ops::connect::record_template;
 namespace {
 
 core::batch_ptr one_row() {
-  auto s = std::make_shared<core::schema>(std::vector<core::field>{
-    {"device", core::value_type::string},
-    {"ts", core::value_type::timestamp},
-    {"level", core::value_type::int64}});
+  auto s =
+    std::make_shared<core::schema>(std::vector<core::field>{{"device", core::value_type::string},
+                                                            {"ts", core::value_type::timestamp},
+                                                            {"level", core::value_type::int64}});
   core::batch_builder b(s, 2);
   b.column_at(0).append_string("d7");
   b.column_at(1).append_int(1767236400123456); // 2026-01-01T03:00:00.123456Z

@@ -176,20 +176,30 @@ TEST_CASE("source.kafka waits out brokers that are down and then reads everythin
   mock_cluster kafka;
   kafka.create_topic("events", 2);
   kafka.produce("events", numbered(0, 20));
-  auto src = make_operator("source.kafka", params_for(kafka), instance_of(0, 1));
+  auto ctx = instance_of(0, 1);
+  auto status = ctx.connector;
+  auto src = make_operator("source.kafka", params_for(kafka), ctx);
   recording_emitter out;
   poll_until({src.get()}, out, [&] { return out.rows() >= 20; });
   REQUIRE(out.rows() == 20);
+  CHECK(status->read().up == 1);
   kafka.set_down(true);
+  // polls on, never fails; the status says the brokers are gone
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-  while (std::chrono::steady_clock::now() < until) { // polls on, never fails
+  while (std::chrono::steady_clock::now() < until || status->read().up != 0) {
     src->poll(out, 1000);
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (std::chrono::steady_clock::now() > until + std::chrono::seconds(20)) break;
   }
+  auto down = status->read();
+  CHECK(down.up == 0);
+  CHECK(down.last_error.find("kafka: ") == 0);
   kafka.set_down(false);
   kafka.produce("events", numbered(20, 40));
   poll_until({src.get()}, out, [&] { return out.rows() >= 40; });
   CHECK(field_values(out, "n") == numbers(0, 40));
+  CHECK(status->read().up == 1);
+  CHECK(status->read().reconnects >= 1);
 }
 
 TEST_CASE("source.kafka reads what kcat, another Kafka client in another process, wrote") {

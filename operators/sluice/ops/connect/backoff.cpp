@@ -6,14 +6,13 @@
 namespace sluice::ops::connect {
 
 backoff::backoff(std::int64_t initial_ns, std::int64_t max_ns)
-    : initial_ns_(std::max<std::int64_t>(1, initial_ns)),
-      max_ns_(std::max(initial_ns_, max_ns)),
-      jitter_state_(static_cast<std::uint64_t>(
-                      std::chrono::steady_clock::now().time_since_epoch().count())
-                    | 1) {}
+  : initial_ns_(std::max<std::int64_t>(1, initial_ns)), max_ns_(std::max(initial_ns_, max_ns)),
+    jitter_state_(
+      static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) | 1) {
+}
 
 backoff::backoff(const core::params& p)
-    : backoff(p.duration("reconnect_backoff") * 1000, p.duration("reconnect_backoff_max") * 1000) {}
+  : backoff(p.duration("reconnect_backoff") * 1000, p.duration("reconnect_backoff_max") * 1000) {}
 
 std::int64_t backoff::next_ns() {
   std::int64_t wait = initial_ns_;

@@ -48,8 +48,7 @@ record_template::record_template(const std::string& param, const std::string& te
     bool found = false;
     for (std::size_t e = 0; e < extras.size() && !found; ++e)
       if (extras[e] == name) {
-        if (!format.empty())
-          throw core::param_error(param, "{" + name + "} takes no format");
+        if (!format.empty()) throw core::param_error(param, "{" + name + "} takes no format");
         pieces_.push_back({piece::kind::extra, {}, e});
         found = true;
       }
@@ -61,7 +60,8 @@ record_template::record_template(const std::string& param, const std::string& te
         for (const auto& e : extras) known += (known.empty() ? "" : ", ") + e;
         throw core::param_error(param, "{" + name + "} names no field (known: " + known + ")");
       }
-      if (!format.empty() && s.fields()[static_cast<std::size_t>(f)].type != core::value_type::timestamp)
+      if (!format.empty()
+          && s.fields()[static_cast<std::size_t>(f)].type != core::value_type::timestamp)
         throw core::param_error(param, "{" + inside + "}: only a timestamp field takes a format");
       pieces_.push_back({piece::kind::field, format, static_cast<std::size_t>(f)});
       fields_.push_back(static_cast<std::size_t>(f));
@@ -87,7 +87,8 @@ void record_template::render(const core::batch& b, std::size_t row, std::string&
         }
         // timestamps are microseconds since the epoch (core/time.hpp)
         std::int64_t us = c.ints[row];
-        std::time_t seconds = static_cast<std::time_t>(us >= 0 ? us / 1000000 : (us - 999999) / 1000000);
+        std::time_t seconds =
+          static_cast<std::time_t>(us >= 0 ? us / 1000000 : (us - 999999) / 1000000);
         std::tm tm{};
         gmtime_r(&seconds, &tm);
         char buf[256];

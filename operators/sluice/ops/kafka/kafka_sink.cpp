@@ -68,14 +68,15 @@ class kafka_sink final : public core::sink_operator {
 public:
   kafka_sink(std::shared_ptr<const sink_config> cfg, const core::operator_context& ctx)
     : cfg_(std::move(cfg)), two_phase_(ctx.checkpoints),
-      transactional_id_(cfg_->transactional_id + "-" + std::to_string(ctx.instance)) {}
+      transactional_id_(cfg_->transactional_id + "-" + std::to_string(ctx.instance)),
+      status_(ctx.connector) {}
   ~kafka_sink() override { destroy(); }
 
   void open() override {
     auto settings = producer_settings();
     if (two_phase_) settings["transactional.id"] = transactional_id_;
     auto conf = make_conf(cfg_->client, settings);
-    rd_kafka_conf_set_opaque(conf.get(), this);
+    report_errors_to(conf.get(), status_.get());
     rd_kafka_conf_set_dr_msg_cb(conf.get(), &kafka_sink::delivered);
     char err[512];
     rk_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), err, sizeof err);
@@ -300,7 +301,8 @@ private:
       const rd_kafka_resp_err_t err = rd_kafka_producev(
         rk_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
         RD_KAFKA_V_VALUE(const_cast<char*>(value_.data()), value_.size()),
-        RD_KAFKA_V_KEY(has_key ? key.data() : nullptr, has_key ? key.size() : 0), RD_KAFKA_V_END);
+        RD_KAFKA_V_KEY(has_key ? key.data() : nullptr, has_key ? key.size() : 0),
+        RD_KAFKA_V_OPAQUE(this), RD_KAFKA_V_END);
       if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
       if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL)
         throw std::runtime_error(error_text("cannot write to topic '" + topic + "'", err));
@@ -325,8 +327,11 @@ private:
     if (!failure_.empty()) throw std::runtime_error(failure_);
   }
 
-  static void delivered(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
-    auto* self = static_cast<kafka_sink*>(opaque);
+  static void delivered(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
+    auto* self = static_cast<kafka_sink*>(m->_private); // RD_KAFKA_V_OPAQUE
+    if (!self) return;
+    if (!m->err) self->status_->connected();
+    else self->status_->error(error_text("delivery to '" + self->cfg_->topic + "'", m->err));
     if (m->err && self->failure_.empty())
       self->failure_ =
         error_text("a message to topic '" + self->cfg_->topic + "' was refused", m->err);
@@ -341,6 +346,7 @@ private:
   const std::shared_ptr<const sink_config> cfg_;
   const bool two_phase_;
   const std::string transactional_id_;
+  const std::shared_ptr<core::connector_status> status_;
   sink::staged_rows staged_; ///< with checkpoints: records not committed yet
   bool restored_ = false, ended_ = false;
   std::uint64_t committed_ = 0; ///< the newest checkpoint Kafka holds
@@ -385,7 +391,7 @@ core::descriptor kafka_sink_descriptor() {
     cfg->client = read_client_settings(p);
     auto fixed = producer_settings();
     fixed["transactional.id"] = "-";
-    make_conf(cfg->client, fixed);
+    make_conf(cfg->client, fixed, false);
     cfg->topic = p.string("topic");
     if (cfg->topic.empty()) throw core::param_error("topic", "must not be empty");
     cfg->input = input_schema(ctx, 0, "in");

@@ -103,7 +103,7 @@ public:
   kafka_source(std::shared_ptr<const source_config> cfg, const core::operator_context& ctx)
     : cfg_(std::move(cfg)), instance_(ctx.instance),
       parallelism_(std::max<std::size_t>(1, ctx.parallelism)), checkpoints_(ctx.checkpoints),
-      clock_(ctx.clock), reader_(cfg_->format, cfg_->payload) {
+      clock_(ctx.clock), reader_(cfg_->format, cfg_->payload), status_(ctx.connector) {
     if (cfg_->topics.size() == 1 && !cfg_->topics[0].empty() && cfg_->topics[0][0] == '^')
       pattern_ = std::regex(cfg_->topics[0], std::regex::ECMAScript);
   }
@@ -112,6 +112,7 @@ public:
 
   void open() override {
     auto conf = make_conf(cfg_->client, consumer_settings(*cfg_));
+    report_errors_to(conf.get(), status_.get());
     char err[512];
     rk_ = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), err, sizeof err);
     if (!rk_) throw std::runtime_error(std::string("kafka: cannot create a consumer: ") + err);
@@ -182,6 +183,7 @@ public:
       }
       take(*m, b, out);
     }
+    if (b.rows() > 0) status_->connected();
     if (b.rows() == 0) return core::poll_result::wait(idle_wait_ns);
     out.emit(0, b.finish());
     return core::poll_result::more();
@@ -258,9 +260,11 @@ private:
     const rd_kafka_metadata_t* md = nullptr;
     const rd_kafka_resp_err_t err = rd_kafka_metadata(rk_, 1, nullptr, &md, metadata_timeout_ms);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      status_->disconnected(error_text("cannot read the topics' partitions", err));
       next_discovery_ns_ = now + 1000000000; // brokers down: look again in a second
       return;
     }
+    status_->connected();
     std::set<partition_key> mine;
     for (int t = 0; t < md->topic_cnt; ++t) {
       const auto& topic = md->topics[t];
@@ -309,6 +313,7 @@ private:
   const bool checkpoints_;
   std::shared_ptr<core::clock> clock_;
   source::payload_reader reader_;
+  const std::shared_ptr<core::connector_status> status_;
   std::optional<std::regex> pattern_;
   rd_kafka_t* rk_ = nullptr;
   std::set<partition_key> assigned_;
@@ -369,7 +374,7 @@ source_config read_config(const core::params& p, const core::bind_context& ctx) 
                               "field '" + f.name + "' would appear twice: the payload has it too");
   c.discovery_interval_ns = p.duration("discovery_interval") * 1000;
   c.output = core::make_schema(std::move(fields));
-  make_conf(c.client, consumer_settings(c));
+  make_conf(c.client, consumer_settings(c), false);
   return c;
 }
 

@@ -46,6 +46,7 @@
 #include "sluice/core/state.hpp"
 #include "sluice/ops/descriptor_util.hpp"
 #include "sluice/ops/sink/byte_size.hpp"
+#include "sluice/ops/sink/part_files.hpp"
 #include "sluice/ops/sink/record_writer.hpp"
 #include "sluice/ops/sink/rotated_files.hpp"
 #include "sluice/ops/sink/staged_file.hpp"
@@ -260,15 +261,25 @@ core::descriptor file_sink_descriptor() {
   d.kind = "sink.file";
   d.category = "sink";
   d.blocking_io = true;
-  d.summary = "Writes records to a file as JSON lines or CSV, optionally rotating it by size; "
-              "exactly-once with checkpoints";
+  d.summary = "Writes records to a file as JSON lines or CSV, optionally rotating it by size, "
+              "or to parts named by a template with event-time buckets, gzip or zstd "
+              "compressed; exactly-once with checkpoints";
   d.inputs = {{"in", "records to write, any schema"}};
   d.properties = {
     prop("path", param_type::path,
          "file to write; parent folders are created, an existing file is replaced; at "
          "parallelism N > 1 instance i writes its own file, with -i before the extension "
-         "(out.jsonl: out-0.jsonl ... out-<N-1>.jsonl)")
+         "(out.jsonl: out-0.jsonl ... out-<N-1>.jsonl). A template such as "
+         "\"out/dt={ts:%Y-%m-%d}/hour={ts:%H}/part-{instance}-{n}.jsonl\" writes parts: "
+         "{field} is a record's field, {field:FORMAT} a timestamp field formatted by strftime "
+         "(UTC), {instance} the instance, {n} the part number")
       .required()
+      .shapes_state(),
+    prop("compression", param_type::choice,
+         "gzip or zstd compress the output, which is then written in parts (one complete "
+         "file each); auto: by the path's extension (.gz, .zst)")
+      .choices({"auto", "none", "gzip", "zstd"})
+      .def("auto")
       .shapes_state(),
     format_property().shapes_state(),
     prop("rotate", param_type::json,
@@ -290,6 +301,9 @@ core::descriptor file_sink_descriptor() {
                                             + p.json("rotate").dump());
       rotate = *size;
     }
+    if (wants_parts(path, p.string("compression")))
+      return bind_part_files(path, parse_record_format(p.string("format")),
+                             parse_compression(p.string("compression"), path), rotate, ctx);
     return bound({}, [path, format = parse_record_format(p.string("format")), input,
                       rotate](const core::operator_context& c) {
       return std::make_unique<file_sink>(instance_path(path, c.instance, c.parallelism), format,

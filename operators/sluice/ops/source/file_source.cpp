@@ -117,7 +117,8 @@ public:
           break;
         }
       }
-      const bool follows = follow_last_ && current_ + 1 == files_.size();
+      // A compressed file is complete when written: read once, not followed.
+      const bool follows = follow_last_ && current_ + 1 == files_.size() && !cursor_.compressed();
       if (read_records(b, want, out, !follows || draining_) == read_stop::full) break;
       if (!follows) { // this file is done
         cursor_.close();
@@ -207,7 +208,7 @@ private:
     if (resume_identity_ != std::pair<std::uint64_t, std::uint64_t>{0, 0}
         && cursor_.identity() != resume_identity_)
       return false;
-    if (cursor_.size() < resume_at_) return false;
+    if (!cursor_.compressed() && cursor_.size() < resume_at_) return false;
     return resume_fingerprint_ == 0 || cursor_.fingerprint(resume_at_) == resume_fingerprint_;
   }
 
