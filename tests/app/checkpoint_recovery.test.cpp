@@ -232,3 +232,46 @@ TEST_CASE(
   run_to_end(argv, base / "final.log");
   CHECK(sorted_lines(base / "interrupted.jsonl") == want);
 }
+
+TEST_CASE("a throttle restored holding records releases them although its source has nothing "
+          "left to send") {
+  // The file source reads all 60 records at once and ends; the throttle
+  // holds most of them and releases 20 a second. Killed with records held,
+  // the resumed run's source ends at once: only the restored throttle's own
+  // schedule can release the rest (it is polled once when the run starts).
+  auto base = fresh_dir("held_by_throttle");
+  {
+    std::ofstream in(base / "in.jsonl");
+    for (int i = 0; i < 60; ++i) in << "{\"n\": " << i << "}\n";
+  }
+  auto file = base / "pipeline.json";
+  std::ofstream(file) << R"({"schemaVersion": 1, "nodes": [
+    {"id": "in", "kind": "source.file", "params": {"path": ")"
+                      << (base / "in.jsonl").string() << R"(", "schema": {"n": "int"}}},
+    {"id": "pace", "kind": "transform.throttle", "params": {"rate": 20}},
+    {"id": "out", "kind": "sink.file", "params": {"path": ")"
+                      << (base / "out.jsonl").string() << R"("}}],
+  "edges": [{"from": "in", "to": "pace"}, {"from": "pace", "to": "out"}]})";
+  const std::vector<std::string> argv{SLUICE_BIN,
+                                      "run",
+                                      "--quiet",
+                                      "--checkpoint-dir",
+                                      (base / "chk").string(),
+                                      "--checkpoint-interval",
+                                      "100ms",
+                                      file.string()};
+  {
+    sluice::test::child_process p(argv, (base / "killed.log").string());
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+    INFO(p.output());
+    REQUIRE(p.running());
+    p.signal(SIGKILL);
+    REQUIRE(p.wait_exit(std::chrono::seconds(10)) == 128 + SIGKILL);
+  }
+  REQUIRE(sorted_lines(base / "out.jsonl").size() < 60); // it was killed holding records
+  run_to_end(argv, base / "resumed.log");                // ends, within two minutes
+  std::vector<std::string> want;
+  for (int i = 0; i < 60; ++i) want.push_back("{\"n\":" + std::to_string(i) + "}");
+  std::sort(want.begin(), want.end());
+  CHECK(sorted_lines(base / "out.jsonl") == want);
+}

@@ -9,11 +9,14 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <httplib.h>
 
 #include "app/child_process.hpp"
 #include "operators/kafka/mock_cluster.hpp"
@@ -85,6 +88,35 @@ long rss_kb(pid_t pid) {
 
 } // namespace
 
+/// The port of a run's metrics endpoint, from the line it prints.
+int metrics_port(const child_process& run) {
+  std::regex url(R"(metrics: http://127\.0\.0\.1:(\d+)/metrics)");
+  std::smatch m;
+  int port = 0;
+  wait_for(
+    [&] {
+      auto text = run.output();
+      if (!std::regex_search(text, m, url)) return false;
+      port = std::stoi(m[1]);
+      return true;
+    },
+    std::chrono::seconds(10));
+  return port;
+}
+
+/// sluice_connector_up of node `in` in the run's /metrics: 1, 0, or -1
+/// when it is not there.
+int source_up(int port) {
+  httplib::Client http("127.0.0.1", port);
+  http.set_read_timeout(5, 0);
+  auto r = http.Get("/metrics");
+  if (!r || r->status != 200) return -1;
+  std::smatch m;
+  std::regex up(R"(sluice_connector_up\{[^}]*node="in"[^}]*\} (\d))");
+  if (!std::regex_search(r->body, m, up)) return -1;
+  return std::stoi(m[1]);
+}
+
 TEST_CASE("a run from Kafka to a file, killed five times, writes every message exactly once") {
   const unsigned seed = std::random_device{}();
   INFO("seed " << seed);
@@ -144,20 +176,26 @@ TEST_CASE("a run from Kafka to Kafka rides out ten seconds without brokers, losi
                                   R"({"id": "out", "kind": "sink.kafka", "params": {"brokers": ")"
                                     + kafka.bootstraps() + R"(", "topic": "out"}})");
   child_process run({SLUICE_BIN, "run", "--quiet", "--checkpoint-dir", (base / "chk").string(),
-                     "--checkpoint-interval", "500ms", file.string()},
+                     "--checkpoint-interval", "500ms", "--metrics-port", "0", file.string()},
                     (base / "run.log").string());
   std::this_thread::sleep_for(std::chrono::seconds(2));
   REQUIRE(run.running());
+  const int port = metrics_port(run);
+  REQUIRE(port > 0);
   const long rss_before = rss_kb(run.pid());
   kafka.set_down(true);
   long rss_peak = rss_before;
+  bool said_down = false;
   for (int i = 0; i < 100; ++i) { // ten seconds
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     rss_peak = std::max(rss_peak, rss_kb(run.pid()));
+    if (i % 10 == 9 && !said_down) said_down = source_up(port) == 0;
   }
   kafka.set_down(false);
   INFO(run.output());
   REQUIRE(run.running()); // the outage did not end the run
+  CHECK(said_down);       // /metrics told that the source had lost its brokers
+  CHECK(wait_for([&] { return source_up(port) == 1; }, std::chrono::seconds(30)));
   std::vector<std::string> got;
   wait_for(
     [&] {

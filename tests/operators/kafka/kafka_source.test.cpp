@@ -237,3 +237,56 @@ TEST_CASE("source.kafka refuses params it cannot read, naming them") {
   CHECK(err({{"properties", {{"enable.auto.commit", "true"}}}})->param() == "properties");
   CHECK_FALSE(err({{"metadata", {"offset"}}}).has_value());
 }
+
+TEST_CASE("source.kafka takes the event time from a payload field of epoch milliseconds") {
+  mock_cluster kafka;
+  kafka.create_topic("events", 1);
+  kafka.produce("events", {R"({"n": 1, "at": 1767225600123})", R"({"n": 2, "at": null})"});
+  auto params = params_for(kafka, {{"schema", {"n:int", "at:int"}}, {"timestamp", "at"}});
+  CHECK(test::output_schemas_of("source.kafka", params).at(0)->to_string()
+        == "n:int, at:timestamp");
+  auto src = make_operator("source.kafka", params, instance_of(0, 1));
+  recording_emitter out;
+  poll_until({src.get()}, out, [&] { return out.rows() >= 2; });
+  REQUIRE(out.rows() == 2);
+  CHECK(out.json_rows()[0] == R"({"n":1,"at":"2026-01-01T00:00:00.123Z"})");
+  CHECK(out.json_rows()[1] == R"({"n":2,"at":null})");
+}
+
+TEST_CASE("source.kafka refuses a timestamp field it does not have, or of another type") {
+  mock_cluster kafka;
+  auto missing = test::param_error_of("source.kafka", params_for(kafka, {{"timestamp", "when"}}));
+  REQUIRE(missing);
+  CHECK(missing->param() == "timestamp");
+  CHECK_THAT(missing->what(), Catch::Contains("'when' is not a field"));
+  auto text = test::param_error_of("source.kafka", params_for(kafka, {{"timestamp", "s"}}));
+  REQUIRE(text);
+  CHECK_THAT(text->what(), Catch::Contains("must be a timestamp"));
+}
+
+TEST_CASE("a bounded source.kafka reads what the partitions held when it found them, then ends") {
+  mock_cluster kafka;
+  kafka.create_topic("events", 3);
+  kafka.produce("events", numbered(0, 30));
+  std::vector<core::operator_ptr> sources;
+  for (std::size_t i = 0; i < 4; ++i) // one instance more than there are partitions
+    sources.push_back(
+      make_operator("source.kafka", params_for(kafka, {{"bounded", true}}), instance_of(i, 4)));
+  recording_emitter out;
+  std::vector<bool> finished(4, false);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  bool produced_more = false;
+  while (std::count(finished.begin(), finished.end(), true) < 4
+         && std::chrono::steady_clock::now() < until) {
+    for (std::size_t i = 0; i < 4; ++i)
+      if (!finished[i])
+        finished[i] = sources[i]->poll(out, 1000).what == core::poll_result::state::finished;
+    if (!produced_more && out.rows() >= 10) { // written after the start: not read
+      kafka.produce("events", numbered(100, 110));
+      produced_more = true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  CHECK(std::count(finished.begin(), finished.end(), true) == 4);
+  CHECK(field_values(out, "n") == numbers(0, 30));
+}

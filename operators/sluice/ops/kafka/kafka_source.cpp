@@ -20,6 +20,7 @@
 // and offset.
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -67,8 +68,13 @@ struct source_config {
   source::payload_format format = source::payload_format::json;
   core::schema_ptr payload;
   bool kafka_timestamp = true; ///< add the message timestamp as field `timestamp`
+  /// `timestamp` names a payload field of epoch milliseconds: its index,
+  /// turned into a timestamp as the message is read. -1: none.
+  int millis_field = -1;
   std::vector<std::string> metadata;
   std::int64_t discovery_interval_ns = 10000000000;
+  /// Stop at the end each partition had when the source found it.
+  bool bounded = false;
   core::schema_ptr output;
 };
 
@@ -170,6 +176,7 @@ public:
       commit(positions_);
       last_commit_ns_ = now;
     }
+    if (cfg_->bounded && discovered_once_ && read_to_end()) return core::poll_result::finished();
     if (assigned_.empty()) return core::poll_result::wait(idle_wait_ns);
     core::batch_builder b(cfg_->output, std::min(budget, max_batch));
     const std::size_t limit = std::max<std::size_t>(1, std::min(budget, max_batch));
@@ -192,6 +199,10 @@ public:
 private:
   void take(const rd_kafka_message_t& m, core::batch_builder& b, core::emitter& out) {
     const std::string topic = rd_kafka_topic_name(m.rkt);
+    if (cfg_->bounded) { // past the end it had when found: not this run's to read
+      auto end = ends_.find({topic, m.partition});
+      if (end != ends_.end() && m.offset >= end->second) return;
+    }
     positions_[{topic, m.partition}] = m.offset + 1;
     const std::string_view payload(static_cast<const char*>(m.payload), m.payload ? m.len : 0);
     if (!reader_.read(payload, b, reason_)) {
@@ -199,6 +210,10 @@ private:
       return;
     }
     std::size_t c = cfg_->payload->size();
+    if (cfg_->millis_field >= 0) {
+      core::column& ts = b.column_at(static_cast<std::size_t>(cfg_->millis_field));
+      if (!ts.is_null(ts.ints.size() - 1)) ts.ints.back() *= 1000; // ms -> µs
+    }
     if (cfg_->kafka_timestamp) {
       rd_kafka_timestamp_type_t type;
       const std::int64_t ms = rd_kafka_message_timestamp(&m, &type);
@@ -254,9 +269,51 @@ private:
                 + std::to_string(offset) + ": " + reason_);
   }
 
+  // Bounded: whether every assigned partition is read up to its end (one
+  // never read is asked where the consumer stands in it).
+  bool read_to_end() {
+    for (const auto& p : assigned_) {
+      auto end = ends_.find(p);
+      if (end == ends_.end()) return false;
+      auto at = positions_.find(p);
+      std::int64_t position = at != positions_.end() ? at->second : RD_KAFKA_OFFSET_INVALID;
+      if (position < end->second) {
+        topic_list_ptr list(rd_kafka_topic_partition_list_new(1));
+        rd_kafka_topic_partition_list_add(list.get(), p.first.c_str(), p.second);
+        if (rd_kafka_position(rk_, list.get()) == RD_KAFKA_RESP_ERR_NO_ERROR)
+          position = std::max(position, list->elems[0].offset);
+      }
+      if (position < end->second) return false;
+    }
+    return true;
+  }
+
+  // Bounded: the end of every assigned partition, asked once. False while a
+  // broker does not answer (asked again at the next discovery).
+  bool find_ends() {
+    for (const auto& p : assigned_) {
+      if (ends_.count(p)) continue;
+      std::int64_t low = 0, high = 0;
+      if (rd_kafka_query_watermark_offsets(rk_, p.first.c_str(), p.second, &low, &high,
+                                           metadata_timeout_ms)
+          != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return false;
+      // An empty partition (nothing between its low and high watermark)
+      // has nothing to read: its end is where any start is.
+      ends_[p] = high > low ? high : RD_KAFKA_OFFSET_INVALID;
+    }
+    return true;
+  }
+
   // Looks the topics' partitions up and assigns this instance its share.
   // With no broker reachable it tries again soon; the run waits meanwhile.
+  // Bounded, the partitions are looked up once.
   void discover(std::int64_t now) {
+    if (cfg_->bounded && discovered_once_) {
+      if (!find_ends()) next_discovery_ns_ = now + 1000000000;
+      else next_discovery_ns_ = std::numeric_limits<std::int64_t>::max();
+      return;
+    }
     const rd_kafka_metadata_t* md = nullptr;
     const rd_kafka_resp_err_t err = rd_kafka_metadata(rk_, 1, nullptr, &md, metadata_timeout_ms);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -278,7 +335,11 @@ private:
     }
     rd_kafka_metadata_destroy(md);
     next_discovery_ns_ = now + cfg_->discovery_interval_ns;
-    if (mine == assigned_) return;
+    if (mine == assigned_) {
+      // Bounded with nothing to read (fewer partitions than instances): done.
+      if (cfg_->bounded) discovered_once_ = true;
+      return;
+    }
     topic_list_ptr list(rd_kafka_topic_partition_list_new(static_cast<int>(mine.size())));
     for (const auto& p : mine) {
       auto* tp = rd_kafka_topic_partition_list_add(list.get(), p.first.c_str(), p.second);
@@ -293,6 +354,10 @@ private:
       throw std::runtime_error(error_text("cannot assign partitions", aerr));
     assigned_ = std::move(mine);
     discovered_once_ = true;
+    if (cfg_->bounded) {
+      if (!find_ends()) next_discovery_ns_ = now + 1000000000;
+      else next_discovery_ns_ = std::numeric_limits<std::int64_t>::max();
+    }
   }
 
   bool wanted(const std::string& topic) const {
@@ -320,6 +385,7 @@ private:
   bool discovered_once_ = false;
   std::int64_t next_discovery_ns_ = 0, last_commit_ns_ = 0;
   std::map<partition_key, std::int64_t> positions_; ///< state: next offset per partition
+  std::map<partition_key, std::int64_t> ends_;      ///< bounded: where each partition ends
   std::map<std::uint64_t, std::map<partition_key, std::int64_t>> pending_; ///< per checkpoint
   std::string reason_;
 };
@@ -355,9 +421,27 @@ source_config read_config(const core::params& p, const core::bind_context& ctx) 
   c.format = source::parse_payload_format(p.string("format"));
   c.payload = source::payload_schema(
     c.format, p.has("schema") ? source::parse_schema_param(p.json("schema")) : nullptr);
-  c.kafka_timestamp = p.string("timestamp") == "kafka";
+  const auto timestamp = p.string("timestamp");
+  c.kafka_timestamp = timestamp == "kafka";
   c.metadata = p.has("metadata") ? p.strings("metadata") : std::vector<std::string>{};
   std::vector<core::field> fields = c.payload->fields();
+  if (timestamp != "kafka" && timestamp != "none") { // a payload field is the event time
+    int f = c.payload->index_of(timestamp);
+    if (f < 0)
+      throw core::param_error("timestamp", "'" + timestamp
+                                             + "' is not a field of the payload's schema (or "
+                                               "write \"kafka\" or \"none\")");
+    auto& field = fields[static_cast<std::size_t>(f)];
+    if (field.type == value_type::int64) {
+      field.type = value_type::timestamp; // epoch milliseconds, converted as read
+      c.millis_field = f;
+    } else if (field.type != value_type::timestamp) {
+      throw core::param_error("timestamp", "field '" + timestamp
+                                             + "' must be a timestamp (ISO-8601 text) or an int "
+                                               "(epoch milliseconds), not "
+                                             + std::string(core::name_of(field.type)));
+    }
+  }
   if (c.kafka_timestamp) fields.push_back({"timestamp", value_type::timestamp});
   for (const auto& name : c.metadata) {
     auto known = std::find_if(metadata_fields().begin(), metadata_fields().end(),
@@ -373,6 +457,7 @@ source_config read_config(const core::params& p, const core::bind_context& ctx) 
       throw core::param_error(c.kafka_timestamp && f.name == "timestamp" ? "timestamp" : "metadata",
                               "field '" + f.name + "' would appear twice: the payload has it too");
   c.discovery_interval_ns = p.duration("discovery_interval") * 1000;
+  c.bounded = p.boolean("bounded");
   c.output = core::make_schema(std::move(fields));
   make_conf(c.client, consumer_settings(c), false);
   return c;
@@ -412,14 +497,19 @@ core::descriptor kafka_source_descriptor() {
     prop("schema", param_type::json,
          "field name -> int | double | bool | string | timestamp (or an array of \"name:type\"); "
          "required for json and csv"),
-    prop("timestamp", param_type::choice,
+    prop("timestamp", param_type::string,
          "kafka: add the message timestamp (create or log-append time) as the field "
-         "'timestamp'; none: the payload's own fields only")
-      .def("kafka")
-      .choices({"kafka", "none"}),
+         "'timestamp'; none: the payload's own fields only; or the name of a payload field "
+         "that is the event time: a timestamp, or an int of epoch milliseconds (turned into "
+         "a timestamp)")
+      .def("kafka"),
     prop("metadata", param_type::string_list,
          "message metadata to add as fields: topic, partition, offset, key, headers (a JSON "
          "object text)"),
+    prop("bounded", param_type::boolean,
+         "stop once every partition is read up to the end it had when the source found it "
+         "(a batch read or a backfill; partitions and topics that appear later are not read)")
+      .def(false),
     prop("discovery_interval", param_type::duration,
          "how often to look for new partitions and topics")
       .def("10s")
