@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -154,6 +155,34 @@ public:
   }
 
   std::string password;
+
+  /// Runs `commands` pipelined (one round trip per thousand); throws if
+  /// one fails.
+  void pipelined(const std::vector<std::vector<std::string>>& commands) {
+    if (!conn_) connect();
+    for (std::size_t from = 0; from < commands.size(); from += 1000) {
+      const std::size_t to = std::min(commands.size(), from + 1000);
+      for (std::size_t c = from; c < to; ++c) {
+        std::vector<const char*> a;
+        std::vector<std::size_t> lens;
+        for (const auto& s : commands[c]) {
+          a.push_back(s.data());
+          lens.push_back(s.size());
+        }
+        redisAppendCommandArgv(conn_.get(), static_cast<int>(a.size()), a.data(), lens.data());
+      }
+      for (std::size_t c = from; c < to; ++c) {
+        void* r = nullptr;
+        if (redisGetReply(conn_.get(), &r) != REDIS_OK || !r) {
+          conn_.reset();
+          throw std::runtime_error("redis test client: a pipelined command failed");
+        }
+        redis_reply reply(static_cast<redisReply*>(r));
+        if (reply->type == REDIS_REPLY_ERROR)
+          throw std::runtime_error(std::string("redis test client: ") + reply->str);
+      }
+    }
+  }
 
   void xadd(const std::string& stream, const std::vector<std::pair<std::string, std::string>>& f) {
     std::vector<std::string> argv{"XADD", stream, "*"};
