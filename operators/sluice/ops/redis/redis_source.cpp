@@ -118,7 +118,10 @@ public:
     opened_ = true;
   }
 
-  void close() override { conn_.reset(); }
+  void close() override {
+    try_ack(); // without checkpoints, what the last read emitted
+    conn_.reset();
+  }
 
   std::uint32_t state_version() const override { return 1; }
 
@@ -200,13 +203,18 @@ private:
 
   core::poll_result read(core::emitter& out, std::size_t limit) {
     const std::string count = std::to_string(limit);
-    reply_ptr r;
+    // Without checkpoints, what the last read emitted is acknowledged in
+    // the same round trip as the next read.
+    const std::size_t acks = checkpoints_ ? 0 : append_ack(ack_due_);
     if (reading_pel_)
-      r = conn_.command({"XREADGROUP", "GROUP", cfg_->group, consumer_, "COUNT", count, "STREAMS",
-                         cfg_->stream, pel_cursor_});
+      conn_.append({"XREADGROUP", "GROUP", cfg_->group, consumer_, "COUNT", count, "STREAMS",
+                    cfg_->stream, pel_cursor_});
     else
-      r = conn_.command({"XREADGROUP", "GROUP", cfg_->group, consumer_, "COUNT", count, "BLOCK",
-                         block_, "STREAMS", cfg_->stream, ">"});
+      conn_.append({"XREADGROUP", "GROUP", cfg_->group, consumer_, "COUNT", count, "BLOCK", block_,
+                    "STREAMS", cfg_->stream, ">"});
+    for (std::size_t i = 0; i < acks; ++i) check_ack(*conn_.reply());
+    if (acks) ack_due_.clear();
+    reply_ptr r = conn_.reply();
     if (r->type == REDIS_REPLY_ERROR && text_of(*r).rfind("NOGROUP", 0) == 0) {
       // The stream or its group went away (deleted, or a server that lost
       // its data): create them again.
@@ -255,10 +263,7 @@ private:
     if (b.rows() > 0) out.emit(0, b.finish());
     ack(reack);
     if (checkpoints_) emitted_.insert(emitted_.end(), taken.begin(), taken.end());
-    else {
-      ack_due_.insert(ack_due_.end(), taken.begin(), taken.end());
-      try_ack();
-    }
+    else ack_due_.insert(ack_due_.end(), taken.begin(), taken.end());
     return core::poll_result::more();
   }
 
@@ -327,14 +332,26 @@ private:
 
   // Acknowledges `ids`; throws link_error (the caller keeps them).
   void ack(const std::vector<stream_id>& ids) {
-    for (std::size_t from = 0; from < ids.size(); from += ack_chunk) {
-      std::vector<std::string> texts;
+    const std::size_t n = append_ack(ids);
+    for (std::size_t i = 0; i < n; ++i) check_ack(*conn_.reply());
+  }
+
+  // Queues the XACK commands of `ids`; how many.
+  std::size_t append_ack(const std::vector<stream_id>& ids) {
+    std::size_t commands = 0;
+    for (std::size_t from = 0; from < ids.size(); from += ack_chunk, ++commands) {
+      ack_texts_.clear();
       for (std::size_t i = from; i < std::min(ids.size(), from + ack_chunk); ++i)
-        texts.push_back(ids[i].text());
+        ack_texts_.push_back(ids[i].text());
       std::vector<std::string_view> argv{"XACK", cfg_->stream, cfg_->group};
-      argv.insert(argv.end(), texts.begin(), texts.end());
-      check_reply(*conn_.command(argv), "cannot acknowledge entries of '" + cfg_->stream + "'");
+      argv.insert(argv.end(), ack_texts_.begin(), ack_texts_.end());
+      conn_.append(argv);
     }
+    return commands;
+  }
+
+  void check_ack(const redisReply& r) {
+    check_reply(r, "cannot acknowledge entries of '" + cfg_->stream + "'");
   }
 
   // Acknowledges ack_due_ if connected; what a lost link leaves is
@@ -372,6 +389,7 @@ private:
   std::map<std::uint64_t, std::vector<stream_id>> sealed_; ///< per checkpoint, not complete
   std::vector<stream_id> ack_due_;                         ///< to acknowledge now
   std::string reason_;
+  std::vector<std::string> ack_texts_;
 };
 
 source_config read_config(const core::params& p, const core::bind_context& ctx) {
