@@ -9,6 +9,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <set>
 #include <sstream>
 #include <string>
@@ -124,4 +125,55 @@ TEST_CASE("a run from a Redis stream to a Redis stream rides out ten seconds wit
   CHECK(pending->element[0]->integer == 0);
   INFO("rss before the outage " << rss_before << " kB, peak during it " << rss_peak << " kB");
   CHECK(rss_peak < rss_before + 200 * 1024); // what it holds is bounded by credit, not time
+}
+
+TEST_CASE("a run from a Redis stream to a Redis stream, killed five times, writes every record "
+          "exactly once") {
+  const unsigned seed = std::random_device{}();
+  INFO("seed " << seed);
+  redis_server redis;
+  const int n = 20000;
+  std::vector<std::vector<std::string>> adds;
+  for (int i = 0; i < n; ++i) adds.push_back({"XADD", "in", "*", "n", std::to_string(i)});
+  redis.pipelined(adds);
+  auto base = fresh_dir("kills");
+  auto file = base / "pipeline.json";
+  std::ofstream(file) << pipeline(redis, 2000);
+  const std::vector<std::string> argv{SLUICE_BIN,
+                                      "run",
+                                      "--quiet",
+                                      "--checkpoint-dir",
+                                      (base / "chk").string(),
+                                      "--checkpoint-interval",
+                                      "200ms",
+                                      file.string()};
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> wait_ms(400, 900);
+  for (int kill = 0; kill < 5; ++kill) {
+    child_process p(argv, (base / ("attempt-" + std::to_string(kill) + ".log")).string());
+    std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms(rng)));
+    INFO("attempt " << kill << ":\n" << p.output());
+    REQUIRE(p.running());
+    p.signal(SIGKILL);
+    REQUIRE(p.wait_exit(std::chrono::seconds(10)) == 128 + SIGKILL);
+  }
+  // A Redis source never ends: the last run is stopped with a savepoint
+  // once every record is in the output stream.
+  auto last_argv = argv;
+  last_argv.erase(last_argv.begin() + 2); // not --quiet: its warnings go into the log
+  child_process last(last_argv, (base / "last.log").string());
+  const bool resumed =
+    wait_for([&] { return last.output().find("resumed from checkpoint") != std::string::npos; },
+             std::chrono::seconds(30));
+  const bool all = wait_for(
+    [&] {
+      return redis.integer({"XLEN", "out"}) >= n;
+    },
+    std::chrono::seconds(60));
+  last.signal(SIGTERM);
+  INFO(last.output());
+  REQUIRE(last.wait_exit(std::chrono::seconds(30)) == 0);
+  CHECK(all);
+  CHECK(resumed);
+  CHECK(values_of(redis, "out") == expected(n));
 }

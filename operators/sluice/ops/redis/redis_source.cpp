@@ -14,8 +14,9 @@
 //     source reads its PEL from the start (id 0) before new entries, so
 //     what was emitted after the checkpoint is read again, and nothing the
 //     checkpoint covers is. Exactly-once with an exactly-once sink.
-//   - without checkpoints, right after the records are emitted:
-//     at-least-once (a crash before the XACK reads them again).
+//   - without checkpoints, once the records are emitted, in the round trip
+//     of the next read (and at close): at-least-once (a crash before the
+//     XACK reads them again).
 // Outages: a lost connection is reported (connector status) and retried
 // after `reconnect_backoff`, doubled up to `reconnect_backoff_max`; the
 // source produces nothing meanwhile and never fails the run for it. After
