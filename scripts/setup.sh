@@ -17,6 +17,8 @@ packages=(
   zlib1g-dev          # gzip files: source.file reads them, sink.file writes them
   libzstd-dev         # zstd files, likewise
   zstd                # tests check zstd files with the command-line tool
+  libhiredis-dev      # source.redis and sink.redis
+  redis-server        # the Redis tests start their own server on loopback
   sqlite3             # golden tests read SQLite tables back
   catch2              # Catch2 v2 tests under CTest
   qt6-base-dev        # the editor: Qt 6 Widgets (and QtTest for its tests)
