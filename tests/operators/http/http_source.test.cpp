@@ -181,6 +181,24 @@ TEST_CASE("source.http answers 429 with Retry-After while max_pending records wa
   }
 }
 
+TEST_CASE("source.http emits no more than a poll's budget: a large request goes out in slices") {
+  running_source src(json::object());
+  std::string body = "[";
+  for (int i = 0; i < 10; ++i)
+    body += (i ? "," : "") + std::string("{\"n\": ") + std::to_string(i) + ", \"name\": \"x\"}";
+  REQUIRE(src.post(body + "]")->status == 200);
+  REQUIRE(src.post(R"([{"n": 10, "name": "y"}])")->status == 200);
+  recording_emitter out;
+  CHECK(src.op->poll(out, 4).what == core::poll_result::state::more);
+  CHECK(out.rows() == 4);
+  CHECK(src.op->poll(out, 4).what == core::poll_result::state::more);
+  CHECK(out.rows() == 8);
+  src.op->poll(out, 4); // the last 2 of the first request, then the second
+  CHECK(out.rows() == 11);
+  CHECK(json::parse(out.json_rows()[10])["n"] == 10);
+  CHECK(src.op->poll(out, 4).what == core::poll_result::state::wait);
+}
+
 TEST_CASE("source.http with a token answers 401 to a request without the bearer token") {
   ::setenv("SLUICE_TEST_HTTP_TOKEN", "s3cret", 1);
   running_source src(json{{"token", {{"env", "SLUICE_TEST_HTTP_TOKEN"}}}});

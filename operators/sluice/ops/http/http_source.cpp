@@ -36,6 +36,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -197,18 +198,33 @@ public:
     if (thread_.joinable()) thread_.join();
     server_.reset();
     // A stopped run polls its sources no more: what is still queued is lost.
-    if (const std::size_t left = queue_.pending())
+    if (const std::size_t left =
+          queue_.pending() + (current_ && current_->rows ? current_->rows->rows() - offset_ : 0))
       std::cerr << "source.http " << node_ << ": stopped with " << left
                 << " accepted records not yet taken by the pipeline (dropped)" << std::endl;
   }
 
+  // Emits at most `budget` records: a large request goes out in slices
+  // over several polls (its rejected records go to errors when it is taken).
   core::poll_result poll(core::emitter& out, std::size_t budget) override {
-    auto taken = queue_.take(std::max<std::size_t>(1, budget));
-    for (const auto& r : taken) {
-      if (r.rows && r.rows->rows() > 0) out.emit(0, r.rows);
-      for (const auto& bad : r.rejected) report(r, bad, out);
+    std::size_t left = std::max<std::size_t>(1, budget);
+    while (left > 0) {
+      if (!current_) {
+        auto next = queue_.take(1);
+        if (next.empty()) break;
+        current_ = std::move(next.front());
+        offset_ = 0;
+        for (const auto& bad : current_->rejected) report(*current_, bad, out);
+      }
+      const std::size_t rows = current_->rows ? current_->rows->rows() : 0;
+      const std::size_t n = std::min(left, rows - offset_);
+      if (n == rows) out.emit(0, current_->rows);
+      else if (n > 0) out.emit(0, current_->rows->slice(offset_, offset_ + n));
+      offset_ += n;
+      left -= n;
+      if (offset_ == rows) current_.reset();
     }
-    if (queue_.pending() > 0) return core::poll_result::more();
+    if (current_ || queue_.pending() > 0) return core::poll_result::more();
     return core::poll_result::wait(idle_wait_ns);
   }
 
@@ -334,6 +350,8 @@ private:
   const std::string node_;
   std::shared_ptr<core::connector_status> connector_;
   request_queue queue_;
+  std::optional<accepted_request> current_; ///< taken from the queue, partly emitted
+  std::size_t offset_ = 0;                  ///< rows of current_ emitted
   std::string token_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
