@@ -101,11 +101,13 @@ int main(int argc, char** argv) {
       got += count_records(req.body);
       res.set_content("{}", "application/json");
     });
+    server.set_tcp_nodelay(true);
     const int port = server.bind_to_any_port("127.0.0.1");
     std::thread t([&] { server.listen_after_bind(); });
     while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     httplib::Client client("127.0.0.1", port);
     client.set_keep_alive(true);
+    client.set_tcp_nodelay(true);
     const double cpu0 = cpu_seconds(), t0 = now_s();
     post_all(client, "/in", n);
     const double wall = now_s() - t0, cpu = cpu_seconds() - cpu0;
@@ -117,6 +119,7 @@ int main(int argc, char** argv) {
   if (mode == "post" && argc == 5) {
     httplib::Client client("127.0.0.1", std::atoi(argv[2]));
     client.set_keep_alive(true);
+    client.set_tcp_nodelay(true);
     client.set_read_timeout(std::chrono::seconds(30));
     const double cpu0 = cpu_seconds(), t0 = now_s();
     const long long sent = post_all(client, argv[3], std::atoll(argv[4]));
@@ -134,6 +137,7 @@ int main(int argc, char** argv) {
       if ((got += count_records(req.body)) >= n) server.stop();
       res.set_content("{}", "application/json");
     });
+    server.set_tcp_nodelay(true);
     const int port = server.bind_to_any_port("127.0.0.1");
     {
       std::ofstream f(std::string(argv[2]) + ".tmp");

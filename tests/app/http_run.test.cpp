@@ -77,7 +77,7 @@ TEST_CASE("a run into sink.http rides out ten seconds without its server, losing
   auto file = base / "pipeline.json";
   std::ofstream(file) << R"({"schemaVersion": 1, "nodes": [
     {"id": "gen", "kind": "source.generator", "params": {"count": )"
-                      << n << R"(, "rate": 1500}},
+                      << n << R"(, "rate": 1000}},
     {"id": "out", "kind": "sink.http", "params": {"url": ")"
                       << server.url("/ingest") << R"(", "batch": 200, "timeout": "2s", "retries": 0,
       "reconnect_backoff_max": "1s"}}],

@@ -55,6 +55,7 @@ public:
       res.status = 200;
       if (respond_) respond_(req, res);
     };
+    server_->set_tcp_nodelay(true);
     server_->Post(".*", handle);
     server_->Put(".*", handle);
     if (port_ == 0) port_ = server_->bind_to_any_port("127.0.0.1");

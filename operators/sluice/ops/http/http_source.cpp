@@ -145,6 +145,7 @@ public:
       server_ = std::move(ssl);
     } else server_ = std::make_unique<httplib::Server>();
     server_->set_payload_max_length(cfg_->max_body);
+    server_->set_tcp_nodelay(true); // answers are two writes, as requests are
     // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, which would let
     // a second run bind the same port and take half of the requests.
     server_->set_socket_options([](socket_t sock) {
