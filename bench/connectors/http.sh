@@ -67,8 +67,12 @@ cat > "$work/sink.json" << JSON
     "batch": 1000}}],
  "edges": [{"from": "gen", "to": "out"}]}
 JSON
-"$bin/sluice_bench" "$work/sink.json" --label "generator -> sink.http (sluice_bench)" \
-  | sed 's/  peak rss.*//'
+"$bin/sluice_bench" "$work/sink.json" --label "generator -> sink.http" --format json \
+  | python3 -c 'import json, sys
+r = json.loads(sys.stdin.read())
+print("%-34s %10d records %7.2f s %10.0f records/s  cpu %.2f s (%.2f s per M; with the generator)"
+      % ("generator -> sink.http (sluice_bench)", r["records"], r["wall_s"],
+         r["records"] / r["wall_s"], r["cpu_s"], r["cpu_s"] / (r["records"] / 1e6)))'
 wait "$server" || true
 sed 's/^/    /' "$work/serve.txt"
 

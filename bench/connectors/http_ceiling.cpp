@@ -4,7 +4,8 @@
 //                                  POSTed as 1000-record JSON arrays to a
 //                                  server that only counts them (the ceiling)
 //   http_ceiling post PORT PATH N  a client posting N records, 1000 per JSON
-//                                  array, to a source.http (retrying 429s)
+//                                  array, to a source.http (retrying 429s),
+//                                  until its health check shows none pending
 //   http_ceiling serve PORT_FILE N a server counting the records of the JSON
 //                                  arrays POSTed to it; exits after N
 // Each prints one line: records, wall seconds, records/s and the CPU
@@ -123,6 +124,12 @@ int main(int argc, char** argv) {
     client.set_read_timeout(std::chrono::seconds(30));
     const double cpu0 = cpu_seconds(), t0 = now_s();
     const long long sent = post_all(client, argv[3], std::atoll(argv[4]));
+    // Accepted is not yet taken: wait until the source's queue is empty.
+    for (;;) {
+      auto health = client.Get(argv[3]);
+      if (health && health->body.find("\"pending\":0,") != std::string::npos) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
     report("client posting (its own cost)", sent, now_s() - t0, cpu_seconds() - cpu0);
     return 0;
   }
