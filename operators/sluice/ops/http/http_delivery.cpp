@@ -17,6 +17,27 @@ constexpr std::size_t max_body_in_reason = 300;
 
 bool retriable(int status) { return status >= 500 || status == 408 || status == 429; }
 
+/// What went wrong when no answer came, and whether trying again may help
+/// (a certificate that is not trusted stays so).
+std::string describe(httplib::Error e, bool& again) {
+  again = true;
+  switch (e) {
+    case httplib::Error::Connection: return "cannot connect (refused, or no route to the host)";
+    case httplib::Error::ConnectionTimeout: return "connection timed out";
+    case httplib::Error::Read: return "no answer (the connection closed, or the timeout passed)";
+    case httplib::Error::Write: return "cannot send the request (the connection closed)";
+    case httplib::Error::SSLConnection: return "TLS handshake failed";
+    case httplib::Error::SSLLoadingCerts:
+      again = false;
+      return "cannot load the certificate authorities (tls_ca)";
+    case httplib::Error::SSLServerVerification:
+      again = false;
+      return "the server's certificate is not trusted (see tls_ca, tls_verify)";
+    case httplib::Error::ExceedRedirectCount: again = false; return "too many redirects";
+    default: return httplib::to_string(e);
+  }
+}
+
 } // namespace
 
 std::int64_t retry_after_seconds(const std::string& value) {
@@ -64,7 +85,7 @@ delivery_result http_delivery::send(const std::string& body, const std::string& 
     bool again = true;
     if (!res) {
       r.status = 0;
-      r.reason = std::string(method) + " " + s_.shown_url + ": " + httplib::to_string(res.error());
+      r.reason = std::string(method) + " " + s_.shown_url + ": " + describe(res.error(), again);
       status_->disconnected(r.reason);
     } else {
       status_->connected();
