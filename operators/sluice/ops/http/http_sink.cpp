@@ -18,12 +18,15 @@
 // until the checkpoint that covers them completes, then sent, each
 // request with "Idempotency-Key: <node>-<instance>-<checkpoint>-<n>". A
 // run resumed after a crash sends the held records of the checkpoint it
-// resumes from again, with the same keys: at-least-once, and a peer that
-// remembers keys can drop the repeats. Records that end up dead letters in
-// checkpoint_complete (which has no emitter) go to `errors` at the next
-// callback that has one.
+// resumes from again, with the same keys (the same rows, cut the same
+// way): at-least-once, and a peer that remembers keys can drop the
+// repeats. The rows after the last checkpoint, sent at end of stream, are
+// keyed "<node>-<instance>-final-<unix ms>-<n>", unique to the run. Records that end up dead
+// letters in checkpoint_complete (which has no emitter) go to `errors` at the next callback that
+// has one.
 
 #include <algorithm>
+#include <chrono>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -164,8 +167,13 @@ public:
     if (two_phase_ && !ended_) {
       ended_ = true;
       send_sealed_up_to(staged_.last_sealed());
-      // The rows after the last checkpoint, keyed as the next checkpoint's.
-      send(staged_.all(), std::to_string(staged_.last_sealed() + 1), nullptr);
+      // The rows after the last checkpoint no checkpoint holds: after a crash
+      // they are read again, maybe in another order, so their keys must be
+      // this run's own (a peer must never drop them as repeats).
+      const auto run_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+      send(staged_.all(), "final-" + std::to_string(run_ms), nullptr);
       staged_.clear();
     }
     report_waiting(out);
