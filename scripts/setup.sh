@@ -28,7 +28,8 @@ packages=(
   fonts-dejavu-core   # text in offscreen renders and screenshots
   xvfb xauth          # xvfb-run: a real X display for the editor without a screen
   prometheus-cpp-dev  # metric families and the Prometheus text format
-  libcpp-httplib-dev  # the HTTP metrics endpoint and `sluice top`'s client
+  libcpp-httplib-dev  # the HTTP metrics endpoint, `sluice top`'s client, source.http and sink.http
+  openssl             # the HTTPS tests of source.http and sink.http make a certificate
   prometheus          # promtool: tests check the /metrics exposition
   tmux                # tests drive `sluice top` in a terminal
   clang-format        # `make format` and CI's format check (.clang-format)

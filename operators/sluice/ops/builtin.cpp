@@ -14,6 +14,7 @@
   X(source, nexmark)                                                                               \
   X(kafka, kafka_source)                                                                           \
   X(redis, redis_source)                                                                           \
+  X(http, http_source)                                                                             \
   /* transforms */                                                                                 \
   X(transform, filter)                                                                             \
   X(transform, map)                                                                                \
@@ -40,7 +41,8 @@
   X(sink, null_sink)                                                                               \
   X(sink, sqlite_sink)                                                                             \
   X(kafka, kafka_sink)                                                                             \
-  X(redis, redis_sink)
+  X(redis, redis_sink)                                                                             \
+  X(http, http_sink)
 
 namespace sluice::ops {
 
