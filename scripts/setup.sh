@@ -14,6 +14,9 @@ packages=(
   libsqlite3-dev      # sink.sqlite and transform.lookup
   librdkafka-dev      # source.kafka and sink.kafka (its mock cluster serves the tests)
   kcat                # a test talks to the Kafka mock cluster from another process
+  libmosquitto-dev    # source.mqtt and sink.mqtt
+  mosquitto           # the MQTT broker the mqtt tests start on loopback
+  openssl             # the MQTT TLS test makes a CA and a server certificate
   sqlite3             # golden tests read SQLite tables back
   catch2              # Catch2 v2 tests under CTest
   qt6-base-dev        # the editor: Qt 6 Widgets (and QtTest for its tests)

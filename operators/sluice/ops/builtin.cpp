@@ -13,6 +13,7 @@
   X(source, file_source)                                                                           \
   X(source, nexmark)                                                                               \
   X(kafka, kafka_source)                                                                           \
+  X(mqtt, mqtt_source)                                                                             \
   /* transforms */                                                                                 \
   X(transform, filter)                                                                             \
   X(transform, map)                                                                                \
@@ -38,7 +39,8 @@
   X(sink, stdout_sink)                                                                             \
   X(sink, null_sink)                                                                               \
   X(sink, sqlite_sink)                                                                             \
-  X(kafka, kafka_sink)
+  X(kafka, kafka_sink)                                                                             \
+  X(mqtt, mqtt_sink)
 
 namespace sluice::ops {
 
