@@ -62,8 +62,8 @@ TEST_CASE("sink.mqtt publishes every record as JSON to the topic its template na
   auto got = sub.wait_for(3, std::chrono::seconds(10));
   CHECK(topic_payloads(got)
         == std::multiset<std::string>{R"(alerts/a {"device":"a","temp":30.5})",
-                                      R"(alerts/b {"device":"b","temp":41.0})",
-                                      R"(alerts/a {"device":"a","temp":33.0})"});
+                                      R"(alerts/b {"device":"b","temp":41})",
+                                      R"(alerts/a {"device":"a","temp":33})"});
   CHECK(out.errors.empty());
   CHECK(ctx.connector->read().up == 1);
 }
@@ -83,7 +83,7 @@ TEST_CASE("sink.mqtt publishes CSV, raw and retained messages") {
     auto got = sub.wait_for(2, std::chrono::seconds(10));
     REQUIRE(got.size() == 2);
     CHECK(got[0].payload == "\"a,b\",1.5");
-    CHECK(got[1].payload == "c,2.0");
+    CHECK(got[1].payload == "c,2");
   }
   SECTION("raw, retained") {
     auto schema = core::make_schema({{"line", value_type::string}});
@@ -116,8 +116,8 @@ TEST_CASE("a record whose topic sink.mqtt cannot publish to goes to errors, nami
   sink->on_end_of_stream(out);
   auto got = sub.wait_for(2, std::chrono::seconds(10));
   CHECK(topic_payloads(got)
-        == std::multiset<std::string>{R"(alerts/a {"device":"a","temp":1.0})",
-                                      R"(alerts/d {"device":"d","temp":4.0})"});
+        == std::multiset<std::string>{R"(alerts/a {"device":"a","temp":1})",
+                                      R"(alerts/d {"device":"d","temp":4})"});
   REQUIRE(out.errors.size() == 2);
   CHECK(out.errors[0].row == 1);
   CHECK(out.errors[0].reason.find("alerts/b/+") != std::string::npos);
@@ -144,8 +144,8 @@ TEST_CASE("sink.mqtt with checkpoints publishes a checkpoint's records when it c
     sink->checkpoint_complete(1);
     auto got = sub.wait_for(2, std::chrono::seconds(10));
     CHECK(topic_payloads(got)
-          == std::multiset<std::string>{R"(alerts/a {"device":"a","temp":1.0})",
-                                        R"(alerts/b {"device":"b","temp":2.0})"});
+          == std::multiset<std::string>{R"(alerts/a {"device":"a","temp":1})",
+                                        R"(alerts/b {"device":"b","temp":2})"});
     sink->close(); // killed: "c" was never covered by a checkpoint
   }
   // Resumed from checkpoint 1 (as after a crash right after it completed):
@@ -160,9 +160,9 @@ TEST_CASE("sink.mqtt with checkpoints publishes a checkpoint's records when it c
   auto got = sub.wait_for(5, std::chrono::seconds(10));
   CHECK(topic_payloads(got)
         == std::multiset<std::string>{
-          R"(alerts/a {"device":"a","temp":1.0})", R"(alerts/b {"device":"b","temp":2.0})",
-          R"(alerts/a {"device":"a","temp":1.0})", R"(alerts/b {"device":"b","temp":2.0})",
-          R"(alerts/c {"device":"c","temp":3.0})"});
+          R"(alerts/a {"device":"a","temp":1})", R"(alerts/b {"device":"b","temp":2})",
+          R"(alerts/a {"device":"a","temp":1})", R"(alerts/b {"device":"b","temp":2})",
+          R"(alerts/c {"device":"c","temp":3})"});
 }
 
 TEST_CASE("sink.mqtt waits while the broker is away and loses nothing at QoS 1") {
@@ -173,25 +173,34 @@ TEST_CASE("sink.mqtt waits while the broker is away and loses nothing at QoS 1")
   auto sink = make_operator("sink.mqtt", params_for(broker, {{"max_inflight", 10}}), ctx);
   sink->open();
   recording_emitter out;
-  std::string rows = "[";
-  for (int i = 0; i < 200; ++i)
-    rows += (i ? ", " : "") + std::string("[\"d\", ") + std::to_string(i) + "]";
-  rows += "]";
-  broker.stop();
-  std::thread restart([&] {
+  auto rows = [](int from, int to) {
+    std::string text = "[";
+    for (int i = from; i < to; ++i)
+      text += (i > from ? ", " : "") + std::string("[\"d\", ") + std::to_string(i) + "]";
+    return alerts(text + "]");
+  };
+  sink->on_batch_from(0, 0, rows(0, 100), out);
+  // The broker goes away while the sink publishes the next 2000, some of
+  // them sent and not acknowledged yet, and is back two seconds later.
+  std::thread outage([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    broker.stop();
     std::this_thread::sleep_for(std::chrono::seconds(2));
     broker.start();
   });
-  sink->on_batch_from(0, 0, alerts(rows), out); // blocks until the broker is back
+  sink->on_batch_from(0, 0, rows(100, 2100), out); // waits while the broker is away
   sink->on_end_of_stream(out);
-  restart.join();
-  mqtt_test_client again(broker.port(), "sink-outage-reader", false); // same session
-  auto got = again.wait_for(200, std::chrono::seconds(10));
-  for (const auto& m : sub.messages()) got.push_back(m);
+  outage.join();
+  // the reader's own session kept what was published while it reconnected
   std::set<std::string> distinct;
-  for (const auto& m : got) distinct.insert(m.payload);
-  CHECK(distinct.size() == 200);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (distinct.size() < 2100 && std::chrono::steady_clock::now() < until)
+    for (const auto& m : sub.wait_for(100000, std::chrono::milliseconds(200)))
+      distinct.insert(m.payload);
+  CHECK(distinct.size() == 2100);
+  CHECK(out.errors.empty());
   CHECK(ctx.connector->read().up == 1);
+  CHECK(ctx.connector->read().reconnects >= 1);
 }
 
 TEST_CASE("sink.mqtt refuses bad params at bind, naming the param") {
