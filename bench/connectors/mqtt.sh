@@ -41,7 +41,7 @@ max_inflight_messages 100
 log_dest file $dir/mosquitto.log
 user $(id -un)
 CONF
-/usr/sbin/mosquitto -c "$dir/mosquitto.conf" &
+/usr/sbin/mosquitto -c "$dir/mosquitto.conf" > "$dir/mosquitto.out" 2>&1 &
 broker_pid=$!
 for _ in $(seq 100); do
   (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
@@ -87,7 +87,7 @@ JSON
 # the last record comes out on bench/done: wait for it with the ceiling's reader
 "$ceiling" session "$port" bench-done bench/done 1
 start=$(date +%s.%N)
-"$sluice" run --quiet "$dir/source.json" &
+"$sluice" run --quiet "$dir/source.json" 2> "$dir/source.log" &
 run_pid=$!
 "$ceiling" subscribe "$port" bench-done bench/done 1 1 > /dev/null
 end=$(date +%s.%N)
