@@ -81,6 +81,8 @@ class mosquitto_broker {
 public:
   struct options {
     bool tls = false; ///< a TLS listener with certificates made in the folder
+    /// user name and password allowed in; none: anonymous clients
+    std::pair<std::string, std::string> user;
   };
 
   mosquitto_broker() : mosquitto_broker(options{}) {}
@@ -91,9 +93,13 @@ public:
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_ / "data");
     if (tls_) make_certificates(dir_);
+    const bool login = !o.user.first.empty();
+    if (login)
+      shell("mosquitto_passwd -c -b '" + (dir_ / "passwords").string() + "' '" + o.user.first
+            + "' '" + o.user.second + "' >/dev/null 2>&1");
     std::ofstream conf(dir_ / "mosquitto.conf");
     conf << "per_listener_settings false\n"
-         << "allow_anonymous true\n"
+         << "allow_anonymous " << (login ? "false" : "true") << "\n"
          << "persistence true\n"
          << "persistence_location " << (dir_ / "data").string() << "/\n"
          << "autosave_interval 1\n"
@@ -102,8 +108,9 @@ public:
          << "max_inflight_messages 100\n"
          << "log_dest file " << (dir_ / "mosquitto.log").string() << "\n"
          << "log_type error\nlog_type warning\nlog_type notice\n"
-         << "user root\n"
-         << "listener " << port_ << " 127.0.0.1\n";
+         << "user root\n";
+    if (login) conf << "password_file " << (dir_ / "passwords").string() << "\n";
+    conf << "listener " << port_ << " 127.0.0.1\n";
     if (tls_)
       conf << "cafile " << (dir_ / "ca.crt").string() << "\n"
            << "certfile " << (dir_ / "server.crt").string() << "\n"

@@ -229,3 +229,74 @@ TEST_CASE("source.mqtt refuses bad params at bind, naming the param") {
   CHECK(error_of({{"password", "pw"}}) == "password");
   CHECK(error_of({{"max_queued", 0}}) == "max_queued");
 }
+
+TEST_CASE("parallel source.mqtt instances share the subscription, each message read once") {
+  mosquitto_broker broker;
+  std::vector<core::operator_context> ctxs(2);
+  std::vector<core::operator_ptr> srcs;
+  for (std::size_t i = 0; i < 2; ++i) {
+    ctxs[i].node_id = "in";
+    ctxs[i].instance = i;
+    ctxs[i].parallelism = 2;
+    srcs.push_back(make_operator("source.mqtt", params_for(broker), ctxs[i]));
+    srcs.back()->open();
+  }
+  std::vector<recording_emitter> outs(2);
+  for (std::size_t i = 0; i < 2; ++i) wait_connected(*srcs[i], ctxs[i], outs[i]);
+  mqtt_test_client pub(broker.port());
+  pub.publish("sensors/p/temperature", readings("p", 0, 200));
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (outs[0].rows() + outs[1].rows() < 200 && std::chrono::steady_clock::now() < until) {
+    for (std::size_t i = 0; i < 2; ++i) srcs[i]->poll(outs[i], 1000);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  for (std::size_t i = 0; i < 2; ++i) srcs[i]->poll(outs[i], 1000);
+  CHECK(outs[0].rows() > 0);
+  CHECK(outs[1].rows() > 0);
+  std::multiset<std::string> temps, expected;
+  for (auto& out : outs)
+    for (const auto& row : out.json_rows()) temps.insert(json::parse(row)["temp"].dump());
+  for (int i = 0; i < 200; ++i) expected.insert(std::to_string(i) + ".5");
+  CHECK(temps == expected);
+}
+
+TEST_CASE("source.mqtt logs in with username and a secret password; a refused login fails the "
+          "run") {
+  mosquitto_broker::options o;
+  o.user = {"sluice", "s3cret"};
+  mosquitto_broker broker(o);
+  SECTION("the password from an environment variable") {
+    ::setenv("SLUICE_MQTT_TEST_PASSWORD", "s3cret", 1);
+    auto ctx = context_for();
+    auto src =
+      make_operator("source.mqtt",
+                    params_for(broker, {{"username", "sluice"},
+                                        {"password", {{"env", "SLUICE_MQTT_TEST_PASSWORD"}}}}),
+                    ctx);
+    src->open();
+    recording_emitter out;
+    wait_connected(*src, ctx, out);
+    CHECK(ctx.connector->read().up == 1);
+  }
+  SECTION("a wrong password") {
+    auto ctx = context_for();
+    auto src = make_operator(
+      "source.mqtt", params_for(broker, {{"username", "sluice"}, {"password", "wrong"}}), ctx);
+    src->open();
+    recording_emitter out;
+    std::string failure;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (failure.empty() && std::chrono::steady_clock::now() < until) {
+      try {
+        src->poll(out, 100);
+      } catch (const std::exception& e) {
+        failure = e.what();
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    INFO(failure);
+    CHECK(failure.find("refused") != std::string::npos);
+    CHECK(failure.find("wrong") == std::string::npos); // the secret is never shown
+  }
+}

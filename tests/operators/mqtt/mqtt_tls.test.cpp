@@ -14,8 +14,18 @@ using namespace sluice::test;
 using core::value_type;
 using nlohmann::json;
 
+namespace {
+
+mosquitto_broker::options with_tls() {
+  mosquitto_broker::options o;
+  o.tls = true;
+  return o;
+}
+
+} // namespace
+
 TEST_CASE("source.mqtt and sink.mqtt talk to a TLS broker over mqtts:// with ca_file") {
-  mosquitto_broker broker(mosquitto_broker::options{true});
+  mosquitto_broker broker(with_tls());
   REQUIRE(broker.url().rfind("mqtts://", 0) == 0);
   auto schema = core::make_schema({{"device", value_type::string}, {"temp", value_type::float64}});
 
@@ -62,7 +72,7 @@ TEST_CASE("source.mqtt and sink.mqtt talk to a TLS broker over mqtts:// with ca_
 }
 
 TEST_CASE("source.mqtt refuses a TLS broker whose certificate its ca_file did not sign") {
-  mosquitto_broker broker(mosquitto_broker::options{true});
+  mosquitto_broker broker(with_tls());
   temp_dir other;
   make_certificates(other.path()); // another CA
   core::operator_context ctx;
