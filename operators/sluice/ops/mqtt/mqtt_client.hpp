@@ -4,7 +4,11 @@
 // id, credentials, TLS, reconnect backoff), checked at bind, and a client
 // that owns one libmosquitto handle and its network thread
 // (mosquitto_loop_start), reports its link to the node's connector status,
-// and reconnects by itself while the broker is away.
+// and reconnects by itself while the broker is away: libmosquitto's thread
+// does (mosquitto_reconnect_delay_set from reconnect_backoff and
+// reconnect_backoff_max, rounded up to whole seconds, its "exponential"
+// growth), and connect::backoff paces restarts of that thread when it
+// stops on an error it does not retry.
 
 #include <atomic>
 #include <cstdint>

@@ -17,9 +17,10 @@
 // messages not yet taken, but the messages in the queue (up to max_queued)
 // are lost if the process dies or the source is closed before emitting
 // them. There is no position to checkpoint: the source keeps no state.
-// Outages: libmosquitto's thread reconnects (reconnect_backoff, doubled up
-// to reconnect_backoff_max, in whole seconds); meanwhile poll() waits and
-// the connector status says down. A refused login fails the run.
+// Outages: libmosquitto's thread reconnects (from reconnect_backoff, growing
+// up to reconnect_backoff_max, in whole seconds: mqtt_client.hpp); meanwhile
+// poll() waits and the connector status says down. A refused login fails
+// the run.
 // A payload that does not parse goes to `errors` with its topic.
 
 #include <algorithm>
