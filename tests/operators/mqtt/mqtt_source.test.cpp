@@ -38,12 +38,12 @@ void poll_until(core::operator_base& src, recording_emitter& out, Done done) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
 }
 
-/// Polls until the connector reports its link up (it subscribes then).
+/// Polls until the connector reports its link up: connected, and its
+/// subscriptions confirmed.
 void wait_connected(core::operator_base& src, const core::operator_context& ctx,
                     recording_emitter& out) {
   poll_until(src, out, [&] { return ctx.connector->read().up == 1; });
   REQUIRE(ctx.connector->read().up == 1);
-  std::this_thread::sleep_for(std::chrono::milliseconds(200)); // the SUBACK
 }
 
 std::vector<std::string> readings(const std::string& device, int from, int to) {

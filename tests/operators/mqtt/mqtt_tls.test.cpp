@@ -46,7 +46,6 @@ TEST_CASE("source.mqtt and sink.mqtt talk to a TLS broker over mqtts:// with ca_
   }
   INFO(src_ctx.connector->read().last_error);
   REQUIRE(src_ctx.connector->read().up == 1);
-  std::this_thread::sleep_for(std::chrono::milliseconds(200)); // the SUBACK
 
   core::operator_context sink_ctx;
   sink_ctx.node_id = "out";

@@ -171,6 +171,7 @@ client::client(const client_settings& s, std::string client_id,
   mosquitto_message_callback_set(mosq_, &client::on_message);
   mosquitto_publish_callback_set(mosq_, &client::on_publish);
   mosquitto_log_callback_set(mosq_, &client::on_log);
+  mosquitto_subscribe_callback_set(mosq_, &client::on_subscribe);
   // libmosquitto's thread reconnects by itself; it counts in whole seconds.
   mosquitto_reconnect_delay_set(mosq_, seconds_up(s.backoff_ns), seconds_up(s.backoff_max_ns),
                                 true);
@@ -266,8 +267,11 @@ void client::on_connect(mosquitto*, void* self_ptr, int rc) {
   self.connected_ = true;
   self.ever_connected_ = true;
   self.backoff_->reset();
-  self.status_->connected();
-  if (self.cb_.connected) self.cb_.connected(self);
+  // A source's link is up once the broker confirmed its subscriptions:
+  // what is published from then on reaches it.
+  const int pending = self.cb_.connected ? self.cb_.connected(self) : 0;
+  self.pending_subacks_ = pending;
+  if (pending == 0) self.status_->connected();
 }
 
 void client::on_disconnect(mosquitto*, void* self_ptr, int rc) {
@@ -290,6 +294,12 @@ void client::on_log(mosquitto*, void* self_ptr, int level, const char* text) {
     std::lock_guard lock(self.fatal_mutex_);
     if (self.fatal_.empty()) self.fatal_ = "mqtt: TLS to " + self.shown_url_ + " failed: " + text;
   }
+}
+
+void client::on_subscribe(mosquitto*, void* self_ptr, int, int, const int*) {
+  auto& self = *static_cast<client*>(self_ptr);
+  if (self.pending_subacks_.load() > 0 && --self.pending_subacks_ == 0 && self.connected_.load())
+    self.status_->connected();
 }
 
 void client::on_message(mosquitto*, void* self_ptr, const mosquitto_message* m) {

@@ -68,7 +68,9 @@ std::string error_text(const std::string& what, int rc);
 class client {
 public:
   struct callbacks {
-    std::function<void(client&)> connected;                ///< subscribe here
+    /// Connected; subscribe here. Returns how many SUBACKs to wait for
+    /// before the link counts as up (0: up now).
+    std::function<int(client&)> connected;
     std::function<void(const mosquitto_message&)> message; ///< may block (bounded)
     std::function<void(int mid)> published;                ///< a publish was acknowledged
   };
@@ -105,6 +107,7 @@ private:
   static void on_disconnect(mosquitto*, void* self, int rc);
   static void on_message(mosquitto*, void* self, const mosquitto_message* m);
   static void on_publish(mosquitto*, void* self, int mid);
+  static void on_subscribe(mosquitto*, void* self, int mid, int count, const int* granted);
   static void on_log(mosquitto*, void* self, int level, const char* text);
 
   const client_settings settings_;
@@ -116,6 +119,7 @@ private:
   std::atomic<bool> connected_{false}, ever_connected_{false}, loop_ended_{false};
   std::unique_ptr<connect::backoff> backoff_;
   std::int64_t restart_at_ns_ = -1;
+  std::atomic<int> pending_subacks_{0};
   mutable std::mutex fatal_mutex_;
   std::string fatal_;
 };

@@ -86,7 +86,7 @@ public:
   void open() override {
     if (client_) return;
     client::callbacks cb;
-    cb.connected = [this](client& c) { subscribe(c); };
+    cb.connected = [this](client& c) { return subscribe(c); };
     cb.message = [this](const mosquitto_message& m) { take(m); };
     client_ = std::make_unique<client>(cfg_->client, client_id_, status_, std::move(cb));
     client_->start();
@@ -134,11 +134,14 @@ private:
   // On every (re)connection: the broker keeps the subscriptions of a
   // persistent session, but asking again is harmless and covers a session
   // the broker lost (restarted without persistence).
-  void subscribe(client& c) {
+  int subscribe(client& c) {
+    int sent = 0;
     for (const auto& f : filters_) {
       const int rc = mosquitto_subscribe(c.handle(), nullptr, f.c_str(), cfg_->client.qos);
-      if (rc != MOSQ_ERR_SUCCESS) status_->error(error_text("cannot subscribe to '" + f + "'", rc));
+      if (rc == MOSQ_ERR_SUCCESS) ++sent;
+      else status_->error(error_text("cannot subscribe to '" + f + "'", rc));
     }
+    return sent;
   }
 
   // libmosquitto's thread: waits while the queue is full (so it reads no
