@@ -300,3 +300,41 @@ TEST_CASE("source.mqtt logs in with username and a secret password; a refused lo
     CHECK(failure.find("wrong") == std::string::npos); // the secret is never shown
   }
 }
+
+TEST_CASE("source.mqtt and sink.mqtt opened while the broker is down connect once it is up") {
+  mosquitto_broker broker;
+  broker.stop(); // its port refuses connections now
+  auto ctx = context_for();
+  auto src = make_operator("source.mqtt", params_for(broker, {{"topic", "late/#"}}), ctx);
+  src->open();
+  recording_emitter out;
+  for (int i = 0; i < 20; ++i) { // it keeps trying, and fails nothing
+    src->poll(out, 100);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(ctx.connector->read().up == 0);
+  auto schema =
+    core::make_schema({{"device", core::value_type::string}, {"temp", core::value_type::float64}});
+  core::operator_context sink_ctx;
+  sink_ctx.node_id = "out";
+  sink_ctx.inputs = {schema};
+  auto sink = make_operator("sink.mqtt",
+                            json{{"url", broker.url()},
+                                 {"topic", "late/{device}"},
+                                 {"reconnect_backoff", "100ms"},
+                                 {"reconnect_backoff_max", "1s"}},
+                            sink_ctx);
+  sink->open();
+  recording_emitter none;
+  sink->on_batch_from(0, 0, make_batch(schema, R"([["a", 1.5]])"), none); // queued (QoS 1)
+  broker.start();
+  wait_connected(*src, ctx, out);
+  sink->on_batch_from(0, 0, make_batch(schema, R"([["b", 2.5]])"), none);
+  sink->on_end_of_stream(none); // waits until both are acknowledged
+  CHECK(sink_ctx.connector->read().up == 1);
+  poll_until(*src, out, [&] { return out.rows() >= 1; });
+  // "a" was published before the source had subscribed (a new session):
+  // only "b" can reach it; both reached the broker (the sink acknowledged).
+  CHECK(out.json_rows()
+        == std::vector<std::string>{R"({"device":"b","temp":2.5,"topic":"late/b"})"});
+}

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <stdexcept>
 
 #include "sluice/core/errors.hpp"
@@ -202,31 +203,80 @@ client::~client() {
   if (mosq_) mosquitto_destroy(mosq_);
 }
 
+namespace {
+
+std::int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+           std::chrono::steady_clock::now().time_since_epoch())
+    .count();
+}
+
+} // namespace
+
 void client::start() {
   if (started_) return;
   started_ = true;
   status_->disconnected("connecting to " + shown_url_);
-  const int rc = mosquitto_connect_async(mosq_, settings_.where.host.c_str(), settings_.where.port,
-                                         static_cast<int>(settings_.keepalive_s));
-  // A refused first attempt is retried by the network thread like any other.
-  if (rc != MOSQ_ERR_SUCCESS) status_->disconnected(error_text("cannot reach " + shown_url_, rc));
+  {
+    std::lock_guard lock(watch_mutex_);
+    stopping_ = false;
+    const int rc =
+      mosquitto_connect_async(mosq_, settings_.where.host.c_str(), settings_.where.port,
+                              static_cast<int>(settings_.keepalive_s));
+    if (rc != MOSQ_ERR_SUCCESS) {
+      status_->disconnected(error_text("cannot reach " + shown_url_, rc));
+      retry_connect_ = true;
+      retry_at_ns_ = steady_ns() + backoff_->next_ns();
+    }
+  }
   const int lrc = mosquitto_loop_start(mosq_);
   if (lrc != MOSQ_ERR_SUCCESS)
     throw std::runtime_error(error_text("cannot start the network thread", lrc));
+  supervisor_ = std::thread([this] { watch(); });
 }
 
 void client::stop() {
   if (!started_) return;
   started_ = false;
+  {
+    std::lock_guard lock(watch_mutex_);
+    stopping_ = true;
+  }
+  watch_cv_.notify_all();
+  if (supervisor_.joinable()) supervisor_.join();
   mosquitto_disconnect(mosq_);
   // Not connected, the thread may sleep before its next attempt for up to
-  // reconnect_backoff_max: cancel it rather than wait.
+  // reconnect_backoff_max, or wait for a connect call: cancel it rather
+  // than wait.
   mosquitto_loop_stop(mosq_, !connected_.load());
   connected_ = false;
 }
 
+void client::watch() {
+  std::unique_lock lock(watch_mutex_);
+  while (!stopping_) {
+    watch_cv_.wait_for(lock, std::chrono::milliseconds(100));
+    if (!stopping_) maintain(steady_ns());
+  }
+}
+
+void client::try_connect(std::int64_t now_ns) {
+  const int rc = mosquitto_reconnect_async(mosq_);
+  retry_connect_ = rc != MOSQ_ERR_SUCCESS;
+  if (retry_connect_) {
+    status_->disconnected(error_text("cannot reach " + shown_url_, rc));
+    retry_at_ns_ = now_ns + backoff_->next_ns();
+  }
+}
+
+// Called with watch_mutex_ held, from the supervisor thread only.
 void client::maintain(std::int64_t now_ns) {
-  if (!started_ || !loop_ended_.load()) return;
+  if (reset_backoff_.exchange(false)) backoff_->reset();
+  if (retry_connect_) {
+    if (now_ns >= retry_at_ns_) try_connect(now_ns);
+    return;
+  }
+  if (!loop_ended_.load()) return;
   if (!ever_connected_.load()) {
     std::lock_guard lock(fatal_mutex_);
     if (fatal_.empty())
@@ -241,8 +291,7 @@ void client::maintain(std::int64_t now_ns) {
   restart_at_ns_ = -1;
   loop_ended_ = false;
   mosquitto_loop_stop(mosq_, false); // joins the thread that ended
-  const int rc = mosquitto_reconnect_async(mosq_);
-  if (rc != MOSQ_ERR_SUCCESS) status_->disconnected(error_text("cannot reach " + shown_url_, rc));
+  try_connect(now_ns);
   mosquitto_loop_start(mosq_);
 }
 
@@ -266,7 +315,7 @@ void client::on_connect(mosquitto*, void* self_ptr, int rc) {
   }
   self.connected_ = true;
   self.ever_connected_ = true;
-  self.backoff_->reset();
+  self.reset_backoff_ = true; // read by maintain(), on the supervisor thread
   // A source's link is up once the broker confirmed its subscriptions:
   // what is published from then on reaches it.
   const int pending = self.cb_.connected ? self.cb_.connected(self) : 0;

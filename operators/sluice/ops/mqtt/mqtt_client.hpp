@@ -11,11 +11,13 @@
 // stops on an error it does not retry.
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <mosquitto.h>
@@ -83,17 +85,11 @@ public:
   client(const client&) = delete;
   client& operator=(const client&) = delete;
 
-  /// Connects (or keeps trying to, in the background) and starts the
-  /// network thread.
+  /// Connects (or keeps trying to, in the background), starts the network
+  /// thread and a supervisor thread (see watch()).
   void start();
-  /// Disconnects and joins the network thread. Idempotent.
+  /// Disconnects and joins both threads. Idempotent.
   void stop();
-  /// Called from the operator's thread now and then: libmosquitto's thread
-  /// ends on some errors (a TLS handshake that fails) instead of retrying;
-  /// this starts it again after connect::backoff. Before the first
-  /// successful connection such an error is taken as a configuration
-  /// error (a wrong CA, a plain port): fatal().
-  void maintain(std::int64_t now_ns);
 
   bool connected() const { return connected_.load(); }
   /// Set when the broker refused us for good (bad credentials, not
@@ -103,6 +99,19 @@ public:
   const std::string& shown_url() const { return shown_url_; }
 
 private:
+  /// The supervisor thread: every 100 ms, maintain().
+  void watch();
+  /// What libmosquitto's thread does not do by itself: a first connection
+  /// that fails at once (the broker down when the run starts) leaves its
+  /// thread waiting for a connect call, and some errors (a TLS handshake
+  /// that fails) end that thread instead of retrying. Both are retried
+  /// here after connect::backoff. A TLS error before the first successful
+  /// connection is taken as a configuration error (a wrong CA, a plain
+  /// port behind mqtts://): fatal().
+  void maintain(std::int64_t now_ns);
+  /// reconnect_async; on failure, tries again from maintain().
+  void try_connect(std::int64_t now_ns);
+
   static void on_connect(mosquitto*, void* self, int rc);
   static void on_disconnect(mosquitto*, void* self, int rc);
   static void on_message(mosquitto*, void* self, const mosquitto_message* m);
@@ -116,10 +125,17 @@ private:
   std::string shown_url_;
   mosquitto* mosq_ = nullptr;
   bool started_ = false;
+  std::thread supervisor_;
+  std::mutex watch_mutex_;
+  std::condition_variable watch_cv_;
+  bool stopping_ = false;
+  bool retry_connect_ = false; ///< the last connect call failed at once
+  std::int64_t retry_at_ns_ = 0;
   std::atomic<bool> connected_{false}, ever_connected_{false}, loop_ended_{false};
   std::unique_ptr<connect::backoff> backoff_;
   std::int64_t restart_at_ns_ = -1;
   std::atomic<int> pending_subacks_{0};
+  std::atomic<bool> reset_backoff_{false};
   mutable std::mutex fatal_mutex_;
   std::string fatal_;
 };

@@ -61,7 +61,7 @@ struct sink_config {
 class mqtt_sink final : public core::sink_operator {
 public:
   mqtt_sink(std::shared_ptr<const sink_config> cfg, const core::operator_context& ctx)
-    : cfg_(std::move(cfg)), status_(ctx.connector), clock_(ctx.clock), two_phase_(ctx.checkpoints) {
+    : cfg_(std::move(cfg)), status_(ctx.connector), two_phase_(ctx.checkpoints) {
     const std::size_t n = std::max<std::size_t>(1, ctx.parallelism);
     const std::string base =
       cfg_->client.client_id.empty() ? "sluice-" + ctx.node_id : cfg_->client.client_id;
@@ -185,7 +185,6 @@ private:
   }
 
   void check() {
-    client_->maintain(clock_->now_ns());
     if (auto fatal = client_->fatal(); !fatal.empty()) throw std::runtime_error(fatal);
   }
 
@@ -228,7 +227,6 @@ private:
 
   const std::shared_ptr<const sink_config> cfg_;
   std::shared_ptr<core::connector_status> status_;
-  std::shared_ptr<core::clock> clock_;
   const bool two_phase_;
   std::string client_id_;
   std::unique_ptr<client> client_;

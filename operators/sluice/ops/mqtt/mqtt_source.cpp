@@ -71,8 +71,7 @@ struct message {
 class mqtt_source final : public core::source_operator {
 public:
   mqtt_source(std::shared_ptr<const source_config> cfg, const core::operator_context& ctx)
-    : cfg_(std::move(cfg)), status_(ctx.connector), clock_(ctx.clock),
-      reader_(cfg_->format, cfg_->payload) {
+    : cfg_(std::move(cfg)), status_(ctx.connector), reader_(cfg_->format, cfg_->payload) {
     const std::size_t n = std::max<std::size_t>(1, ctx.parallelism);
     const std::string base =
       cfg_->client.client_id.empty() ? "sluice-" + ctx.node_id : cfg_->client.client_id;
@@ -104,7 +103,6 @@ public:
 
   core::poll_result poll(core::emitter& out, std::size_t budget) override {
     if (!client_) open();
-    client_->maintain(clock_->now_ns());
     if (auto fatal = client_->fatal(); !fatal.empty()) throw std::runtime_error(fatal);
     const std::size_t limit = std::max<std::size_t>(1, std::min(budget, max_batch));
     {
@@ -165,7 +163,6 @@ private:
 
   const std::shared_ptr<const source_config> cfg_;
   std::shared_ptr<core::connector_status> status_;
-  std::shared_ptr<core::clock> clock_;
   source::payload_reader reader_;
   std::string client_id_;
   std::vector<std::string> filters_;
