@@ -7,8 +7,9 @@
 // and reconnects by itself while the broker is away: libmosquitto's thread
 // does (mosquitto_reconnect_delay_set from reconnect_backoff and
 // reconnect_backoff_max, rounded up to whole seconds, its "exponential"
-// growth), and connect::backoff paces restarts of that thread when it
-// stops on an error it does not retry.
+// growth); a supervisor thread retries, after connect::backoff, what that
+// thread does not: a first connection refused at once, and a network
+// thread that stopped on an error.
 
 #include <atomic>
 #include <condition_variable>
