@@ -31,7 +31,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$("$ceiling" free-port)
 cat > "$dir/mosquitto.conf" <<CONF
 listener $port 127.0.0.1
 allow_anonymous true

@@ -8,9 +8,15 @@
 //       broker queues what is published for it)
 //   mqtt_ceiling subscribe PORT CLIENT_ID FILTER N [QOS]
 //       reads N messages (resuming the persistent session CLIENT_ID)
+//   mqtt_ceiling free-port
+//       prints a TCP port free on 127.0.0.1 (for the script's broker)
 // Prints one line: what, records, seconds, records/s, CPU seconds per
 // million records (user + system of this process, network thread included).
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -78,6 +84,19 @@ void close(mosquitto* m) {
 } // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 2 && std::string(argv[1]) == "free-port") {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0
+        || getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0)
+      return 1;
+    std::printf("%d\n", ntohs(a.sin_port));
+    ::close(fd);
+    return 0;
+  }
   if (argc < 5) {
     std::fprintf(stderr, "usage: see the comment at the top of mqtt_ceiling.cpp\n");
     return 2;
