@@ -99,3 +99,26 @@ TEST_CASE("source.mqtt refuses a TLS broker whose certificate its ca_file did no
   CHECK(ctx.connector->read().up != 1);
   src->close();
 }
+
+TEST_CASE("source.mqtt over mqtts:// without ca_file checks the broker against the system's CAs") {
+  mosquitto_broker broker(with_tls()); // its CA is not one of the system's
+  core::operator_context ctx;
+  ctx.node_id = "in";
+  auto src = make_operator(
+    "source.mqtt", json{{"url", broker.url()}, {"topic", "secure/#"}, {"format", "raw"}}, ctx);
+  src->open(); // TLS is set up: the system's CAs are there
+  recording_emitter out;
+  std::string failure;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (failure.empty() && std::chrono::steady_clock::now() < until) {
+    try {
+      src->poll(out, 100);
+    } catch (const std::exception& e) {
+      failure = e.what();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  INFO(failure);
+  CHECK(failure.find("certificate verify failed") != std::string::npos);
+  src->close();
+}

@@ -186,7 +186,9 @@ client::client(const client_settings& s, std::string client_id,
     int rc = MOSQ_ERR_SUCCESS;
     if (s.ca_file.empty()) rc = mosquitto_int_option(mosq_, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
     if (rc == MOSQ_ERR_SUCCESS)
-      rc = mosquitto_tls_set(mosq_, s.ca_file.empty() ? nullptr : s.ca_file.c_str(), nullptr,
+      // Without ca_file: the system's CAs (OpenSSL's hashed folder on Debian).
+      rc = mosquitto_tls_set(mosq_, s.ca_file.empty() ? nullptr : s.ca_file.c_str(),
+                             s.ca_file.empty() ? "/etc/ssl/certs" : nullptr,
                              s.cert_file.empty() ? nullptr : s.cert_file.c_str(),
                              s.key_file.empty() ? nullptr : s.key_file.c_str(), nullptr);
     if (rc != MOSQ_ERR_SUCCESS)
