@@ -19,6 +19,9 @@ packages=(
   zstd                # tests check zstd files with the command-line tool
   libhiredis-dev      # source.redis and sink.redis
   redis-server        # the Redis tests start their own server on loopback
+  libmosquitto-dev    # source.mqtt and sink.mqtt
+  mosquitto           # the MQTT broker the mqtt tests start on loopback
+  openssl             # the MQTT TLS test makes a CA and a server certificate
   sqlite3             # golden tests read SQLite tables back
   catch2              # Catch2 v2 tests under CTest
   qt6-base-dev        # the editor: Qt 6 Widgets (and QtTest for its tests)

@@ -15,6 +15,7 @@
   X(kafka, kafka_source)                                                                           \
   X(redis, redis_source)                                                                           \
   X(http, http_source)                                                                             \
+  X(mqtt, mqtt_source)                                                                             \
   /* transforms */                                                                                 \
   X(transform, filter)                                                                             \
   X(transform, map)                                                                                \
@@ -42,7 +43,8 @@
   X(sink, sqlite_sink)                                                                             \
   X(kafka, kafka_sink)                                                                             \
   X(redis, redis_sink)                                                                             \
-  X(http, http_sink)
+  X(http, http_sink)                                                                               \
+  X(mqtt, mqtt_sink)
 
 namespace sluice::ops {
 
