@@ -21,7 +21,7 @@ packages=(
   redis-server        # the Redis tests start their own server on loopback
   libmosquitto-dev    # source.mqtt and sink.mqtt
   mosquitto           # the MQTT broker the mqtt tests start on loopback
-  openssl             # the MQTT TLS test makes a CA and a server certificate
+  openssl             # TLS tests (MQTT, HTTPS) make a CA and a server certificate
   sqlite3             # golden tests read SQLite tables back
   catch2              # Catch2 v2 tests under CTest
   qt6-base-dev        # the editor: Qt 6 Widgets (and QtTest for its tests)
@@ -32,7 +32,6 @@ packages=(
   xvfb xauth          # xvfb-run: a real X display for the editor without a screen
   prometheus-cpp-dev  # metric families and the Prometheus text format
   libcpp-httplib-dev  # the HTTP metrics endpoint, `sluice top`'s client, source.http and sink.http
-  openssl             # the HTTPS tests of source.http and sink.http make a certificate
   prometheus          # promtool: tests check the /metrics exposition
   tmux                # tests drive `sluice top` in a terminal
   clang-format        # `make format` and CI's format check (.clang-format)
