@@ -38,7 +38,8 @@
   X(sink, stdout_sink)                                                                             \
   X(sink, null_sink)                                                                               \
   X(sink, sqlite_sink)                                                                             \
-  X(kafka, kafka_sink)
+  X(kafka, kafka_sink)                                                                             \
+  X(postgres, postgres_sink)
 
 namespace sluice::ops {
 
