@@ -13,6 +13,7 @@
   X(source, file_source)                                                                           \
   X(source, nexmark)                                                                               \
   X(kafka, kafka_source)                                                                           \
+  X(postgres, postgres_source)                                                                     \
   /* transforms */                                                                                 \
   X(transform, filter)                                                                             \
   X(transform, map)                                                                                \
