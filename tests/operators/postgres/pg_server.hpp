@@ -97,8 +97,13 @@ public:
   void exec(const std::string& sql) const { query(sql); }
   /// The rows of `sql`, each value as text ("" for NULL).
   std::vector<std::vector<std::string>> query(const std::string& sql) const {
+    return query_in("postgres", sql);
+  }
+  /// The same in database `db`.
+  std::vector<std::vector<std::string>> query_in(const std::string& db,
+                                                 const std::string& sql) const {
     PGconn* c = PQconnectdb(("host=127.0.0.1 port=" + std::to_string(port_)
-                             + " user=postgres dbname=postgres options='-c TimeZone=UTC'")
+                             + " user=postgres dbname=" + db + " options='-c TimeZone=UTC'")
                               .c_str());
     if (PQstatus(c) != CONNECTION_OK) {
       std::string why = PQerrorMessage(c);
