@@ -78,7 +78,10 @@ change decode_pgoutput(std::string_view data,
   wire_reader in(data);
   change c;
   switch (in.u8()) {
-    case 'B': c.what = change::kind::begin; break;
+    case 'B':
+      c.what = change::kind::begin;
+      c.end_lsn = in.u64(); // the LSN of the transaction's commit record
+      break;
     case 'C':
       c.what = change::kind::commit;
       in.u8();  // flags

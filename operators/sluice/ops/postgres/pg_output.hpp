@@ -51,7 +51,7 @@ struct change {
   enum class kind { begin, commit, relation, insert, update, del, other };
   kind what = kind::other;
   std::uint32_t relation = 0; ///< insert, update, delete, relation
-  std::uint64_t end_lsn = 0;  ///< commit: the end of the transaction
+  std::uint64_t end_lsn = 0;  ///< commit: the end of the transaction; begin: its commit's LSN
   tuple_values row;           ///< insert, update: the new row; delete: the old (key) row
 };
 

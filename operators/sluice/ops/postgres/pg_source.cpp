@@ -170,7 +170,7 @@ public:
   std::uint32_t state_version() const override { return 1; }
   void snapshot(core::state_writer& w) const override {
     w.u64(position_);
-    w.u64(in_txn_ ? txn_changes_ : 0);
+    w.u64(pending_skip());
     w.boolean(has_last_);
     w.str(last_);
   }
@@ -186,8 +186,16 @@ private:
     conn_.reset();
     status_->disconnected(why);
     next_attempt_ = steady::now() + std::chrono::nanoseconds(backoff_.next_ns());
-    in_txn_ = false; // the stream starts again from the last whole transaction
+    // The stream starts again from the last confirmed position: what was
+    // emitted since is skipped (see handle()).
+    skip_ = pending_skip();
+    in_txn_ = replayed_ = false;
     txn_changes_ = 0;
+  }
+
+  // Changes of the first transaction after position_ emitted already.
+  std::uint64_t pending_skip() const {
+    return in_txn_ && !replayed_ ? std::max(skip_, txn_changes_) : skip_;
   }
 
   void up() {
@@ -284,17 +292,22 @@ private:
       case change::kind::begin:
         in_txn_ = true;
         txn_changes_ = 0;
-        lsn_ = start;
+        // A transaction that committed before our position was emitted
+        // whole already (the stream restarts from the confirmed position).
+        replayed_ = c.end_lsn < position_;
         return 0;
       case change::kind::commit:
-        in_txn_ = false;
+        if (!replayed_) {
+          skip_ = 0;
+          position_ = std::max(position_, c.end_lsn);
+        }
+        in_txn_ = replayed_ = false;
         txn_changes_ = 0;
-        skip_ = 0;
-        position_ = std::max(position_, c.end_lsn);
         return 0;
       case change::kind::insert:
       case change::kind::update:
       case change::kind::del: {
+        if (replayed_) return 0;
         ++txn_changes_;
         if (txn_changes_ <= skip_) return 0; // emitted before the restart
         return add_change(c, start, out);
@@ -450,8 +463,8 @@ private:
   std::uint64_t confirmed_ = 0; ///< what the server was told it may forget
   std::uint64_t received_ = 0;
   std::uint64_t skip_ = 0; ///< changes of the first transaction emitted before a restart
-  std::uint64_t lsn_ = 0;
   bool in_txn_ = false;
+  bool replayed_ = false; ///< the current transaction was emitted whole before
   std::uint64_t txn_changes_ = 0;
   std::map<std::uint64_t, std::uint64_t> pending_; ///< checkpoint -> position
   // poll
