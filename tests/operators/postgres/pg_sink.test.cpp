@@ -114,6 +114,20 @@ TEST_CASE("sink.postgres appends into an existing table of the right shape") {
         == rows{"1|k0|0|x", "2|k1|1|x", "3|k2|2|x", "4|k3|3|x"});
 }
 
+TEST_CASE("sink.postgres upserts into an existing table, leaving its other columns to their "
+          "defaults") {
+  const auto table = fresh_table("existing_upsert");
+  shared_pg().exec("CREATE TABLE " + table
+                   + " (k varchar(10) PRIMARY KEY, n bigint, note text NOT NULL DEFAULT 'x')");
+  auto op = make_operator("sink.postgres", params_for(table, "upsert"), context(false));
+  recording_emitter out(0);
+  op->open();
+  feed(*op, numbers(0, 4, 2), out);
+  op->close();
+  CHECK(joined(shared_pg().query("SELECT k, n, note FROM " + table + " ORDER BY k"))
+        == rows{"k0|2|x", "k1|3|x"});
+}
+
 TEST_CASE("sink.postgres fails at open on a table of another shape, naming the column") {
   const auto table = fresh_table("shape");
   shared_pg().exec("CREATE TABLE " + table + " (k text, n integer)");

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -260,8 +261,16 @@ TEST_CASE("source.postgres in cdc mode rides out a server restart: reported, res
   recording_emitter out;
   poll_until(*op, out, 2, 1); // budget 1: stops inside the second transaction
   REQUIRE(out.rows() == 2);
-  shared_pg().stop();
-  nothing_more(*op, out); // what libpq received before the stop may still come out
+  // Polled while the server stops, as in a run: a server shutting down
+  // waits until its replication clients answered that they have its WAL.
+  std::atomic<bool> stopped{false};
+  std::thread stopper([&] {
+    shared_pg().stop();
+    stopped = true;
+  });
+  while (!stopped) nothing_more(*op, out); // what libpq received may still come out
+  stopper.join();
+  nothing_more(*op, out);
   CHECK(ctx.connector->read().up == 0);
   shared_pg().start();
   shared_pg().exec("INSERT INTO " + table + " VALUES (2, 'b', 2)");

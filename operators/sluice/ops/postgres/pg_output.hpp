@@ -60,8 +60,9 @@ struct change {
 change decode_pgoutput(std::string_view data,
                        std::unordered_map<std::uint32_t, relation_info>& relations);
 
-/// The standby status update: written, flushed and applied up to
-/// `received`/`confirmed`; `reply` asks the server to answer at once.
+/// The standby status update: written up to `received`, flushed and
+/// applied up to `confirmed` (0: not saying); `reply` asks the server to
+/// answer at once.
 std::string status_update(std::uint64_t received, std::uint64_t confirmed, bool reply = false);
 
 } // namespace sluice::ops::postgres

@@ -68,6 +68,7 @@ struct sink_config {
   std::int64_t backoff_ns = 0, backoff_max_ns = 0;
   std::string copy_sql;   ///< COPY <target or stage> (columns) FROM STDIN
   std::string upsert_sql; ///< stage -> table
+  std::string stage_sql;  ///< the session's staging table: the input's fields, and arrival order
 };
 
 std::string column_list(const core::schema& s) {
@@ -181,11 +182,7 @@ private:
     auto c = connect(cfg_->conn);
     prepare_tables(c.get(), cfg_->table, *cfg_->input,
                    cfg_->upsert ? cfg_->key : std::vector<std::string>{});
-    if (cfg_->upsert)
-      exec(c.get(),
-           std::string("CREATE TEMP TABLE IF NOT EXISTS ") + stage_table + " (LIKE "
-             + quote_table(cfg_->table) + ", _sluice_seq bigserial) ON COMMIT DELETE ROWS",
-           "create the staging table");
+    if (cfg_->upsert) exec(c.get(), cfg_->stage_sql, "create the staging table");
     conn_ = std::move(c);
     if (pending_start_) {
       if (restored_) recover();
@@ -397,6 +394,12 @@ core::descriptor postgres_sink_descriptor() {
     cfg->copy_sql = "COPY " + (cfg->upsert ? std::string(stage_table) : quote_table(cfg->table))
                     + " (" + columns + ") FROM STDIN WITH (FORMAT binary)";
     if (cfg->upsert) {
+      // Not LIKE the table: its other columns' NOT NULL would refuse the
+      // staged rows, which leave them to the table's defaults.
+      cfg->stage_sql = std::string("CREATE TEMP TABLE IF NOT EXISTS ") + stage_table + " (";
+      for (std::size_t i = 0; i < input.size(); ++i)
+        cfg->stage_sql += quote_ident(input.at(i).name) + " " + sql_type(input.at(i).type) + ", ";
+      cfg->stage_sql += "_sluice_seq bigserial) ON COMMIT DELETE ROWS";
       std::string keys, updates;
       for (const auto& k : cfg->key) keys += (keys.empty() ? "" : ", ") + quote_ident(k);
       for (std::size_t i = 0; i < input.size(); ++i) {

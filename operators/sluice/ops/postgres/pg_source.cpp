@@ -232,6 +232,7 @@ private:
       fail(c.get(), r.get(), "start replication from slot '" + cfg_->slot + "'");
     conn_ = std::move(c);
     received_ = confirmed_;
+    flush_sent_ = 0;
     last_feedback_ = steady::now();
     up();
   }
@@ -443,7 +444,14 @@ private:
   void send_feedback(bool reply) {
     last_feedback_ = steady::now();
     if (!conn_ || !cfg_->cdc) return;
-    const auto msg = status_update(received_, confirmed_, reply);
+    // The flush position moves the slot on; it is sent only when it
+    // changed. Otherwise it is 0 (unknown), and the server goes by the
+    // write position: a server shutting down waits until the client has
+    // what it sent, and would wait for a checkpoint (up to
+    // wal_sender_timeout) if we kept repeating an older flush position.
+    const std::uint64_t flush = confirmed_ > flush_sent_ ? confirmed_ : 0;
+    flush_sent_ = std::max(flush_sent_, confirmed_);
+    const auto msg = status_update(received_, flush, reply);
     if (PQputCopyData(conn_.get(), msg.data(), static_cast<int>(msg.size())) != 1
         || PQflush(conn_.get()) < 0)
       lost("postgres: cannot send a status update: " + std::string(PQerrorMessage(conn_.get())));
@@ -462,7 +470,8 @@ private:
   std::uint64_t position_ = 0;  ///< end of the last transaction wholly emitted
   std::uint64_t confirmed_ = 0; ///< what the server was told it may forget
   std::uint64_t received_ = 0;
-  std::uint64_t skip_ = 0; ///< changes of the first transaction emitted before a restart
+  std::uint64_t flush_sent_ = 0; ///< the last flush position the server was told
+  std::uint64_t skip_ = 0;       ///< changes of the first transaction emitted before a restart
   bool in_txn_ = false;
   bool replayed_ = false; ///< the current transaction was emitted whole before
   std::uint64_t txn_changes_ = 0;
