@@ -9,6 +9,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -198,4 +199,39 @@ TEST_CASE("a run from PostgreSQL changes to a PostgreSQL table rides out ten sec
         == std::to_string(want));
   CHECK(pg.value("SELECT count(*) FROM dst WHERE op = 'update' AND v = 'changed'") == "100");
   CHECK(pg.value("SELECT count(*) FROM dst WHERE op = 'delete'") == "100");
+}
+
+TEST_CASE(
+  "a run into PostgreSQL, killed four times and resumed, writes every record exactly once") {
+  const unsigned seed = std::random_device{}();
+  INFO("seed " << seed);
+  pg_server pg;
+  const int n = 20000;
+  auto base = fresh_dir("kills");
+  auto file = base / "pipeline.json";
+  std::ofstream(file) << R"({"schemaVersion": 1, "nodes": [
+    {"id": "gen", "kind": "source.generator", "params": {"count": )"
+                      << n << R"(, "rate": 5000, "keys": 10}},
+    {"id": "out", "kind": "sink.postgres", "params": {"url": ")"
+                      << pg.url() << R"(", "table": "events", "mode": "append"}}],
+  "edges": [{"from": "gen", "to": "out"}]})";
+  const std::vector<std::string> argv{
+    SLUICE_BIN, "run",        "--checkpoint-dir", (base / "chk").string(), "--checkpoint-interval",
+    "200ms",    file.string()};
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> wait_ms(600, 1200);
+  for (int kill = 0; kill < 4; ++kill) {
+    child_process p(argv, (base / ("attempt-" + std::to_string(kill) + ".log")).string());
+    std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms(rng)));
+    INFO("attempt " << kill << ":\n" << p.output());
+    REQUIRE(p.running());
+    p.signal(SIGKILL);
+    REQUIRE(p.wait_exit(std::chrono::seconds(10)) == 128 + SIGKILL);
+  }
+  child_process last(argv, (base / "last.log").string());
+  INFO(last.output());
+  REQUIRE(last.wait_exit(std::chrono::seconds(60)) == 0);
+  CHECK(last.output().find("resumed from checkpoint") != std::string::npos);
+  CHECK(pg.value("SELECT count(*) FROM events") == std::to_string(n));
+  CHECK(pg.value("SELECT count(DISTINCT seq) FROM events") == std::to_string(n));
 }
