@@ -128,6 +128,42 @@ TEST_CASE("sink.postgres upserts into an existing table, leaving its other colum
         == rows{"k0|2|x", "k1|3|x"});
 }
 
+TEST_CASE("sink.postgres writes each record to the table its template names, creating each") {
+  const auto stem = fresh_table("tpl");
+  for (const char* mode : {"append", "upsert"}) {
+    INFO(mode);
+    auto p = params_for(stem + "_" + mode + "_{k}", mode);
+    for (bool checkpoints : {false, true}) {
+      auto op = make_operator("sink.postgres", p, context(checkpoints));
+      recording_emitter out(0);
+      op->open();
+      feed(*op, numbers(0, 6, 2), out);
+      if (checkpoints) {
+        op->prepare_checkpoint(1);
+        op->checkpoint_complete(1);
+      }
+      op->close();
+      CHECK(out.errors.empty());
+    }
+    const std::string t = stem + "_" + mode + "_k";
+    if (std::string(mode) == "append") {
+      CHECK(stored(t + "0") == rows{"0", "0", "2", "2", "4", "4"});
+      CHECK(stored(t + "1") == rows{"1", "1", "3", "3", "5", "5"});
+    } else {
+      CHECK(stored(t + "0") == rows{"4"});
+      CHECK(stored(t + "1") == rows{"5"});
+    }
+  }
+  CHECK(param_error_of("sink.postgres", params_for("t_{nope}"), keyed)->param() == "table");
+  auto op = make_operator("sink.postgres", params_for("{k}"), context(false));
+  recording_emitter out(0);
+  op->open();
+  feed(*op, make_batch(keyed, R"([["", 9]])"), out);
+  op->close();
+  REQUIRE(out.errors.size() == 1);
+  CHECK_THAT(out.errors[0].reason, Catch::Contains("the table name is empty"));
+}
+
 TEST_CASE("sink.postgres fails at open on a table of another shape, naming the column") {
   const auto table = fresh_table("shape");
   shared_pg().exec("CREATE TABLE " + table + " (k text, n integer)");

@@ -36,7 +36,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -46,6 +48,7 @@
 #include "sluice/core/params.hpp"
 #include "sluice/core/state.hpp"
 #include "sluice/ops/connect/backoff.hpp"
+#include "sluice/ops/connect/record_template.hpp"
 #include "sluice/ops/postgres/pg_client.hpp"
 #include "sluice/ops/postgres/pg_copy.hpp"
 #include "sluice/ops/postgres/pg_table.hpp"
@@ -66,9 +69,10 @@ struct sink_config {
   std::vector<std::size_t> key_columns;
   core::schema_ptr input;
   std::int64_t backoff_ns = 0, backoff_max_ns = 0;
-  std::string copy_sql;   ///< COPY <target or stage> (columns) FROM STDIN
-  std::string upsert_sql; ///< stage -> table
-  std::string stage_sql;  ///< the session's staging table: the input's fields, and arrival order
+  connect::record_template table_name; ///< `table`, which may name fields: "events_{region}"
+  std::string columns;                 ///< the input's fields, quoted, in order
+  std::string upsert_tail;             ///< stage -> table: what follows "INSERT INTO <table>"
+  std::string stage_sql; ///< the session's staging table: the input's fields, and arrival order
 };
 
 std::string column_list(const core::schema& s) {
@@ -143,6 +147,8 @@ private:
     bool any = false;
     for (std::size_t r = 0; r < b->rows(); ++r) {
       auto why = refusal(*b, r, cfg_->key_columns);
+      if (why.empty() && !cfg_->table_name.constant() && cfg_->table_name.render(*b, r).empty())
+        why = "the table name is empty";
       if (why.empty()) {
         keep.push_back(static_cast<std::uint32_t>(r));
         continue;
@@ -171,6 +177,7 @@ private:
 
   void lost(const std::string& why, bool wait) {
     conn_.reset();
+    prepared_.clear();
     status_->disconnected(why);
     if (wait) std::this_thread::sleep_for(std::chrono::nanoseconds(backoff_.next_ns()));
   }
@@ -180,10 +187,12 @@ private:
   void ensure_connected() {
     if (conn_) return;
     auto c = connect(cfg_->conn);
-    prepare_tables(c.get(), cfg_->table, *cfg_->input,
-                   cfg_->upsert ? cfg_->key : std::vector<std::string>{});
+    if (cfg_->table_name.constant()) // else each table when rows first go to it
+      prepare_tables(c.get(), cfg_->table, *cfg_->input,
+                     cfg_->upsert ? cfg_->key : std::vector<std::string>{});
     if (cfg_->upsert) exec(c.get(), cfg_->stage_sql, "create the staging table");
     conn_ = std::move(c);
+    if (cfg_->table_name.constant()) prepared_.insert(cfg_->table);
     if (pending_start_) {
       if (restored_) recover();
       else
@@ -197,12 +206,50 @@ private:
     backoff_.reset();
   }
 
-  // Copies `batches` into the table (or the staging table, then upserts).
-  void write_rows(const std::vector<core::batch_ptr>& batches) {
+  using table_rows = std::map<std::string, std::vector<core::batch_ptr>>;
+
+  // The rows of `batches` per table they go to; creates or checks each
+  // table the connection has not seen yet (in transactions of their own,
+  // so before the one that writes).
+  table_rows by_table(const std::vector<core::batch_ptr>& batches) {
+    table_rows out;
+    if (cfg_->table_name.constant()) {
+      out[cfg_->table] = batches;
+      return out;
+    }
+    std::map<std::string, std::vector<std::uint32_t>> rows;
+    std::string name;
+    for (const auto& b : batches) {
+      rows.clear();
+      for (std::size_t r = 0; r < b->rows(); ++r) {
+        name.clear();
+        cfg_->table_name.render(*b, r, name);
+        rows[name].push_back(static_cast<std::uint32_t>(r));
+      }
+      for (const auto& [table, list] : rows)
+        out[table].push_back(list.size() == b->rows() ? b : b->select(list));
+    }
+    for (const auto& entry : out) {
+      if (prepared_.count(entry.first)) continue;
+      prepare_tables(conn_.get(), entry.first, *cfg_->input,
+                     cfg_->upsert ? cfg_->key : std::vector<std::string>{});
+      prepared_.insert(entry.first);
+    }
+    return out;
+  }
+
+  void write_rows(const table_rows& tables) {
+    for (const auto& [table, parts] : tables) copy_into(table, parts);
+  }
+
+  // Copies `batches` into `table` (or the staging table, then upserts).
+  void copy_into(const std::string& table, const std::vector<core::batch_ptr>& batches) {
     PGconn* c = conn_.get();
-    result_ptr r(PQexec(c, cfg_->copy_sql.c_str()));
+    const std::string sql = "COPY " + (cfg_->upsert ? std::string(stage_table) : quote_table(table))
+                            + " (" + cfg_->columns + ") FROM STDIN WITH (FORMAT binary)";
+    result_ptr r(PQexec(c, sql.c_str()));
     if (!r || PQresultStatus(r.get()) != PGRES_COPY_IN)
-      fail(c, r.get(), "start COPY into '" + cfg_->table + "'");
+      fail(c, r.get(), "start COPY into '" + table + "'");
     encoder_.begin();
     for (const auto& b : batches)
       for (std::size_t row = 0; row < b->rows(); ++row) {
@@ -214,12 +261,16 @@ private:
       }
     encoder_.end();
     put(encoder_.data());
-    if (PQputCopyEnd(c, nullptr) != 1) fail(c, nullptr, "end COPY into '" + cfg_->table + "'");
+    if (PQputCopyEnd(c, nullptr) != 1) fail(c, nullptr, "end COPY into '" + table + "'");
     result_ptr done(PQgetResult(c));
     while (result_ptr more{PQgetResult(c)}) {}
     if (!done || PQresultStatus(done.get()) != PGRES_COMMAND_OK)
-      fail(c, done.get(), "COPY into '" + cfg_->table + "'");
-    if (cfg_->upsert) exec(c, cfg_->upsert_sql, "upsert into '" + cfg_->table + "'");
+      fail(c, done.get(), "COPY into '" + table + "'");
+    if (!cfg_->upsert) return;
+    exec(c, "INSERT INTO " + quote_table(table) + cfg_->upsert_tail, "upsert into '" + table + "'");
+    // The staging table empties at commit; the next table's rows come first.
+    if (!cfg_->table_name.constant())
+      exec(c, std::string("DELETE FROM ") + stage_table, "empty the staging table");
   }
 
   void put(const std::string& data) {
@@ -229,9 +280,10 @@ private:
   }
 
   void write_transaction(const std::vector<core::batch_ptr>& batches) {
+    const auto tables = by_table(batches);
     exec(conn_.get(), "BEGIN", "begin a transaction");
     try {
-      write_rows(batches);
+      write_rows(tables);
       exec(conn_.get(), "COMMIT", "commit into '" + cfg_->table + "'");
     } catch (...) {
       rollback();
@@ -243,6 +295,7 @@ private:
   // (and `ended`); nothing if the row says they are in already.
   void commit(const std::vector<core::batch_ptr>& batches, std::uint64_t id, bool ended) {
     PGconn* c = conn_.get();
+    const auto tables = by_table(batches);
     exec(c, "BEGIN", "begin a transaction");
     try {
       const auto row = read_row();
@@ -251,7 +304,7 @@ private:
         committed_ = std::max(committed_, row.id);
         return;
       }
-      write_rows(batches);
+      write_rows(tables);
       exec_params(
         c,
         std::string("INSERT INTO ") + commits_table
@@ -326,6 +379,7 @@ private:
   connect::backoff backoff_;
   conn_ptr conn_;
   copy_encoder encoder_;
+  std::set<std::string> prepared_; ///< tables created or checked on this connection
   sink::staged_rows staged_;
   std::uint64_t committed_ = 0; ///< the checkpoint the bookkeeping row names
   bool pending_start_ = false;  ///< recover (or reset the row) on the first connection
@@ -348,7 +402,8 @@ core::descriptor postgres_sink_descriptor() {
     url_property(),
     password_property(),
     prop("table", param_type::string,
-         "table to write (\"name\" or \"schema.name\"); created from the input schema if absent")
+         "table to write (\"name\" or \"schema.name\"; {field} puts a field's value in it: "
+         "\"events_{region}\"); created from the input schema if absent")
       .required()
       .shapes_state(),
     prop("mode", param_type::choice,
@@ -367,9 +422,10 @@ core::descriptor postgres_sink_descriptor() {
     cfg->input = input_schema(ctx, 0, "in");
     cfg->table = p.string("table");
     if (cfg->table.empty()) throw core::param_error("table", "must not be empty");
+    cfg->table_name = connect::record_template("table", cfg->table, *cfg->input);
     if (cfg->table == commits_table || cfg->table == stage_table)
       throw core::param_error("table", "'" + cfg->table + "' is the sink's bookkeeping table");
-    if (std::count(cfg->table.begin(), cfg->table.end(), '.') > 1)
+    if (cfg->table_name.constant() && std::count(cfg->table.begin(), cfg->table.end(), '.') > 1)
       throw core::param_error("table", "\"name\" or \"schema.name\", not '" + cfg->table + "'");
     const auto& input = *cfg->input;
     if (input.size() == 0) throw core::param_error("", "the input has no fields to store");
@@ -391,8 +447,7 @@ core::descriptor postgres_sink_descriptor() {
     cfg->backoff_ns = p.duration("reconnect_backoff") * 1000;
     cfg->backoff_max_ns = p.duration("reconnect_backoff_max") * 1000;
     const std::string columns = column_list(input);
-    cfg->copy_sql = "COPY " + (cfg->upsert ? std::string(stage_table) : quote_table(cfg->table))
-                    + " (" + columns + ") FROM STDIN WITH (FORMAT binary)";
+    cfg->columns = columns;
     if (cfg->upsert) {
       // Not LIKE the table: its other columns' NOT NULL would refuse the
       // staged rows, which leave them to the table's defaults.
@@ -407,10 +462,10 @@ core::descriptor postgres_sink_descriptor() {
         if (std::find(cfg->key.begin(), cfg->key.end(), n) != cfg->key.end()) continue;
         updates += (updates.empty() ? "" : ", ") + quote_ident(n) + " = EXCLUDED." + quote_ident(n);
       }
-      cfg->upsert_sql = "INSERT INTO " + quote_table(cfg->table) + " (" + columns
-                        + ") SELECT DISTINCT ON (" + keys + ") " + columns + " FROM " + stage_table
-                        + " ORDER BY " + keys + ", _sluice_seq DESC ON CONFLICT (" + keys + ") DO "
-                        + (updates.empty() ? "NOTHING" : "UPDATE SET " + updates);
+      cfg->upsert_tail = " (" + columns + ") SELECT DISTINCT ON (" + keys + ") " + columns
+                         + " FROM " + stage_table + " ORDER BY " + keys
+                         + ", _sluice_seq DESC ON CONFLICT (" + keys + ") DO "
+                         + (updates.empty() ? "NOTHING" : "UPDATE SET " + updates);
     }
     std::shared_ptr<const sink_config> shared = cfg;
     return bound({}, [shared](const core::operator_context& c) {
