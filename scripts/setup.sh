@@ -13,6 +13,8 @@ packages=(
   libsimdjson-dev     # fast JSON lines parsing in source.file
   libsqlite3-dev      # sink.sqlite and transform.lookup
   librdkafka-dev      # source.kafka and sink.kafka (its mock cluster serves the tests)
+  libpq-dev           # source.postgres and sink.postgres (libpq)
+  postgresql-15       # tests start a private PostgreSQL server (initdb, pg_ctl)
   kcat                # a test talks to the Kafka mock cluster from another process
   zlib1g-dev          # gzip files: source.file reads them, sink.file writes them
   libzstd-dev         # zstd files, likewise

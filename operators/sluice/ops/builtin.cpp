@@ -16,6 +16,7 @@
   X(redis, redis_source)                                                                           \
   X(http, http_source)                                                                             \
   X(mqtt, mqtt_source)                                                                             \
+  X(postgres, postgres_source)                                                                     \
   /* transforms */                                                                                 \
   X(transform, filter)                                                                             \
   X(transform, map)                                                                                \
@@ -44,7 +45,8 @@
   X(kafka, kafka_sink)                                                                             \
   X(redis, redis_sink)                                                                             \
   X(http, http_sink)                                                                               \
-  X(mqtt, mqtt_sink)
+  X(mqtt, mqtt_sink)                                                                               \
+  X(postgres, postgres_sink)
 
 namespace sluice::ops {
 
