@@ -32,6 +32,12 @@ echo "-- connectors"
 rm -f /tmp/sluice-bench.db*
 "$bench" "$here/pipelines/sqlite_upsert.json" --label "7. generator 5M -> sink.sqlite upsert"
 rm -f /tmp/sluice-bench.db* /tmp/sluice-bench.jsonl
+echo "-- connectors against their servers, and each client library in a minimal loop (the ceiling)"
+"$build/bin/kafka_bench" "$build/bin/sluice" 500000
+bash "$here/connectors/redis.sh" "$build" 1000000
+bash "$here/connectors/mqtt.sh" "$build" 200000
+bash "$here/connectors/postgres.sh" "$build" 1000000
+bash "$here/connectors/http.sh" "$build" 2000000
 echo "-- NEXMark (10M events per query, Sluice against the single-threaded baseline)"
 "$here/nexmark/run.sh" "$build"
 echo "-- checkpoints: NEXMark q5/q7 with a checkpoint every second against none; 1M keys of state"

@@ -30,22 +30,9 @@
 
 #include <mosquitto.h>
 
-namespace sluice::test {
+#include "operators/free_port.hpp"
 
-/// A TCP port nobody listens on now (bound to port 0, then released).
-inline int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0)
-    throw std::runtime_error("cannot find a free port");
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
+namespace sluice::test {
 
 inline bool port_open(int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);

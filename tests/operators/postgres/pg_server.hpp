@@ -26,22 +26,9 @@
 
 #include <libpq-fe.h>
 
-namespace sluice::test {
+#include "operators/free_port.hpp"
 
-/// A TCP port on 127.0.0.1 that nothing listens on (bound to port 0, then freed).
-inline int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  socklen_t len = sizeof a;
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0
-      || ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0)
-    throw std::runtime_error("cannot find a free port");
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
+namespace sluice::test {
 
 class pg_server {
 public:

@@ -120,6 +120,33 @@ TEST_CASE("sink.redis keeps the latest state per key in hashes, removing null fi
   CHECK(out.errors.empty());
 }
 
+TEST_CASE("sink.redis deletes the key of a record its delete_when holds for, a cache of a change "
+          "feed") {
+  redis_server redis;
+  for (const char* mode : {"hash", "string"}) {
+    INFO(mode);
+    auto sink = make_sink(
+      redis,
+      {{"mode", mode}, {"key", std::string(mode) + ":{device}"}, {"delete_when", "n >= 100"}});
+    sink->open();
+    recording_emitter out;
+    sink->on_batch_from(0, 0, rows(0, 3), out); // d0, d1, d2 written
+    CHECK(redis.integer({"EXISTS", std::string(mode) + ":d1"}) == 1);
+    sink->on_batch_from(0, 0, rows(100, 102), out); // n 100 (d1), 101 (d2): deleted
+    CHECK(redis.integer({"EXISTS", std::string(mode) + ":d0"}) == 1);
+    CHECK(redis.integer({"EXISTS", std::string(mode) + ":d1"}) == 0);
+    CHECK(redis.integer({"EXISTS", std::string(mode) + ":d2"}) == 0);
+    CHECK(out.errors.empty());
+  }
+  auto err = [&](json extra) {
+    return param_error_of("sink.redis", params_for(redis, std::move(extra)), readings);
+  };
+  REQUIRE(err({{"mode", "stream"}, {"stream", "s"}, {"delete_when", "n > 1"}}));
+  CHECK(err({{"mode", "stream"}, {"stream", "s"}, {"delete_when", "n > 1"}})->param()
+        == "delete_when");
+  CHECK(err({{"mode", "hash"}, {"key", "k"}, {"delete_when", "n + 1"}})->param() == "delete_when");
+}
+
 TEST_CASE("sink.redis sets strings to the record's JSON or CSV, with an expiry") {
   redis_server redis;
   SECTION("json") {

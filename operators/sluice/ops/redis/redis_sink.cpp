@@ -9,6 +9,9 @@
 //   publish  PUBLISH of the record's JSON (CSV, raw) on the `channel`
 //            template.
 // `ttl` sets the key's expiry with every write (SET PX, PEXPIRE).
+// `delete_when` (hash and string): a record for which it is true deletes
+// its key (DEL) instead of writing it: a change feed's deletes keep the
+// cache in step (a row whose expression fails is written, not deleted).
 // Commands are pipelined, up to `pipeline` at a time per round trip.
 //
 // Without checkpoints every batch is written before on_batch returns:
@@ -40,6 +43,7 @@
 #include <thread>
 #include <vector>
 
+#include "sluice/core/expr/expression.hpp"
 #include "sluice/core/params.hpp"
 #include "sluice/core/record_format.hpp"
 #include "sluice/core/state.hpp"
@@ -51,6 +55,8 @@
 namespace sluice::ops::redis {
 
 namespace {
+
+namespace expr = core::expr;
 
 using core::value_type;
 
@@ -70,6 +76,8 @@ struct sink_config {
   std::string marker_prefix; ///< "_sluice:<node>:"
   std::int64_t backoff_ns = 0, backoff_max_ns = 0;
   core::schema_ptr input;
+  /// hash and string: records that delete their key instead (null: none)
+  std::shared_ptr<const expr::compiled_expression> delete_when;
 };
 
 /// A command the server refused, and the record it wrote.
@@ -226,11 +234,13 @@ private:
   // Pipelined, `pipeline` commands per round trip.
   void send(const std::vector<core::batch_ptr>& rows) {
     commands_.clear();
-    for (const auto& b : rows)
+    for (const auto& b : rows) {
+      mark_deletes(*b);
       for (std::size_t r = 0; r < b->rows(); ++r) {
         append_record(*b, r);
         if (commands_.size() >= cfg_->pipeline) collect(false);
       }
+    }
     collect(false);
   }
 
@@ -239,11 +249,13 @@ private:
     check_reply(*conn_.reply(), "cannot start a transaction");
     commands_.clear();
     queued_.clear();
-    for (const auto& b : rows)
+    for (const auto& b : rows) {
+      mark_deletes(*b);
       for (std::size_t r = 0; r < b->rows(); ++r) {
         append_record(*b, r);
         if (commands_.size() >= cfg_->pipeline) collect(true);
       }
+    }
     const std::string value = std::to_string(id);
     add({"SET", marker_, value}, nullptr, 0);
     collect(true);
@@ -296,11 +308,25 @@ private:
     commands_.push_back({b, row});
   }
 
-  // The commands that write row `r` of `b`.
+  // Which rows of `b` delete their key (delete_when).
+  void mark_deletes(const core::batch& b) {
+    deletes_.assign(b.rows(), 0);
+    if (!cfg_->delete_when) return;
+    expr::row_errors errors;
+    core::column_ptr mask = cfg_->delete_when->evaluate(b, &errors);
+    for (std::size_t r = 0; r < b.rows(); ++r)
+      deletes_[r] = !mask->is_null(r) && mask->bools[r] ? 1 : 0;
+  }
+
+  // The commands that write row `r` of `b` (mark_deletes(b) first).
   void append_record(const core::batch& b, std::size_t r) {
     target_.clear();
     cfg_->target.render(b, r, target_);
     args_.clear();
+    if (r < deletes_.size() && deletes_[r]) {
+      add({"DEL", target_}, &b, r);
+      return;
+    }
     switch (cfg_->mode) {
       case sink_mode::stream:
         args_ = {"XADD", target_};
@@ -394,6 +420,7 @@ private:
   std::vector<command_of> commands_, queued_;
   std::vector<refusal> refused_;
   std::vector<std::string> args_;
+  std::vector<std::uint8_t> deletes_; ///< per row of the batch being written
   std::string target_;
 };
 
@@ -433,6 +460,19 @@ sink_config read_config(const core::params& p, const core::bind_context& ctx) {
                                         + c.input->to_string() + ")");
   c.payload_field = p.string("payload_field");
   if (c.payload_field.empty()) throw core::param_error("payload_field", "must not be empty");
+  if (p.has("delete_when")) {
+    if (c.mode != sink_mode::hash && c.mode != sink_mode::string)
+      throw core::param_error("delete_when", "only modes 'hash' and 'string' delete keys");
+    try {
+      auto e = expr::compiled_expression::compile(p.string("delete_when"), *c.input);
+      if (e.type() != value_type::boolean)
+        throw core::param_error("delete_when", "must be a boolean expression, got "
+                                                 + std::string(core::name_of(e.type())));
+      c.delete_when = std::make_shared<const expr::compiled_expression>(std::move(e));
+    } catch (const expr::expression_error& e) {
+      throw core::param_error("delete_when", e.what(), e.position());
+    }
+  }
   if (p.has("maxlen")) {
     if (c.mode != sink_mode::stream)
       throw core::param_error("maxlen", "only mode 'stream' trims (XADD MAXLEN)");
@@ -492,6 +532,9 @@ core::descriptor redis_sink_descriptor() {
     prop("ttl", param_type::duration,
          "expire the written key this long after its last write (SET PX, PEXPIRE); not for "
          "publish"),
+    prop("delete_when", param_type::expression,
+         "hash and string modes: a boolean expression; a record for which it is true deletes "
+         "its key instead of writing it, e.g. \"op == 'delete'\" for a change feed"),
     prop("pipeline", param_type::integer, "commands sent per round trip")
       .def(1000)
       .min(1)
