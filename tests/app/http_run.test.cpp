@@ -22,37 +22,18 @@
 #include <nlohmann/json.hpp>
 
 #include "app/child_process.hpp"
+#include "app/run_helpers.hpp"
 #include "operators/http/test_server.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using sluice::test::child_process;
+using sluice::test::rss_kb;
 using sluice::test::test_server;
+using sluice::test::wait_for;
 
-fs::path fresh_dir(const std::string& name) {
-  auto dir = fs::path(SLUICE_BINARY_DIR) / "test-output" / "http_run" / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-template <class Done>
-bool wait_for(Done done, std::chrono::seconds timeout) {
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= until) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return true;
-}
-
-long rss_kb(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  return 0;
-}
+fs::path fresh_dir(const std::string& name) { return sluice::test::fresh_dir("http_run", name); }
 
 std::vector<std::string> lines_of(const fs::path& file) {
   std::ifstream in(file);

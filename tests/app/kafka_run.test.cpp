@@ -19,6 +19,7 @@
 #include <httplib.h>
 
 #include "app/child_process.hpp"
+#include "app/run_helpers.hpp"
 #include "operators/kafka/mock_cluster.hpp"
 
 namespace {
@@ -26,13 +27,10 @@ namespace {
 namespace fs = std::filesystem;
 using sluice::test::child_process;
 using sluice::test::mock_cluster;
+using sluice::test::rss_kb;
+using sluice::test::wait_for;
 
-fs::path fresh_dir(const std::string& name) {
-  auto dir = fs::path(SLUICE_BINARY_DIR) / "test-output" / "kafka_run" / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path fresh_dir(const std::string& name) { return sluice::test::fresh_dir("kafka_run", name); }
 
 std::vector<std::string> numbered(int n) {
   std::vector<std::string> out;
@@ -66,24 +64,6 @@ std::multiset<std::string> expected(int n) {
   std::multiset<std::string> out;
   for (int i = 0; i < n; ++i) out.insert("{\"n\":" + std::to_string(i) + "}");
   return out;
-}
-
-/// Waits up to `timeout` for `done`.
-template <class Done>
-bool wait_for(Done done, std::chrono::seconds timeout) {
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= until) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return true;
-}
-
-long rss_kb(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  return 0;
 }
 
 } // namespace

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/child_process.hpp"
+#include "app/run_helpers.hpp"
 #include "operators/mqtt/broker.hpp"
 
 namespace {
@@ -28,13 +29,10 @@ using nlohmann::json;
 using sluice::test::child_process;
 using sluice::test::mosquitto_broker;
 using sluice::test::mqtt_test_client;
+using sluice::test::rss_kb;
+using sluice::test::wait_for;
 
-fs::path fresh_dir(const std::string& name) {
-  auto dir = fs::path(SLUICE_BINARY_DIR) / "test-output" / "mqtt_run" / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path fresh_dir(const std::string& name) { return sluice::test::fresh_dir("mqtt_run", name); }
 
 std::vector<std::string> numbered(int from, int to) {
   std::vector<std::string> out;
@@ -87,13 +85,6 @@ std::vector<mqtt_test_client::received> without_probes(std::vector<mqtt_test_cli
                          [](const auto& m) { return m.payload.find("-1") != std::string::npos; }),
           v.end());
   return v;
-}
-
-long rss_kb(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  return 0;
 }
 
 } // namespace

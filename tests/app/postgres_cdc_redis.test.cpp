@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/child_process.hpp"
+#include "app/run_helpers.hpp"
 #include "operators/postgres/pg_server.hpp"
 #include "operators/redis/redis_server.hpp"
 
@@ -23,14 +24,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using sluice::test::child_process;
-
-std::vector<std::string> lines_of(const fs::path& file) {
-  std::ifstream in(file);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) lines.push_back(line);
-  return lines;
-}
+using sluice::test::lines_of;
+using sluice::test::wait_for;
 
 /// Every `product:*` hash as "key field=value ...", fields in name order,
 /// keys in order.
@@ -68,20 +63,12 @@ TEST_CASE("the example PostgreSQL CDC -> Redis keeps a hash per product current,
     if (node["kind"] == "source.postgres") node["params"]["url"] = pg.url("sluice", "shop");
     if (node["kind"] == "sink.redis") node["params"]["url"] = redis.url();
   }
-  auto base = fs::path(SLUICE_BINARY_DIR) / "test-output" / "postgres_cdc_redis";
-  fs::remove_all(base);
-  fs::create_directories(base);
+  auto base = sluice::test::fresh_dir("postgres_cdc_redis", "example");
   std::ofstream(base / "pipeline.json") << doc.dump(2);
   ::setenv("PGPASSWORD", "example-pw", 1); // the example reads it from the environment
   child_process run({SLUICE_BIN, "run", (base / "pipeline.json").string()},
                     (base / "run.log").string());
   ::unsetenv("PGPASSWORD");
-  auto wait_for = [](auto done, std::chrono::seconds timeout) {
-    const auto until = std::chrono::steady_clock::now() + timeout;
-    while (!done() && std::chrono::steady_clock::now() < until)
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    return done();
-  };
   // Changes are streamed from when the slot exists (the source makes it).
   INFO(run.output());
   REQUIRE(wait_for([&] { return pg.value("SELECT count(*) FROM pg_replication_slots") == "1"; },

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "app/child_process.hpp"
+#include "app/run_helpers.hpp"
 #include "operators/redis/redis_server.hpp"
 
 namespace {
@@ -24,13 +25,10 @@ namespace {
 namespace fs = std::filesystem;
 using sluice::test::child_process;
 using sluice::test::redis_server;
+using sluice::test::rss_kb;
+using sluice::test::wait_for;
 
-fs::path fresh_dir(const std::string& name) {
-  auto dir = fs::path(SLUICE_BINARY_DIR) / "test-output" / "redis_run" / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path fresh_dir(const std::string& name) { return sluice::test::fresh_dir("redis_run", name); }
 
 /// source.redis (two instances) -> throttle -> sink.redis (a stream).
 std::string pipeline(const redis_server& redis, int rate) {
@@ -45,24 +43,6 @@ std::string pipeline(const redis_server& redis, int rate) {
     << redis.url() << R"(", "stream": "out", "reconnect_backoff_max": "500ms"}}],
   "edges": [{"from": "in", "to": "pace"}, {"from": "pace", "to": "out"}]})";
   return p.str();
-}
-
-/// Waits up to `timeout` for `done`.
-template <class Done>
-bool wait_for(Done done, std::chrono::seconds timeout) {
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= until) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return true;
-}
-
-long rss_kb(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  return 0;
 }
 
 /// The `n` of every entry of `stream`.
