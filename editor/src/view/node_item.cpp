@@ -146,7 +146,8 @@ void NodeItem::setLive(const NodeLive& live) {
   // when those change, and the live face otherwise.
   const bool faceChanged = live.active != live_.active || live.bottleneck != live_.bottleneck
                            || live.serverDown != live_.serverDown;
-  const bool tipChanged = live.serverError != live_.serverError;
+  const bool tipChanged =
+    live.serverError != live_.serverError || live.serverDown != live_.serverDown;
   live_ = live;
   if (tipChanged) updateToolTip();
   if (faceChanged) {

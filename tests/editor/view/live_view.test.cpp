@@ -60,6 +60,28 @@ TEST_CASE("a metrics frame shows rates, activity, bottleneck and queue fill", "[
   CHECK(c.scene->edgeItem({"gen", "f"})->fill() < 0);
 }
 
+TEST_CASE("a node whose server is gone says so on the canvas, and why in its tooltip",
+          "[view][live]") {
+  test::Canvas c;
+  auto f = frame(1);
+  observe::connector_figures down;
+  down.up = false;
+  down.reconnects = 2;
+  down.last_error = "kafka: 3/3 brokers are down";
+  f.nodes[0].connector = down;
+  c.scene->applyFrame(f);
+  NodeItem* gen = c.scene->nodeItem("gen");
+  CHECK(gen->live().serverDown);
+  CHECK(gen->toolTip().contains("server down: kafka: 3/3 brokers are down"));
+  CHECK_FALSE(c.scene->nodeItem("f")->live().serverDown); // not a connector
+  QDir(SLUICE_BINARY_DIR).mkpath("editor-renders");
+  CHECK(renderScene(*c.scene).save(SLUICE_BINARY_DIR "/editor-renders/server-down.png"));
+  f.nodes[0].connector->up = true; // back: the badge goes, the last error stays in the tooltip
+  c.scene->applyFrame(f);
+  CHECK_FALSE(gen->live().serverDown);
+  CHECK(gen->toolTip().contains("last connector error: kafka: 3/3 brokers are down"));
+}
+
 TEST_CASE("queue fill colours follow NiFi's thresholds", "[view][live]") {
   CHECK(style::queueFillColor(0.3) == style::queueFillColor(0.59));
   CHECK(style::queueFillColor(0.6) != style::queueFillColor(0.59));
