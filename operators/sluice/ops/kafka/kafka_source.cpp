@@ -149,6 +149,7 @@ public:
 
   void restore(core::state_reader& r) override {
     positions_.clear();
+    cursor_ = partition_cursor{}; // it points into positions_
     for (auto n = r.count(); n > 0; --n) {
       std::string topic = r.str();
       const std::int64_t partition = r.i64();
@@ -198,12 +199,11 @@ public:
 
 private:
   void take(const rd_kafka_message_t& m, core::batch_builder& b, core::emitter& out) {
-    const std::string topic = rd_kafka_topic_name(m.rkt);
-    if (cfg_->bounded) { // past the end it had when found: not this run's to read
-      auto end = ends_.find({topic, m.partition});
-      if (end != ends_.end() && m.offset >= end->second) return;
-    }
-    positions_[{topic, m.partition}] = m.offset + 1;
+    if (m.rkt != cursor_.rkt || m.partition != cursor_.partition) select(m);
+    if (m.offset >= cursor_.end) return; // bounded: past the end it had when found
+    if (!cursor_.position) cursor_.position = &positions_[{cursor_.topic, m.partition}];
+    *cursor_.position = m.offset + 1;
+    const std::string& topic = cursor_.topic;
     const std::string_view payload(static_cast<const char*>(m.payload), m.payload ? m.len : 0);
     if (!reader_.read(payload, b, reason_)) {
       report(topic, m.partition, m.offset, payload, out);
@@ -269,6 +269,17 @@ private:
                 + std::to_string(offset) + ": " + reason_);
   }
 
+  // Messages come in runs from one partition: its name, position and end
+  // are looked up once per run, not once per message.
+  void select(const rd_kafka_message_t& m) {
+    cursor_ = partition_cursor{};
+    cursor_.rkt = m.rkt;
+    cursor_.partition = m.partition;
+    cursor_.topic = rd_kafka_topic_name(m.rkt);
+    if (auto end = ends_.find({cursor_.topic, m.partition}); end != ends_.end())
+      cursor_.end = end->second;
+  }
+
   // Bounded: whether every assigned partition is read up to its end (one
   // never read is asked where the consumer stands in it).
   bool read_to_end() {
@@ -301,6 +312,7 @@ private:
       // An empty partition (nothing between its low and high watermark)
       // has nothing to read: its end is where any start is.
       ends_[p] = high > low ? high : RD_KAFKA_OFFSET_INVALID;
+      cursor_ = partition_cursor{}; // it may be the partition the cursor holds
     }
     return true;
   }
@@ -386,6 +398,13 @@ private:
   std::int64_t next_discovery_ns_ = 0, last_commit_ns_ = 0;
   std::map<partition_key, std::int64_t> positions_; ///< state: next offset per partition
   std::map<partition_key, std::int64_t> ends_;      ///< bounded: where each partition ends
+  struct partition_cursor {
+    const rd_kafka_topic_t* rkt = nullptr; ///< with `partition`: the last message's
+    std::int32_t partition = -1;
+    std::string topic;
+    std::int64_t* position = nullptr; ///< into positions_, once a message was taken
+    std::int64_t end = std::numeric_limits<std::int64_t>::max(); ///< bounded: its end
+  } cursor_;
   std::map<std::uint64_t, std::map<partition_key, std::int64_t>> pending_; ///< per checkpoint
   std::string reason_;
 };
