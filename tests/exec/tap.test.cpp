@@ -13,6 +13,7 @@
 
 #include "run_helpers.hpp"
 #include "sluice/exec/output_router.hpp"
+#include "sluice/exec/protocol.hpp"
 #include "sluice/exec/tap_point.hpp"
 
 using namespace sluice;

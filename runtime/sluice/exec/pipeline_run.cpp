@@ -1,5 +1,6 @@
 #include "sluice/exec/pipeline_run.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <stdexcept>
@@ -62,6 +63,24 @@ restored_parts read_parts(const core::pipeline::checked_pipeline& p, const check
     }
   }
   return out;
+}
+
+/// A filter's rows: those for which `expr` is true (not false, null or an
+/// error). Runs on a producing instance's thread, so it never throws.
+core::tap_row_filter row_filter(core::expr::compiled_expression expr) {
+  return [expr = std::move(expr)](const core::batch& b, std::vector<std::uint32_t>& rows) {
+    try {
+      auto picked = b.select(rows);
+      core::expr::row_errors errors;
+      auto result = expr.evaluate(*picked, &errors);
+      std::size_t kept = 0;
+      for (std::size_t i = 0; i < rows.size(); ++i)
+        if (!result->is_null(i) && result->bools[i]) rows[kept++] = rows[i];
+      rows.resize(kept);
+    } catch (const std::exception&) {
+      rows.clear();
+    }
+  };
 }
 
 } // namespace
