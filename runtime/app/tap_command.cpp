@@ -21,14 +21,17 @@ namespace sluice::app {
 
 namespace {
 
-std::atomic<bool> quit_requested{false};
+/// Records keep their fields in the edge's order.
+using json = nlohmann::ordered_json;
 
-extern "C" void on_quit_signal(int) { quit_requested.store(true); }
+std::atomic<bool> tap_quit_requested{false};
+
+extern "C" void on_tap_quit_signal(int) { tap_quit_requested.store(true); }
 
 /// Prints records as a table, one column per field of the edge's schema.
 class record_table {
 public:
-  void set_schema(const nlohmann::json& fields) {
+  void set_schema(const json& fields) {
     names_.clear();
     widths_.clear();
     for (const auto& f : fields) {
@@ -41,7 +44,7 @@ public:
     header_due_ = true;
   }
 
-  void print(const nlohmann::json& record) {
+  void print(const json& record) {
     if (header_due_ || printed_ % 40 == 0) {
       std::vector<std::string> cells(names_.begin(), names_.end());
       line(cells);
@@ -77,11 +80,10 @@ private:
   bool header_due_ = true;
 };
 
-std::string describe_status(const nlohmann::json& s) {
+std::string describe_status(const json& s) {
   std::string out = "# watermark ";
-  out += s.value("watermark_time", nlohmann::json()).is_string()
-           ? s["watermark_time"].get<std::string>()
-           : std::string("none");
+  out += s.value("watermark_time", json()).is_string() ? s["watermark_time"].get<std::string>()
+                                                       : std::string("none");
   char fill[64];
   std::snprintf(fill, sizeof fill, "%.0f%%", 100.0 * s.value("queue_fill", 0.0));
   out += ", queue " + std::string(fill) + " (" + std::to_string(s.value("queued", 0ULL)) + " of "
@@ -103,8 +105,8 @@ int tap_command(const tap_args& args) {
     std::cerr << "sluice tap: " << core::printable(args.url, 200) << ": " << e.what() << "\n";
     return exit_invalid;
   }
-  std::signal(SIGINT, on_quit_signal);
-  std::signal(SIGTERM, on_quit_signal);
+  std::signal(SIGINT, on_tap_quit_signal);
+  std::signal(SIGTERM, on_tap_quit_signal);
   std::signal(SIGPIPE, SIG_IGN);
 
   observe::tap_request request;
@@ -118,10 +120,10 @@ int tap_command(const tap_args& args) {
   std::string end_reason;
   bool bad_data = false;
   auto result = client->tap(request, [&](const observe::sse_message& m) {
-    if (quit_requested.load()) return false;
-    nlohmann::json data;
+    if (tap_quit_requested.load()) return false;
+    json data;
     try {
-      data = nlohmann::json::parse(m.data);
+      data = json::parse(m.data);
     } catch (const std::exception& e) {
       std::cerr << "sluice tap: bad " << m.event << " event from the run: " << e.what() << "\n";
       bad_data = true;
@@ -140,8 +142,7 @@ int tap_command(const tap_args& args) {
     } else if (m.event == "records" && data.is_array()) {
       for (const auto& record : data) {
         if (args.json)
-          std::cout << record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-                    << "\n";
+          std::cout << record.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
         else table.print(record);
         if (args.count && ++printed >= args.count) break;
       }
@@ -153,7 +154,7 @@ int tap_command(const tap_args& args) {
     } else if (m.event == "end") {
       end_reason = data.value("reason", std::string("the run has ended"));
     }
-    return !quit_requested.load();
+    return !tap_quit_requested.load();
   });
   std::cout.flush();
   if (bad_data) return exit_runtime_failure;

@@ -159,17 +159,18 @@ TEST_CASE("producers offering from several threads while a reader takes stay wit
     producers.emplace_back([&, t] {
       for (int k = 0; k < 2000; ++k) tap.offer(*numbers(t * 100000 + k, 4));
     });
-  std::size_t taken = 0;
+  std::size_t taken = 0, most = 0;
   std::thread reader([&] {
     while (go.load()) {
       auto got = tap.take();
-      CHECK(got.records.size() <= 64);
+      most = std::max(most, got.records.size());
       taken += got.records.size();
     }
   });
   for (auto& p : producers) p.join();
   go = false;
   reader.join();
+  CHECK(most <= 64);
   auto last = tap.take();
   CHECK(last.seen == 3 * 2000 * 4);
   CHECK(taken + last.records.size() <= last.sampled);
