@@ -1,6 +1,6 @@
 // Runs one pipeline file in-process and prints what it cost:
 //   sluice_bench FILE [--seconds N] [--label TEXT] [--format text|json]
-//                [--checkpoint-dir DIR [--checkpoint-interval MS]]
+//                [--checkpoint-dir DIR [--checkpoint-interval MS]] [--tap FROM TO]
 // records/s (records the sources produced, divided by wall time), CPU
 // seconds (user + system), peak RSS, and with --seconds the RSS sampled
 // every second (to show memory stays flat under backpressure). With
@@ -8,6 +8,10 @@
 // With --checkpoint-dir the run takes checkpoints (every second unless
 // --checkpoint-interval says otherwise, in ms) and also prints how many
 // completed, their mean and longest duration and their largest size.
+// With --tap the edge FROM -> TO has a tap open for the whole run, read
+// every 250 ms as the metrics endpoint would (default rate), and the
+// figures add how many records it sampled: its cost is the difference to
+// the same run without it.
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -18,6 +22,7 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <thread>
 
 #include "sluice/core/pipeline/validator.hpp"
 #include "sluice/exec/pipeline_run.hpp"
@@ -50,15 +55,21 @@ double peak_rss_mb() {
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::cerr << "usage: sluice_bench FILE [--seconds N] [--label TEXT] [--format text|json] "
-                 "[--checkpoint-dir DIR [--checkpoint-interval MS]]\n";
+                 "[--checkpoint-dir DIR [--checkpoint-interval MS]] [--tap FROM TO]\n";
     return 2;
   }
-  std::string file = argv[1], label = file;
+  std::string file = argv[1], label = file, tap_from, tap_to;
   double seconds = 0;
   bool json = false;
   std::string checkpoint_dir;
   long checkpoint_ms = 1000;
   for (int i = 2; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--tap") == 0 && i + 2 < argc) {
+      tap_from = argv[i + 1];
+      tap_to = argv[i + 2];
+      ++i;
+      continue;
+    }
     if (std::strcmp(argv[i], "--checkpoint-dir") == 0) checkpoint_dir = argv[i + 1];
     if (std::strcmp(argv[i], "--checkpoint-interval") == 0) checkpoint_ms = std::stol(argv[i + 1]);
     if (std::strcmp(argv[i], "--seconds") == 0) seconds = std::stod(argv[i + 1]);
@@ -79,6 +90,24 @@ int main(int argc, char** argv) {
     options.checkpoints = exec::checkpoint_settings{
       checkpoint_dir, std::chrono::milliseconds(checkpoint_ms), std::nullopt, {}};
   exec::pipeline_run run(std::move(checked), options);
+  std::shared_ptr<exec::edge_tap> tap;
+  std::thread tap_reader;
+  std::uint64_t tapped = 0;
+  if (!tap_from.empty()) {
+    try {
+      tap = run.open_tap(tap_from, tap_to);
+    } catch (const std::exception& e) {
+      std::cerr << "--tap: " << e.what() << "\n";
+      run.abort();
+      return 2;
+    }
+    tap_reader = std::thread([&] {
+      while (!tap->status().ended) {
+        tapped += tap->take().records.size();
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+      }
+    });
+  }
   double peak_sampled = 0;
   int second = 0;
   std::string rss_series;
@@ -92,6 +121,7 @@ int main(int argc, char** argv) {
   }
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   double cpu = cpu_seconds() - cpu0;
+  if (tap_reader.joinable()) tap_reader.join();
   if (run.status() == exec::run_status::failed) {
     std::cerr << "failed: " << run.failure() << "\n";
     return 1;
@@ -118,6 +148,10 @@ int main(int argc, char** argv) {
               label.c_str(), static_cast<unsigned long long>(produced), wall,
               static_cast<double>(produced) / wall / 1e6, cpu, peak_rss_mb());
   if (!rss_series.empty()) std::printf("    rss per second (MB): %s\n", rss_series.c_str());
+  if (tap)
+    std::printf("    tap %s: %llu records sampled of %llu seen\n", tap->name().c_str(),
+                static_cast<unsigned long long>(tapped),
+                static_cast<unsigned long long>(tap->take().seen));
   if (chk.enabled)
     std::printf("    checkpoints: %llu completed, mean %.1f ms, longest %lld ms, largest %.2f MB\n",
                 static_cast<unsigned long long>(chk.completed), mean_ms,

@@ -21,6 +21,8 @@ echo "Sluice benchmarks on $(nproc) cores ($(date -u +%F))"
 echo "-- runtime"
 "$bench" "$here/pipelines/generator_to_null.json" --label "1. generator 20M -> null"
 "$bench" "$here/pipelines/filter_map.json" --label "2. generator 20M -> filter -> map -> null"
+"$bench" "$here/pipelines/filter_map.json" --tap keep twice \
+  --label "2t. the same with a tap open on keep -> twice"
 "$bench" "$here/pipelines/throttled.json" --seconds 20 \
   --label "3. generator -> throttle 100k/s -> null, 20 s"
 echo "-- windows (20M records, 10 000 keys, event time)"

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,16 @@ struct top_args {
   bool once = false; ///< print one table and exit (no terminal needed)
 };
 
+struct tap_args {
+  std::string url;
+  std::string from; ///< NODE or NODE.PORT
+  std::string to;
+  std::string filter;
+  double rate = 200;
+  std::size_t count = 0; ///< 0 = until the run ends or Ctrl-C
+  bool json = false;     ///< JSON lines instead of a table
+};
+
 struct validate_args {
   std::string file;
   std::string checkpoint_dir; ///< "" = no resume report
@@ -36,6 +47,7 @@ struct validate_args {
 
 int run_command(const run_args& args);
 int top_command(const top_args& args);
+int tap_command(const tap_args& args);
 int validate_command(const validate_args& args);
 int operators_command(bool json);
 int checkpoints_command(const std::string& dir, bool json);

@@ -1,4 +1,4 @@
-// The `sluice` command: run, watch (top), validate and list pipelines' operators.
+// The `sluice` command: run, watch (top, tap), validate and list pipelines' operators.
 
 #include <cmath>
 #include <iostream>
@@ -11,7 +11,7 @@
 namespace {
 
 constexpr const char* version = "0.1.0";
-constexpr const char* commands[] = {"run", "top", "validate", "operators", "checkpoints"};
+constexpr const char* commands[] = {"run", "top", "tap", "validate", "operators", "checkpoints"};
 
 /// A number of seconds: finite, at most a year, above zero (or at least zero
 /// with `zero_ok`). CLI11's own number checks let "nan" and "inf" through.
@@ -41,9 +41,9 @@ bool unknown_command(int argc, char** argv) {
   for (const char* c : commands)
     if (std::string(argv[1]) == c) return false;
   std::string word = std::string(argv[1]).substr(0, 64);
-  std::cerr
-    << "sluice: unknown command '" << word
-    << "'; the commands are run, top, validate, operators and checkpoints (see sluice --help)\n";
+  std::cerr << "sluice: unknown command '" << word
+            << "'; the commands are run, top, tap, validate, operators and checkpoints (see sluice "
+               "--help)\n";
   return true;
 }
 
@@ -97,6 +97,19 @@ int main(int argc, char** argv) {
   top_cmd->add_option("URL", top.url, "the run's endpoint, e.g. http://127.0.0.1:9464")->required();
   top_cmd->add_flag("--once", top.once, "print the table once and exit (no terminal needed)");
 
+  tap_args tap;
+  auto* tap_cmd = app.add_subcommand(
+    "tap", "Show the records flowing on one edge of a run, sampled, as they come (Ctrl-C quits)");
+  tap_cmd->add_option("URL", tap.url, "the run's endpoint, e.g. http://127.0.0.1:9464")->required();
+  tap_cmd->add_option("FROM", tap.from, "the edge's upstream node, NODE or NODE.PORT")->required();
+  tap_cmd->add_option("TO", tap.to, "the edge's downstream node")->required();
+  tap_cmd->add_option("--filter", tap.filter,
+                      "only records for which this expression is true (evaluated by the run)");
+  tap_cmd->add_option("--rate", tap.rate, "records per second at most (1 to 500; default 200)")
+    ->check(CLI::Range(1.0, 500.0));
+  tap_cmd->add_option("--count", tap.count, "exit after N records")->check(CLI::PositiveNumber);
+  tap_cmd->add_flag("--json", tap.json, "print each record as a JSON line instead of a table");
+
   validate_args validate;
   auto* validate_cmd = app.add_subcommand("validate", "Check a pipeline file; list every error");
   validate_cmd->add_option("FILE", validate.file, "pipeline file (JSON)")->required();
@@ -132,6 +145,7 @@ int main(int argc, char** argv) {
 
   if (*run_cmd) return run_command(run);
   if (*top_cmd) return top_command(top);
+  if (*tap_cmd) return tap_command(tap);
   if (*validate_cmd) return validate_command(validate);
   if (*ops_cmd) return operators_command(json);
   if (*checkpoints_cmd) return checkpoints_command(checkpoints_dir, checkpoints_json);

@@ -204,12 +204,14 @@ int run_command(const run_args& args) {
     options.bind = args.metrics_bind;
     options.port = args.metrics_port;
     auto* c = &current;
-    observe::run_source source{[c] { return c->get()->snapshot(); },
-                               [c] {
-                                 auto r = c->get();
-                                 return observe::run_health{status_name(r->status()), r->failure()};
-                               },
-                               [c] { return c->checkpoints(); }};
+    observe::run_source source{
+      [c] { return c->get()->snapshot(); },
+      [c] {
+        auto r = c->get();
+        return observe::run_health{status_name(r->status()), r->failure()};
+      },
+      [c] { return c->checkpoints(); },
+      [c](const observe::tap_request& r) { return c->get()->open_tap(r.from, r.to, r.options); }};
     try {
       server =
         std::make_unique<observe::metrics_server>(run->pipeline(), std::move(source), options);
@@ -220,7 +222,8 @@ int run_command(const run_args& args) {
       return exit_runtime_failure;
     }
     std::cerr << "metrics: " << server->url() << "/metrics (Prometheus), " << server->url()
-              << "/api/metrics (JSON); watch with: sluice top " << server->url() << std::endl;
+              << "/api/metrics (JSON); watch with: sluice top " << server->url()
+              << " (an edge's records: sluice tap " << server->url() << " FROM TO)" << std::endl;
   }
 
   top_view top;

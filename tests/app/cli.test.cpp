@@ -197,7 +197,7 @@ TEST_CASE("an unknown command is named, with the list of commands") {
   auto r = sluice("frobnicate");
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.output, Catch::Contains("unknown command 'frobnicate'")
-                         && Catch::Contains("run, top, validate, operators and checkpoints"));
+                         && Catch::Contains("run, top, tap, validate, operators and checkpoints"));
 }
 
 TEST_CASE("sluice --version prints the version") {

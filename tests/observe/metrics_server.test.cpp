@@ -37,7 +37,8 @@ struct fake_run {
             [this] {
               std::lock_guard<std::mutex> g(mutex);
               return checkpoints;
-            }};
+            },
+            {}};
   }
 
   observe::checkpoint_figures checkpoints; ///< none unless a test sets them

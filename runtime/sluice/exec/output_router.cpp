@@ -25,6 +25,7 @@ bool output_router::port_connected(std::size_t port) const {
 void output_router::emit(std::size_t port, const core::batch_ptr& b) {
   if (!b || b->rows() == 0 || port >= ports_.size()) return;
   for (auto& link : ports_[port]) {
+    if (link.tap && link.tap->active()) link.tap->offer(*b);
     switch (link.partition) {
       case core::pipeline::partition_kind::broadcast:
         for (auto ch : link.channels) to_channel(ch, b);
@@ -68,6 +69,7 @@ void output_router::emit_rows(std::size_t port, const core::batch_ptr& b,
     emit(port, b->select(rows));
     return;
   }
+  if (links[0].tap && links[0].tap->active()) links[0].tap->offer(*b, &rows);
   auto& c = channels_[pick_channel(links[0], rows.size())];
   c.staging.push_back({b, rows, false});
   c.staged_rows += rows.size();

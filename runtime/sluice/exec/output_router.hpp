@@ -14,6 +14,7 @@
 #include "sluice/core/batch.hpp"
 #include "sluice/core/pipeline/validator.hpp"
 #include "sluice/core/time.hpp"
+#include "sluice/exec/tap_point.hpp"
 
 namespace sluice::exec {
 
@@ -54,6 +55,9 @@ struct out_link {
   int hash_field = -1;
   std::vector<std::size_t> channels; ///< indexes into output_router's channels
   std::size_t next = 0;              ///< round-robin position (rebalance)
+  /// The edge's taps (shared by every upstream instance); null in tests
+  /// that wire a router by hand.
+  std::shared_ptr<tap_point> tap;
 };
 
 /// The output side of a node instance: partitions emitted batches over the

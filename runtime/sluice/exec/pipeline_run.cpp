@@ -1,6 +1,9 @@
 #include "sluice/exec/pipeline_run.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
+#include <stdexcept>
 #include <thread>
 
 #include <caf/actor_system.hpp>
@@ -8,11 +11,14 @@
 #include <caf/send.hpp>
 
 #include "sluice/checkpoint/store.hpp"
+#include "sluice/core/expr/expression.hpp"
 #include "sluice/exec/allocator_tuning.hpp"
 #include "sluice/exec/checkpoint_coordinator.hpp"
 #include "sluice/exec/planner.hpp"
 #include "sluice/exec/protocol.hpp"
 #include "sluice/exec/run_shared.hpp"
+#include "sluice/exec/tap_edges.hpp"
+#include "sluice/exec/tap_point.hpp"
 
 namespace sluice::exec {
 
@@ -59,6 +65,24 @@ restored_parts read_parts(const core::pipeline::checked_pipeline& p, const check
   return out;
 }
 
+/// A filter's rows: those for which `expr` is true (not false, null or an
+/// error). Runs on a producing instance's thread, so it never throws.
+core::tap_row_filter row_filter(core::expr::compiled_expression expr) {
+  return [expr = std::move(expr)](const core::batch& b, std::vector<std::uint32_t>& rows) {
+    try {
+      auto picked = b.select(rows);
+      core::expr::row_errors errors;
+      auto result = expr.evaluate(*picked, &errors);
+      std::size_t kept = 0;
+      for (std::size_t i = 0; i < rows.size(); ++i)
+        if (!result->is_null(i) && result->bools[i]) rows[kept++] = rows[i];
+      rows.resize(kept);
+    } catch (const std::exception&) {
+      rows.clear();
+    }
+  };
+}
+
 } // namespace
 
 struct pipeline_run::impl {
@@ -69,6 +93,8 @@ struct pipeline_run::impl {
   std::unique_ptr<caf::actor_system> system;
   std::shared_ptr<run_shared> shared;
   std::vector<planned_instance> instances;
+  /// Where each edge's taps attach, by edge index.
+  std::vector<std::shared_ptr<tap_point>> taps;
   std::mutex stop_mutex;
   int stop_requests = 0;
   /// Guards `instances` against kill_all, which a failing instance calls on
@@ -128,7 +154,9 @@ pipeline_run::pipeline_run(core::pipeline::checked_pipeline pipeline, run_option
       raw->checkpoints->add_part(id, node, instance, std::move(part));
     });
   }
-  d.instances = plan(*d.system, d.pipeline, options, d.shared, std::move(restore));
+  for (std::size_t k = 0; k < d.pipeline.edges.size(); ++k)
+    d.taps.push_back(std::make_shared<tap_point>());
+  d.instances = plan(*d.system, d.pipeline, options, d.shared, std::move(restore), d.taps);
   d.shared->set_abort([raw = impl_.get()] { raw->kill_all(); });
   // Downstream instances grant credit when they start; starting in
   // topological order (sources first) makes every upstream instance see
@@ -205,5 +233,79 @@ std::vector<core::instance_snapshot> pipeline_run::snapshot() const {
 }
 
 const core::pipeline::checked_pipeline& pipeline_run::pipeline() const { return impl_->pipeline; }
+
+std::vector<std::string> pipeline_run::tap_edges() const { return tap_edge_names(impl_->pipeline); }
+
+std::shared_ptr<edge_tap> pipeline_run::open_tap(const std::string& from,
+                                                 const std::string& to_node,
+                                                 const tap_options& options) {
+  auto k = find_tap_edge(impl_->pipeline, from, to_node);
+  const auto& e = impl_->pipeline.edges[k];
+  const auto& from_id = impl_->pipeline.nodes[e.from_node].spec->id;
+  auto name = tap_edge_name(impl_->pipeline, k);
+  auto port = name.substr(from_id.size() + 1, name.find(" -> ") - from_id.size() - 1);
+  return open_tap(from_id, port, to_node, options);
+}
+
+std::shared_ptr<edge_tap> pipeline_run::open_tap(const std::string& from_node,
+                                                 const std::string& from_port,
+                                                 const std::string& to_node,
+                                                 const tap_options& options) {
+  auto& d = *impl_;
+  auto k = find_tap_edge(d.pipeline, from_node, from_port, to_node);
+  const auto& e = d.pipeline.edges[k];
+  if (!std::isfinite(options.rate) || options.rate < 1 || options.rate > core::max_tap_rate)
+    throw std::invalid_argument("the tap's rate must be 1 to "
+                                + std::to_string(static_cast<int>(core::max_tap_rate))
+                                + " records per second");
+  core::tap_row_filter filter;
+  if (!options.filter.empty()) {
+    try {
+      auto expr = core::expr::compiled_expression::compile(options.filter, *e.schema);
+      if (expr.type() != core::value_type::boolean)
+        throw core::expr::expression_error(1, "the filter must be true or false for a record, not "
+                                                + std::string(core::name_of(expr.type())));
+      filter = row_filter(std::move(expr));
+    } catch (const core::expr::expression_error& err) {
+      throw std::invalid_argument("filter '" + options.filter + "' at column "
+                                  + std::to_string(err.position()) + ": " + err.what()
+                                  + " (the edge's fields: " + e.schema->to_string() + ")");
+    }
+  }
+  auto buffer = std::make_shared<core::tap_buffer>(options.rate, options.capacity, filter);
+  std::vector<std::shared_ptr<core::instance_metrics>> downstream;
+  for (const auto& inst : d.instances)
+    if (inst.node == e.to_node) downstream.push_back(inst.setup->metrics);
+
+  core::edge_tap::parts parts;
+  auto name = tap_edge_name(d.pipeline, k);
+  parts.from_node = from_node;
+  parts.from_port = name.substr(from_node.size() + 1, name.find(" -> ") - from_node.size() - 1);
+  parts.to_node = to_node;
+  parts.schema = e.schema;
+  parts.buffer = buffer;
+  parts.filter = options.filter;
+  parts.status = [downstream, k, shared = std::weak_ptr<run_shared>(d.shared)] {
+    core::tap_status s;
+    auto wm = core::max_timestamp;
+    for (const auto& m : downstream) {
+      wm = std::min(wm, m->watermark.load(std::memory_order_relaxed));
+      for (const auto& q : m->input_queues) {
+        if (q.edge != k) continue;
+        s.queued += q.queued.load(std::memory_order_relaxed);
+        s.capacity += q.capacity;
+      }
+    }
+    if (!downstream.empty() && wm > core::min_timestamp && wm < core::max_timestamp)
+      s.watermark = wm;
+    auto run = shared.lock();
+    s.ended = !run || run->ended();
+    return s;
+  };
+  auto point = d.taps[k];
+  parts.close = [point, raw = buffer.get()] { point->detach(raw); };
+  point->attach(buffer);
+  return std::make_shared<core::edge_tap>(std::move(parts));
+}
 
 } // namespace sluice::exec

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sluice/core/clock.hpp"
+#include "sluice/core/edge_tap.hpp"
 #include "sluice/core/metrics.hpp"
 #include "sluice/core/pipeline/validator.hpp"
 #include "sluice/exec/checkpoint_stats.hpp"
@@ -44,6 +45,10 @@ struct run_options {
   /// Default: standard error.
   std::function<void(const std::string&)> log;
 };
+
+/// A tap on one edge of a live run, and how to open one (open_tap).
+using edge_tap = core::edge_tap;
+using tap_options = core::tap_options;
 
 enum class run_status {
   running,  ///< sources still producing or records still draining
@@ -93,6 +98,24 @@ public:
   /// Every instance's counters now, in plan order.
   std::vector<core::instance_snapshot> snapshot() const;
   const core::pipeline::checked_pipeline& pipeline() const;
+
+  /// Opens a tap on the edge from `from_node`'s output `from_port` to
+  /// `to_node` (docs/ARCHITECTURE.md §7): the latest records on it,
+  /// sampled at `options.rate` per second at most, those for which
+  /// `options.filter` is true. An empty `from_port` takes the one output
+  /// that feeds `to_node`. Any number of taps may be open on one edge; each
+  /// closes when its last reference goes (or by close()). Throws
+  /// std::invalid_argument for an unknown edge (naming the edges that
+  /// exist), a filter that does not compile or is not boolean, or a bad
+  /// rate. Works until the run is destroyed; a tap opened after the run
+  /// ended just reports `ended`.
+  std::shared_ptr<edge_tap> open_tap(const std::string& from_node, const std::string& from_port,
+                                     const std::string& to_node, const tap_options& options = {});
+  /// As above, `from` spelled "NODE" or "NODE.PORT".
+  std::shared_ptr<edge_tap> open_tap(const std::string& from, const std::string& to_node,
+                                     const tap_options& options = {});
+  /// The edges a tap can open on, as "FROM.PORT -> TO", in pipeline order.
+  std::vector<std::string> tap_edges() const;
 
 private:
   struct impl;

@@ -78,7 +78,8 @@ core::operator_ptr build(const core::pipeline::checked_pipeline& p, std::size_t 
 }
 
 void wire(const core::pipeline::resolved_edge& e, std::size_t edge_index,
-          std::vector<planned_instance*>& from, std::vector<planned_instance*>& to) {
+          std::vector<planned_instance*>& from, std::vector<planned_instance*>& to,
+          std::shared_ptr<tap_point> tap) {
   const std::size_t m = from.size(), k = to.size();
   auto kind = e.partition;
   if (kind == core::pipeline::partition_kind::forward && m != k)
@@ -89,6 +90,7 @@ void wire(const core::pipeline::resolved_edge& e, std::size_t edge_index,
     link.partition = kind;
     link.hash_field = e.hash_field_index;
     link.next = i; // spread the first batches of parallel upstreams
+    link.tap = tap;
     for (std::size_t j = 0; j < k; ++j) {
       if (kind == core::pipeline::partition_kind::forward && j != i) continue;
       auto& down = *to[j]->setup;
@@ -116,7 +118,8 @@ void wire(const core::pipeline::resolved_edge& e, std::size_t edge_index,
 std::vector<planned_instance> plan(caf::actor_system& sys,
                                    const core::pipeline::checked_pipeline& p,
                                    const run_options& options, std::shared_ptr<run_shared> shared,
-                                   restored_parts restore) {
+                                   restored_parts restore,
+                                   const std::vector<std::shared_ptr<tap_point>>& taps) {
   std::vector<planned_instance> out;
   try {
     for (auto idx : p.order) {
@@ -161,7 +164,8 @@ std::vector<planned_instance> plan(caf::actor_system& sys,
   std::vector<std::vector<planned_instance*>> by_node(p.nodes.size());
   for (auto& inst : out) by_node[inst.node].push_back(&inst);
   for (std::size_t k = 0; k < p.edges.size(); ++k)
-    wire(p.edges[k], k, by_node[p.edges[k].from_node], by_node[p.edges[k].to_node]);
+    wire(p.edges[k], k, by_node[p.edges[k].from_node], by_node[p.edges[k].to_node],
+         k < taps.size() ? taps[k] : nullptr);
   // Per-channel queue counters, before any actor starts (readers may look
   // at them from any thread once the run exists; only `queued` changes).
   for (auto& inst : out) {

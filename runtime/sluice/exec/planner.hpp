@@ -34,10 +34,12 @@ using restored_parts = std::map<std::string, std::vector<checkpoint::node_part>>
 /// std::runtime_error naming the node if an operator cannot be built or
 /// opened; instances already opened are closed again. Instances found in
 /// `restore` get their operator state back before they open, and take
-/// their in-flight records first when they start.
+/// their in-flight records first when they start. `taps[k]`, if given, is
+/// where edge k's taps attach (every upstream instance's router gets it).
 std::vector<planned_instance> plan(caf::actor_system& sys,
                                    const core::pipeline::checked_pipeline& p,
                                    const run_options& options, std::shared_ptr<run_shared> shared,
-                                   restored_parts restore = {});
+                                   restored_parts restore = {},
+                                   const std::vector<std::shared_ptr<tap_point>>& taps = {});
 
 } // namespace sluice::exec

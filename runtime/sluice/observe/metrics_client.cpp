@@ -3,6 +3,8 @@
 #include <netdb.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <sstream>
 #include <stdexcept>
 
 #include <httplib.h>
@@ -113,5 +115,81 @@ std::optional<run_health> metrics_client::health() {
 }
 
 std::optional<nlohmann::json> metrics_client::pipeline() { return get_json("/api/pipeline"); }
+
+metrics_client::tap_end
+metrics_client::tap(const tap_request& request,
+                    const std::function<bool(const sse_message&)>& on_event) {
+  std::string path = "/api/tap?from=" + httplib::detail::encode_query_param(request.from)
+                     + "&to=" + httplib::detail::encode_query_param(request.to);
+  if (!request.options.filter.empty())
+    path += "&filter=" + httplib::detail::encode_query_param(request.options.filter);
+  if (request.options.rate != core::default_tap_rate) {
+    std::ostringstream rate;
+    rate << request.options.rate;
+    path += "&rate=" + rate.str();
+  }
+  httplib::Client http(url_);
+  http.set_connection_timeout(1, 0);
+  http.set_read_timeout(10, 0);
+  http.set_write_timeout(3, 0);
+  int status = 0;
+  std::string body; // an error answer's, bounded
+  sse_parser parser;
+  bool got_end = false, stopped = false;
+  std::string parse_error;
+  auto res = http.Get(
+    path,
+    [&](const httplib::Response& r) {
+      status = r.status;
+      return true;
+    },
+    [&](const char* data, std::size_t n) {
+      if (status != 200) {
+        body.append(data, std::min(n, std::size_t(64 * 1024)
+                                        - std::min(body.size(), std::size_t(64 * 1024))));
+        return true;
+      }
+      try {
+        return parser.feed({data, n}, [&](const sse_message& m) {
+          if (m.event == "end") got_end = true;
+          if (!on_event(m)) stopped = true;
+          return !got_end && !stopped;
+        });
+      } catch (const std::exception& e) {
+        parse_error = e.what();
+        return false;
+      }
+    });
+  if (got_end || stopped) {
+    error_.clear();
+    return tap_end::ended;
+  }
+  if (!parse_error.empty()) {
+    error_ = "bad event stream from /api/tap: " + parse_error;
+    return tap_end::failed;
+  }
+  if (status != 0 && status != 200) {
+    error_ = "HTTP " + std::to_string(status);
+    try {
+      auto j = nlohmann::json::parse(body);
+      if (j.is_object() && j.contains("error") && j["error"].is_string())
+        error_ = j["error"].get<std::string>();
+    } catch (const std::exception&) {}
+    return tap_end::refused;
+  }
+  if (!res) {
+    error_ = httplib::to_string(res.error());
+    if (res.error() == httplib::Error::Connection) {
+      auto host = host_of(url_);
+      error_ = resolves(host) ? "cannot connect to " + url_ + " (nothing listening there?)"
+                              : "cannot resolve the host name '" + host + "'";
+    } else if (status == 200) {
+      error_ = "the tap's stream broke off (" + error_ + ")";
+    }
+    return tap_end::failed;
+  }
+  error_ = "the tap's stream ended without an end event";
+  return tap_end::failed;
+}
 
 } // namespace sluice::observe

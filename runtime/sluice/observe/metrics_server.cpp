@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <sys/socket.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
@@ -13,6 +14,7 @@
 #include "sluice/observe/connection_threads.hpp"
 #include "sluice/observe/pipeline_json.hpp"
 #include "sluice/observe/prometheus_text.hpp"
+#include "sluice/observe/tap_stream.hpp"
 
 namespace sluice::observe {
 
@@ -38,12 +40,13 @@ std::string reason(int status) {
     case 405: return "method not allowed";
     case 413: return "payload too large";
     case 414: return "URI too long";
+    case 503: return "service unavailable";
     default: return "HTTP error " + std::to_string(status);
   }
 }
 
-const char* const known_paths[] = {"/metrics", "/api/pipeline", "/api/metrics",
-                                   "/api/metrics/history", "/api/health"};
+const char* const known_paths[] = {
+  "/metrics", "/api/pipeline", "/api/metrics", "/api/metrics/history", "/api/health", "/api/tap"};
 
 bool known(const std::string& path) {
   for (const auto* p : known_paths)
@@ -74,6 +77,7 @@ struct metrics_server::impl {
   std::size_t handling = 0;
   std::shared_ptr<connection_threads::state> connections =
     std::make_shared<connection_threads::state>();
+  std::atomic<std::size_t> open_taps{0}; ///< tap streams being served
 
   impl(core::pipeline::checked_pipeline p, run_source s, server_options o)
     : pipeline(std::move(p)), source(std::move(s)), options(std::move(o)), sampler(pipeline) {
@@ -125,7 +129,7 @@ struct metrics_server::impl {
       error_reply(res, 404,
                   "no such path: " + req.path
                     + " (try /metrics, /api/pipeline, /api/metrics, "
-                      "/api/metrics/history, /api/health)");
+                      "/api/metrics/history, /api/health, /api/tap)");
       return;
     }
     if (req.method != "GET" && req.method != "HEAD") {
@@ -137,6 +141,10 @@ struct metrics_server::impl {
       auto frame = fresh();
       res.set_content(prometheus_text(frame, read_process_stats(), wall_now_ms()),
                       "text/plain; version=0.0.4; charset=utf-8");
+      return;
+    }
+    if (req.path == "/api/tap") {
+      open_tap(req, res);
       return;
     }
     // The JSON API takes no query parameters but `since` on the history.
@@ -178,6 +186,89 @@ struct metrics_server::impl {
       auto h = health();
       json_reply(res, 200, {{"status", h.status}, {"error", h.error}});
     }
+  }
+
+  /// GET /api/tap: checks the query, opens the tap and hands the response
+  /// a stream that waits `tap_every` between steps on the connection's own
+  /// thread (never the run's), and ends when the run ends or stop() is
+  /// called. A slow client misses records (the tap keeps the newest);
+  /// nothing grows.
+  void open_tap(const httplib::Request& req, httplib::Response& res) {
+    tap_request tr;
+    for (const auto& [key, value] : req.params) {
+      if (key == "from") tr.from = value;
+      else if (key == "to") tr.to = value;
+      else if (key == "filter") tr.options.filter = value;
+      else if (key == "rate") {
+        std::size_t used = 0;
+        bool ok = !value.empty();
+        try {
+          tr.options.rate = std::stod(value, &used);
+        } catch (const std::exception&) {
+          ok = false;
+        }
+        if (!ok || used != value.size() || !std::isfinite(tr.options.rate) || tr.options.rate < 1
+            || tr.options.rate > core::max_tap_rate) {
+          error_reply(res, 400,
+                      "query parameter 'rate' must be 1 to "
+                        + std::to_string(static_cast<int>(core::max_tap_rate))
+                        + " (records per second), got '" + value + "'");
+          return;
+        }
+      } else {
+        error_reply(res, 400,
+                    "unknown query parameter '" + key
+                      + "' on /api/tap (it takes from, to, filter and rate)");
+        return;
+      }
+    }
+    if (tr.from.empty() || tr.to.empty()) {
+      error_reply(res, 400, "/api/tap needs ?from=NODE[.PORT]&to=NODE");
+      return;
+    }
+    if (!source.tap) {
+      error_reply(res, 404, "this endpoint serves no taps");
+      return;
+    }
+    if (open_taps.fetch_add(1) >= options.max_taps) {
+      open_taps.fetch_sub(1);
+      error_reply(res, 503,
+                  "too many taps open at once (" + std::to_string(options.max_taps)
+                    + "); close one and try again");
+      return;
+    }
+    std::shared_ptr<core::edge_tap> tap;
+    try {
+      tap = source.tap(tr);
+    } catch (const std::invalid_argument& e) {
+      open_taps.fetch_sub(1);
+      error_reply(res, 400, e.what());
+      return;
+    } catch (...) {
+      open_taps.fetch_sub(1);
+      throw;
+    }
+    auto stream = std::make_shared<tap_stream>(std::move(tap));
+    res.set_header("Cache-Control", "no-cache");
+    res.set_chunked_content_provider(
+      "text/event-stream",
+      [this, stream](std::size_t, httplib::DataSink& sink) {
+        bool closing;
+        {
+          std::unique_lock<std::mutex> lock(stop_mutex);
+          if (stream->started())
+            stop_cv.wait_for(lock, options.tap_every, [&] { return stopping; });
+          closing = stopping;
+        }
+        auto text = stream->next(closing);
+        if (!text.empty() && !sink.write(text.data(), text.size())) return false;
+        if (stream->done()) sink.done();
+        return true;
+      },
+      [this, stream](bool) {
+        stream->close();
+        open_taps.fetch_sub(1);
+      });
   }
 
   void sample_loop() {

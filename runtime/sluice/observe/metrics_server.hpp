@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "sluice/core/edge_tap.hpp"
 #include "sluice/core/metrics.hpp"
 #include "sluice/core/pipeline/validator.hpp"
 #include "sluice/observe/metrics_frame.hpp"
@@ -18,15 +19,25 @@ struct run_health {
   std::string error;              ///< what failed, for "failed"
 };
 
+/// A tap asked for by GET /api/tap.
+struct tap_request {
+  std::string from; ///< "NODE" or "NODE.PORT"
+  std::string to;   ///< "NODE"
+  core::tap_options options;
+};
+
 /// How the server reads the run it watches. All are called from the
 /// server's threads, possibly at the same time as the owner's: they must be
 /// thread-safe (exec::pipeline_run's snapshot(), status() and
 /// checkpoints() are). `checkpoints` may be empty: a run without
-/// checkpoints or restarts.
+/// checkpoints or restarts. `tap` (exec::pipeline_run::open_tap) opens a
+/// tap or throws std::invalid_argument saying why not (unknown edge, bad
+/// filter); empty: /api/tap answers 404.
 struct run_source {
   std::function<std::vector<core::instance_snapshot>()> snapshot;
   std::function<run_health()> health;
   std::function<checkpoint_figures()> checkpoints;
+  std::function<std::shared_ptr<core::edge_tap>(const tap_request&)> tap;
 };
 
 struct server_options {
@@ -35,6 +46,10 @@ struct server_options {
   std::chrono::milliseconds sample_every{1000};
   /// A request for metrics takes a fresh sample if the last one is older.
   std::chrono::milliseconds max_age{250};
+  /// Taps streaming at once at most; more are answered 503.
+  std::size_t max_taps = 8;
+  /// How often a tap's stream sends the records sampled since the last time.
+  std::chrono::milliseconds tap_every{250};
 };
 
 /// The HTTP endpoint of a headless run, on its own threads (one sampler,
@@ -48,6 +63,13 @@ struct server_options {
 ///                              first; ?since=T (seconds, as t_seconds)
 ///                              keeps those with t_seconds > T
 ///   GET /api/health            {"status": ..., "error": ...}
+///   GET /api/tap?from=NODE[.PORT]&to=NODE[&filter=EXPR][&rate=N]
+///                              a Server-Sent Events stream of the records
+///                              sampled on one edge (tap_stream.hpp):
+///                              `schema`, then `records` and `status`, and
+///                              `end` when the run ends; 400 for an unknown
+///                              edge or a bad filter (naming the edges),
+///                              503 beyond max_taps at once
 ///
 /// Anything else is answered with a JSON error: 404 unknown path, 405 wrong
 /// method (with Allow: GET), 400 bad or unknown query parameter.
