@@ -114,7 +114,7 @@ TEST_CASE("sink.email without a body template writes one field a line, and encod
   REQUIRE(got.size() == 1);
   CHECK_THAT(got[0].header("Subject"), Catch::StartsWith("=?UTF-8?B?"));
   CHECK(got[0].body()
-        == "status: firing\r\ndevice: d1\r\nowner: ana\r\nat: 2026-12-08T00:20:00Z\r\n"
+        == "status: firing\r\ndevice: d1\r\nowner: ana\r\nat: 2026-12-08T00:20:00.000Z\r\n"
            "message: température élevée\r\n");
 }
 
@@ -174,16 +174,10 @@ TEST_CASE("sink.email logs in over STARTTLS with the password from the environme
   sink.send(numbered(2));
   CHECK(sink.out.errors.empty());
   CHECK(subjects(server.wait_for(2)) == "[firing] d0;[firing] d1;");
-  SECTION("without the CA the server's certificate is not trusted: the run fails") {
+  SECTION("without the CA the server's certificate is not trusted: the run fails at open") {
     sink_under_test untrusted(server.address(),
                               {{"tls", "starttls"}, {"user", "sluice"}, {"password", "s3cret"}});
-    untrusted.op->open();
-    CHECK_THROWS_WITH(untrusted.send(numbered(1)), Catch::Contains("tls_ca"));
-  }
-  SECTION("with tls none the login is refused over plain text: the run fails") {
-    sink_under_test plain(server.address(), {{"user", "sluice"}, {"password", "s3cret"}});
-    plain.op->open();
-    CHECK_THROWS_AS(plain.send(numbered(1)), std::runtime_error);
+    CHECK_THROWS_WITH(untrusted.op->open(), Catch::Contains("tls_ca"));
   }
 }
 
@@ -199,29 +193,52 @@ TEST_CASE("sink.email logs in over implicit TLS (SMTPS)") {
   CHECK(subjects(server.wait_for(3)) == "[firing] d0;[firing] d1;[firing] d2;");
 }
 
-TEST_CASE("sink.email fails the run when the server refuses the login, naming the user") {
+TEST_CASE("sink.email fails the run at open when the server refuses the login, naming the "
+          "user and not the password") {
   smtp_server server({"starttls", "sluice", "s3cret"});
-  sink_under_test sink(
-    server.address(),
-    {{"tls", "starttls"}, {"tls_ca", server.ca_file()}, {"user", "sluice"}, {"password", "wrong"}});
-  sink.op->open();
+  sink_under_test sink(server.address(), {{"tls", "starttls"},
+                                          {"tls_ca", server.ca_file()},
+                                          {"user", "sluice"},
+                                          {"password", "wrong-pw"}});
   try {
-    sink.send(numbered(1));
+    sink.op->open();
     FAIL("the login was accepted");
   } catch (const std::runtime_error& e) {
     CHECK_THAT(e.what(),
                Catch::Contains("refused the login of user 'sluice'") && Catch::Contains("535"));
-    CHECK_THAT(e.what(), !Catch::Contains("wrong"));
+    CHECK_THAT(e.what(), !Catch::Contains("wrong-pw"));
   }
   CHECK(server.messages().empty());
 }
 
-TEST_CASE("sink.email fails the run when STARTTLS is asked for and the server does not offer "
-          "it") {
-  smtp_server server;
-  sink_under_test sink(server.address(), {{"tls", "starttls"}});
-  sink.op->open();
-  CHECK_THROWS_WITH(sink.send(numbered(1)), Catch::Contains("does not offer STARTTLS"));
+TEST_CASE("sink.email started while the server is down fails the run at the first message "
+          "once the server refuses its login") {
+  smtp_server server({"starttls", "sluice", "s3cret"});
+  server.stop();
+  sink_under_test sink(server.address(), {{"tls", "starttls"},
+                                          {"tls_ca", server.ca_file()},
+                                          {"user", "sluice"},
+                                          {"password", "wrong-pw"},
+                                          {"retries", 0}});
+  sink.op->open(); // an outage, not a failure
+  CHECK(sink.status->read().up == 0);
+  server.start();
+  CHECK_THROWS_WITH(sink.send(numbered(1)), Catch::Contains("refused the login"));
+  CHECK(server.messages().empty());
+}
+
+TEST_CASE("sink.email fails the run at open when STARTTLS is asked for and the server does not "
+          "offer it, or wants a login over plain text") {
+  SECTION("no STARTTLS") {
+    smtp_server server;
+    sink_under_test sink(server.address(), {{"tls", "starttls"}});
+    CHECK_THROWS_WITH(sink.op->open(), Catch::Contains("does not offer STARTTLS"));
+  }
+  SECTION("a login without TLS") {
+    smtp_server server({"starttls", "sluice", "s3cret"});
+    sink_under_test sink(server.address(), {{"user", "sluice"}, {"password", "s3cret"}});
+    CHECK_THROWS_WITH(sink.op->open(), Catch::Contains("offers no login"));
+  }
 }
 
 TEST_CASE("sink.email waits through an outage: the status goes down, then up, and every "

@@ -89,14 +89,14 @@ private:
   }
 };
 
+struct smtp_options {
+  std::string tls = "none"; ///< none, starttls, implicit (certificates made here)
+  std::string user, password;
+};
+
 class smtp_server {
 public:
-  struct options {
-    std::string tls = "none"; ///< none, starttls, implicit (certificates made here)
-    std::string user, password;
-  };
-
-  explicit smtp_server(options o = {}) : port_(free_port()), o_(std::move(o)) {
+  explicit smtp_server(smtp_options o = {}) : port_(free_port()), o_(std::move(o)) {
     static std::atomic<int> counter{0};
     dir_ = std::filesystem::temp_directory_path()
            / ("sluice-smtp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
@@ -204,7 +204,7 @@ public:
 
 private:
   int port_;
-  options o_;
+  smtp_options o_;
   std::filesystem::path dir_;
   pid_t pid_ = -1;
 };

@@ -20,13 +20,16 @@
 // - refused for good (5xx, e.g. a recipient the server does not know): the
 //   record goes to `errors` with the server's reply; the run goes on.
 // - a login refused (535), TLS not offered or its certificate not
-//   trusted: no message can go, so the run fails with that reason.
+//   trusted: no message can go, so the run fails with that reason. open()
+//   logs in once without sending (at most 5 s), so this shows when the run
+//   starts, not at the first alert; a server down then is only reported.
 // Each message is handed to the server before the next record is looked
 // at, so nothing is held: a checkpoint finds no message pending, and the
 // sink keeps no state. E-mail is at-least-once: records replayed after a
 // resume (those after the checkpoint) are sent again, and so is a message
 // whose acceptance reply was lost.
 
+#include <cctype>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -47,6 +50,9 @@
 namespace sluice::ops::email {
 
 namespace {
+
+/// The login check at open waits at most this long for the server.
+constexpr std::int64_t check_timeout_ns = 5000000000;
 
 struct sink_config {
   smtp_settings smtp; ///< without the password: read at open
@@ -105,6 +111,17 @@ public:
     smtp_settings s = cfg_->smtp;
     s.password = cfg_->params->secret("password");
     client_ = std::make_unique<smtp_client>(std::move(s));
+    // An alert may come days from now: learn at once whether the login,
+    // TLS and certificate are right. A server that is down is an outage,
+    // not a failure: the first message waits for it.
+    const send_outcome r = client_->check_login(check_timeout_ns);
+    if (r.what == send_outcome::kind::fatal) {
+      status_->error(r.reason);
+      throw std::runtime_error("sink.email: " + r.reason);
+    }
+    if (r.what == send_outcome::kind::sent) status_->connected();
+    else if (r.link_down) status_->disconnected(r.reason);
+    else status_->error(r.reason);
   }
 
   void close() override { client_.reset(); }
@@ -234,7 +251,8 @@ core::descriptor email_sink_descriptor() {
          "messages that may go at once before max_per_minute paces "
          "them")
       .def(10)
-      .min(1),
+      .min(1)
+      .max(100000),
     prop("retries", param_type::integer,
          "attempts per message while the server is unreachable or answers 4xx, before the record "
          "goes to errors (0: retry without limit)")

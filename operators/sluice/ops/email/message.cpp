@@ -1,6 +1,7 @@
 #include "sluice/ops/email/message.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <ctime>
 
 namespace sluice::ops::email {

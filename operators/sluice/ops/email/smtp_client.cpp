@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 #include <mutex>
+#include <new>
+#include <stdexcept>
 
 namespace sluice::ops::email {
 
@@ -25,16 +27,33 @@ std::size_t read_message(char* buffer, std::size_t size, std::size_t count, void
   return n;
 }
 
-/// Keeps the server's last reply line (what it said, e.g. "550 5.1.1 no
-/// such user"). Only what the server sends is looked at: never the
-/// client's lines, which hold the AUTH exchange.
+/// What the server said during one transfer.
+struct replies {
+  std::string last;         ///< its last reply line
+  std::string last_error;   ///< its last 4xx or 5xx line (what went wrong, not the "221 Bye" after)
+  bool offers_auth = false; ///< an EHLO reply listed AUTH
+  void clear() {
+    last.clear();
+    last_error.clear();
+    offers_auth = false;
+  }
+  const std::string& telling() const { return last_error.empty() ? last : last_error; }
+};
+
+/// Keeps what the server says (e.g. "550 5.1.1 no such user"). Only the
+/// server's lines are looked at: never the client's, which hold the AUTH
+/// exchange.
 int on_debug(CURL*, curl_infotype type, char* data, std::size_t size, void* user) {
   if (type != CURLINFO_HEADER_IN) return 0;
-  auto* last = static_cast<std::string*>(user);
+  auto* r = static_cast<replies*>(user);
   std::string line(data, size);
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
   if (line.size() > 300) line.resize(300);
-  if (!line.empty()) *last = line;
+  if (line.empty()) return 0;
+  r->last = line;
+  if (line[0] == '4' || line[0] == '5') r->last_error = line;
+  if (line.size() > 8 && line.compare(0, 3, "250") == 0 && line.compare(4, 4, "AUTH") == 0)
+    r->offers_auth = true;
   return 0;
 }
 
@@ -54,7 +73,7 @@ struct slist_deleter {
 struct smtp_client::handle {
   CURL* curl = nullptr;
   char error[CURL_ERROR_SIZE] = {};
-  std::string last_reply;
+  replies said;
   ~handle() {
     if (curl) curl_easy_cleanup(curl);
   }
@@ -67,16 +86,20 @@ smtp_client::smtp_client(smtp_settings s) : s_(std::move(s)), h_(std::make_uniqu
          + (v6 ? "[" + s_.host + "]" : s_.host) + ":" + std::to_string(s_.port);
   h_->curl = curl_easy_init();
   if (!h_->curl) throw std::runtime_error("sink.email: cannot start libcurl");
-  CURL* c = h_->curl;
+  configure(h_->curl, *h_, s_.timeout_ns);
+  curl_easy_setopt(h_->curl, CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt(h_->curl, CURLOPT_READFUNCTION, read_message);
+}
+
+void smtp_client::configure(void* curl, handle& h, std::int64_t timeout_ns) const {
+  CURL* c = static_cast<CURL*>(curl);
   curl_easy_setopt(c, CURLOPT_URL, url_.c_str());
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h_->error);
-  curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-  curl_easy_setopt(c, CURLOPT_READFUNCTION, read_message);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h.error);
   curl_easy_setopt(c, CURLOPT_VERBOSE, 1L); // feeds on_debug only: nothing is printed
   curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
-  curl_easy_setopt(c, CURLOPT_DEBUGDATA, &h_->last_reply);
-  const long timeout_ms = static_cast<long>(std::max<std::int64_t>(1, s_.timeout_ns / 1000000));
+  curl_easy_setopt(c, CURLOPT_DEBUGDATA, &h.said);
+  const long timeout_ms = static_cast<long>(std::max<std::int64_t>(1, timeout_ns / 1000000));
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(
@@ -91,6 +114,27 @@ smtp_client::smtp_client(smtp_settings s) : s_(std::move(s)), h_(std::make_uniqu
     curl_easy_setopt(c, CURLOPT_USERNAME, s_.user.c_str());
     curl_easy_setopt(c, CURLOPT_PASSWORD, s_.password.c_str());
   }
+}
+
+send_outcome smtp_client::check_login(std::int64_t timeout_ns) {
+  handle probe;
+  probe.curl = curl_easy_init();
+  if (!probe.curl) throw std::runtime_error("sink.email: cannot start libcurl");
+  configure(probe.curl, probe, std::min(timeout_ns, s_.timeout_ns));
+  // Stops after the greeting, EHLO, STARTTLS and AUTH: no message.
+  curl_easy_setopt(probe.curl, CURLOPT_CONNECT_ONLY, 1L);
+  const CURLcode rc = curl_easy_perform(probe.curl);
+  if (rc == CURLE_OK && !s_.user.empty() && !probe.said.offers_auth) {
+    // libcurl goes on without a login when the server offers none.
+    send_outcome out;
+    out.what = send_outcome::kind::fatal;
+    out.reason = url_ + ": the server offers no login (AUTH) on this connection"
+                 + std::string(s_.tls == tls_mode::none
+                                 ? "; many offer it only over TLS (tls: starttls or implicit)"
+                                 : "");
+    return out;
+  }
+  return outcome(rc, probe);
 }
 
 smtp_client::~smtp_client() = default;
@@ -112,24 +156,29 @@ send_outcome smtp_client::send(const std::string& from, const std::vector<std::s
   curl_easy_setopt(c, CURLOPT_READDATA, &u);
   curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
   h_->error[0] = '\0';
-  h_->last_reply.clear();
+  h_->said.clear();
   const CURLcode rc = curl_easy_perform(c);
   curl_easy_setopt(c, CURLOPT_MAIL_RCPT, nullptr);
   curl_easy_setopt(c, CURLOPT_READDATA, nullptr);
 
+  return outcome(rc, *h_);
+}
+
+send_outcome smtp_client::outcome(int code, handle& h) const {
+  const auto rc = static_cast<CURLcode>(code);
   send_outcome out;
   if (rc == CURLE_OK) return out;
-  out.code = reply_code(h_->last_reply);
-  std::string what = h_->error[0] ? h_->error : curl_easy_strerror(rc);
+  out.code = reply_code(h.said.telling());
+  std::string what = h.error[0] ? h.error : curl_easy_strerror(rc);
   out.reason = url_ + ": " + what;
-  if (!h_->last_reply.empty() && what.find(h_->last_reply) == std::string::npos)
-    out.reason += " (server: " + h_->last_reply + ")";
+  if (!h.said.telling().empty() && what.find(h.said.telling()) == std::string::npos)
+    out.reason += " (server: " + h.said.telling() + ")";
   using k = send_outcome::kind;
   switch (rc) {
     case CURLE_LOGIN_DENIED:
       out.what = k::fatal;
       out.reason = url_ + ": the server refused the login of user '" + s_.user + "'"
-                   + (h_->last_reply.empty() ? "" : " (server: " + h_->last_reply + ")");
+                   + (h.said.telling().empty() ? "" : " (server: " + h.said.telling() + ")");
       return out;
     case CURLE_USE_SSL_FAILED:
       out.what = k::fatal;

@@ -49,11 +49,19 @@ public:
   send_outcome send(const std::string& from, const std::vector<std::string>& recipients,
                     const std::string& message);
 
+  /// Connects and logs in without sending anything (at most `timeout_ns`):
+  /// `fatal` if the login, TLS or certificate is refused, `transient` if
+  /// the server cannot be reached.
+  send_outcome check_login(std::int64_t timeout_ns);
+
   /// "smtp://host:port" (or smtps://) for messages; never holds the password.
   const std::string& shown_url() const { return url_; }
 
 private:
   struct handle;
+  void configure(void* curl, handle& h, std::int64_t timeout_ns) const;
+  send_outcome outcome(int code, handle& h) const;
+
   smtp_settings s_;
   std::string url_;
   std::unique_ptr<handle> h_;
