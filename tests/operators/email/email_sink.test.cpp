@@ -269,6 +269,54 @@ TEST_CASE("sink.email waits through an outage: the status goes down, then up, an
   CHECK(up.reconnects == 1);
 }
 
+TEST_CASE("sink.email whose server goes away mid-run reconnects and loses nothing") {
+  smtp_server server;
+  sink_under_test sink(server.address(), {{"retries", 0}});
+  sink.op->open();
+  sink.send(numbered(2)); // the connection is open and kept
+  REQUIRE(server.wait_for(2).size() == 2);
+  server.stop();
+  std::thread feeder([&] { sink.send(numbered(3)); });
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (sink.status->read().up != 0 && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(sink.status->read().up == 0);
+  server.start();
+  feeder.join();
+  CHECK(sink.out.errors.empty());
+  CHECK(subjects(server.wait_for(5))
+        == "[firing] d0;[firing] d1;[firing] d0;[firing] d1;[firing] d2;");
+  CHECK(sink.status->read().up == 1);
+  CHECK(sink.status->read().reconnects == 1);
+}
+
+TEST_CASE("sink.email with checkpoints sends as records come and keeps no state") {
+  smtp_server server;
+  core::operator_context ctx;
+  ctx.node_id = "mail";
+  ctx.inputs = {incidents};
+  ctx.checkpoints = true;
+  auto op = make_operator("sink.email",
+                          {{"server", server.address()},
+                           {"tls", "none"},
+                           {"from", "alerts@example.com"},
+                           {"to", "ops@example.com"},
+                           {"subject", "{device}"}},
+                          ctx);
+  recording_emitter out;
+  op->open();
+  op->on_batch_from(0, 0, numbered(2), out);
+  // Handed to the server before the checkpoint: nothing is pending there.
+  CHECK(server.messages().size() == 2);
+  op->prepare_checkpoint(1);
+  CHECK(op->state_version() == 0);
+  op->checkpoint_complete(1);
+  op->on_end_of_stream(out);
+  op->close();
+  CHECK(server.messages().size() == 2);
+  CHECK(out.errors.empty());
+}
+
 TEST_CASE("sink.email over its rate limit waits instead of dropping, and keeps the order") {
   smtp_server server;
   sink_under_test sink(server.address(), {{"max_per_minute", 1200}, {"burst", 2}});

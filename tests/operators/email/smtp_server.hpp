@@ -1,7 +1,8 @@
 #pragma once
 
 // A real SMTP server for the sink.email tests: aiosmtpd (Debian's
-// python3-aiosmtpd) running smtp_server.py on 127.0.0.1 on a free port,
+// python3-aiosmtpd, hence /usr/bin/python3 and not the first python3 on
+// the PATH) running smtp_server.py on 127.0.0.1 on a free port,
 // saving each message it accepts to a fresh folder, where the test reads
 // what arrived. Plain, STARTTLS or implicit TLS, with or without a login.
 // Stopped by the destructor, so a failing test stops it too; stop() and
