@@ -14,6 +14,8 @@ packages=(
   libsqlite3-dev      # sink.sqlite and transform.lookup
   librdkafka-dev      # source.kafka and sink.kafka (its mock cluster serves the tests)
   libpq-dev           # source.postgres and sink.postgres (libpq)
+  libcurl4-openssl-dev # sink.email (libcurl's SMTP client)
+  python3-aiosmtpd    # the sink.email tests start an SMTP server on loopback
   postgresql-15       # tests start a private PostgreSQL server (initdb, pg_ctl)
   kcat                # a test talks to the Kafka mock cluster from another process
   zlib1g-dev          # gzip files: source.file reads them, sink.file writes them
