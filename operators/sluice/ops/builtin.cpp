@@ -46,7 +46,8 @@
   X(redis, redis_sink)                                                                             \
   X(http, http_sink)                                                                               \
   X(mqtt, mqtt_sink)                                                                               \
-  X(postgres, postgres_sink)
+  X(postgres, postgres_sink)                                                                       \
+  X(dashboard, dashboard_sink)
 
 namespace sluice::ops {
 
