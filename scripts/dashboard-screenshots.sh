@@ -73,6 +73,6 @@ for page in latest:table temperature:line average:bar total:number; do
   chart=${page##*:}
   "$chromium" --headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run \
     --window-size=1000,700 --virtual-time-budget=2000 \
-    --screenshot="$root/docs/dashboard-$chart.png" "$url/d/$node" 2>/dev/null
+    --screenshot="$root/docs/dashboard-$chart.png" "$url/d/$node?seconds=2" 2>/dev/null
   echo "docs/dashboard-$chart.png: $url/d/$node"
 done

@@ -46,7 +46,7 @@ TEST_CASE("a run serves its dashboards; Chromium shows the last records and the 
   CHECK(index.find("<a href=\"/d/latest\">Latest readings</a>") != std::string::npos);
   CHECK(index.find("<a href=\"/d/by_key\">Value by key</a>") != std::string::npos);
 
-  const std::string table = dump_dom("http://" + listen + "/d/latest");
+  const std::string table = dump_dom("http://" + listen + "/d/latest?seconds=2");
   INFO(table);
   CHECK(table.find("class=\"badge ended\"") != std::string::npos);
   CHECK(table.find("500 records") != std::string::npos);
@@ -55,7 +55,7 @@ TEST_CASE("a run serves its dashboards; Chromium shows the last records and the 
   CHECK(table.find("<td>k4</td><td class=\"num\">49.9</td>") != std::string::npos);
   CHECK(table.find("<td class=\"num\">494</td>") == std::string::npos); // beyond history
 
-  const std::string bars = dump_dom("http://" + listen + "/d/by_key");
+  const std::string bars = dump_dom("http://" + listen + "/d/by_key?seconds=2");
   INFO(bars);
   // the latest value per key: seq 495..499
   CHECK(bars.find("<td>k4</td><td class=\"num\">49.9</td>") != std::string::npos);

@@ -19,8 +19,9 @@ inline std::string chromium_path() {
 }
 
 /// The document of `url` as Chromium dumps it after `budget_ms` of the
-/// page's virtual time (its first state arrives by fetch, then the event
-/// stream). --no-sandbox: tests may run as root.
+/// page's virtual time. Virtual time stands still while a request is open:
+/// give a dashboard's page `?seconds=N` so its event stream ends.
+/// --no-sandbox: tests may run as root.
 inline std::string dump_dom(const std::string& url, int budget_ms = 3000) {
   const std::string chromium = chromium_path();
   if (chromium.empty())

@@ -42,9 +42,10 @@ TEST_CASE("headless Chromium shows the values sent on every kind of dashboard, r
 
   const std::string base = "http://" + listen;
   SECTION("table: the rows, newest first, and the ended badge") {
-    const std::string dom = dump_dom(base + "/d/table");
+    const std::string dom = dump_dom(base + "/d/table?seconds=2");
     INFO(dom);
     CHECK(has(dom, "<h1 id=\"title\">Latest readings</h1>"));
+    CHECK(has(dom, "data-events=\"")); // the event stream reached the page
     CHECK(has(dom, "<td>boiler</td>"));
     CHECK(has(dom, "<td class=\"num\">61.25</td>"));
     CHECK(has(dom, "<td>2026-01-01T00:00:03.000Z</td>"));
@@ -56,7 +57,7 @@ TEST_CASE("headless Chromium shows the values sent on every kind of dashboard, r
     CHECK_FALSE(has(dom, "<img"));
   }
   SECTION("line: the canvas, and the latest value of each series as text") {
-    const std::string dom = dump_dom(base + "/d/line");
+    const std::string dom = dump_dom(base + "/d/line?seconds=2");
     INFO(dom);
     CHECK(has(dom, "<canvas role=\"img\" aria-label=\"line chart of temp\""));
     CHECK(has(dom, "<td><span class=\"swatch\""));
@@ -66,7 +67,7 @@ TEST_CASE("headless Chromium shows the values sent on every kind of dashboard, r
     CHECK_FALSE(has(dom, "<b>bold</b>"));
   }
   SECTION("bar: a bar per device, its latest value as text") {
-    const std::string dom = dump_dom(base + "/d/bar");
+    const std::string dom = dump_dom(base + "/d/bar?seconds=2");
     INFO(dom);
     CHECK(has(dom, "aria-label=\"bar chart of temp by device\""));
     CHECK(has(dom, "<td>boiler</td><td class=\"num\">61.25</td>"));
@@ -75,7 +76,7 @@ TEST_CASE("headless Chromium shows the values sent on every kind of dashboard, r
     CHECK_FALSE(has(dom, "<b>bold</b>"));
   }
   SECTION("number: the newest value and its change") {
-    const std::string dom = dump_dom(base + "/d/number");
+    const std::string dom = dump_dom(base + "/d/number?seconds=2");
     INFO(dom);
     CHECK(has(dom, "data-value=\"4217\""));
     CHECK(has(dom, ">4,217</div>"));

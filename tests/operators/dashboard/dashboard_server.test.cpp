@@ -231,3 +231,26 @@ TEST_CASE("a dashboard shows the newest state however fast records arrive, and t
   CHECK(events.find("\"value\":200000.0") != std::string::npos);
   CHECK(last_event(events)["previous"] == 199999.0);
 }
+
+TEST_CASE("an event stream asked for a number of seconds ends with an end event") {
+  const int port = free_port();
+  auto sink = open_dashboard("t", {{"listen", listen_on(port)}});
+  feed(*sink, reading(0, "boiler", 71.5, 1));
+  httplib::Client client("127.0.0.1", port);
+  client.set_read_timeout(std::chrono::seconds(20));
+  auto res = client.Get("/d/t/events?seconds=1");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  CHECK(res->get_header_value("Content-Type") == "text/event-stream");
+  CHECK(res->body.rfind("data: {", 0) == 0);
+  CHECK(res->body.find("boiler") != std::string::npos);
+  const std::string end = "event: end\ndata: {}\n\n";
+  REQUIRE(res->body.size() > end.size());
+  CHECK(res->body.substr(res->body.size() - end.size()) == end);
+  for (const char* bad : {"0", "x", "-1", "1.5", "123456"}) {
+    auto refused = client.Get((std::string("/d/t/events?seconds=") + bad).c_str());
+    REQUIRE(refused);
+    CHECK(refused->status == 400);
+    CHECK(refused->body.find("query parameter 'seconds'") != std::string::npos);
+  }
+}

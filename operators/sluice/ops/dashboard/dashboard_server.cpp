@@ -106,7 +106,24 @@ struct dashboard_server::impl {
       if (tail == "/state") {
         return res.set_content(state->publish(wall_ms()).text, "application/json");
       }
-      if (tail == "/events") return events(res, std::move(state));
+      if (tail == "/events") {
+        // ?seconds=N ends the stream after N s (scripts, headless browsers)
+        std::chrono::seconds lasts{0};
+        if (req.has_param("seconds")) {
+          const std::string text = req.get_param_value("seconds");
+          const bool digits = !text.empty() && text.size() <= 5
+                              && text.find_first_not_of("0123456789") == std::string::npos;
+          if (!digits || std::stoi(text) < 1) {
+            res.status = 400;
+            return res.set_content("query parameter 'seconds' must be a whole number of seconds "
+                                   "from 1 to 99999, got '"
+                                     + text + "'\n",
+                                   "text/plain; charset=utf-8");
+          }
+          lasts = std::chrono::seconds(std::stoi(text));
+        }
+        return events(res, std::move(state), lasts);
+      }
     }
     not_found(res, "nothing at " + path);
   }
@@ -140,8 +157,10 @@ struct dashboard_server::impl {
   }
 
   // The newest state at most every 250 ms, the same again every 2 s (so the
-  // page sees a stall or the server going away), as long as the client reads.
-  void events(httplib::Response& res, std::shared_ptr<dashboard_state> state) {
+  // page sees a stall or the server going away), as long as the client reads
+  // or, with `lasts`, that long; then an `end` event.
+  void events(httplib::Response& res, std::shared_ptr<dashboard_state> state,
+              std::chrono::seconds lasts) {
     if (clients.fetch_add(1) >= max_clients) {
       --clients;
       res.status = 503;
@@ -152,16 +171,25 @@ struct dashboard_server::impl {
     }
     struct client {
       std::uint64_t sequence = 0;
-      std::chrono::steady_clock::time_point sent{};
+      std::chrono::steady_clock::time_point sent{}, until{};
     };
+    auto c = std::make_shared<client>();
+    c->until = lasts.count() > 0 ? std::chrono::steady_clock::now() + lasts
+                                 : std::chrono::steady_clock::time_point::max();
     res.set_header("X-Accel-Buffering", "no");
     res.set_chunked_content_provider(
       "text/event-stream",
-      [this, state, c = std::make_shared<client>()](std::size_t, httplib::DataSink& sink) {
+      [this, state, c](std::size_t, httplib::DataSink& sink) {
         if (c->sequence != 0 && !pause(sse_every)) return false;
         if (!sink.is_writable()) return false;
-        const auto published = state->publish(wall_ms());
         const auto now = std::chrono::steady_clock::now();
+        if (now >= c->until) {
+          static const std::string end = "event: end\ndata: {}\n\n";
+          if (!sink.write(end.data(), end.size())) return false;
+          sink.done();
+          return true;
+        }
+        const auto published = state->publish(wall_ms());
         if (published.sequence == c->sequence && now - c->sent < sse_repeat) return true;
         const std::string event = "data: " + published.text + "\n\n";
         if (!sink.write(event.data(), event.size())) return false;

@@ -318,12 +318,19 @@
     .then(function (s) { connected = true; if (!last) draw(s); })
     .catch(function () {});
 
-  var events = new EventSource(base + '/events');
+  // ?seconds=N (scripts, headless browsers): the server ends the stream
+  // after N s with an `end` event, and the page keeps what it has.
+  var seconds = new URLSearchParams(location.search).get('seconds');
+  var received = 0;
+  var events = new EventSource(base + '/events' +
+                               (seconds ? '?seconds=' + encodeURIComponent(seconds) : ''));
   events.onopen = function () { connected = true; };
   events.onmessage = function (e) {
     connected = true;
+    view.setAttribute('data-events', String(++received));
     draw(JSON.parse(e.data));
   };
+  events.addEventListener('end', function () { events.close(); });
   events.onerror = function () {
     connected = false;
     if (last) drawStatus(last);

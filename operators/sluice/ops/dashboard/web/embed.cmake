@@ -11,9 +11,10 @@ foreach(file ${FILES})
   file(READ ${file} hex HEX)
   string(LENGTH "${hex}" hex_length)
   math(EXPR size "${hex_length} / 2")
+  # a line per 32 bytes (CMake's regular expressions have no {n})
+  string(REGEX REPLACE "(................................................................)" "\\1\n  "
+                       hex "${hex}")
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "'\\\\x\\1'," bytes "${hex}")
-  # one line per 32 bytes keeps the file readable for the compiler's messages
-  string(REGEX REPLACE "(('[^']*',){32})" "\\1\n  " bytes "${bytes}")
   string(APPEND body "const char asset_${n}[] = {\n  ${bytes}'\\0'};\n")
   string(APPEND lookup "  if (name == \"${name}\") return {asset_${n}, ${size}};\n")
   math(EXPR n "${n} + 1")
