@@ -21,7 +21,7 @@ cleanup() {
 trap cleanup EXIT
 
 # Readings of four devices, ten seconds of event time per second; their
-# temperature, its average per device every 10 s, and a count.
+# temperature, its average per device and over all devices every 10 s.
 cat > "$work/dashboards.json" <<'JSON'
 {
   "schemaVersion": 1,
@@ -42,8 +42,12 @@ cat > "$work/dashboards.json" <<'JSON'
     {"id": "average", "kind": "sink.dashboard",
      "params": {"title": "Average temperature per device (10 s windows)", "chart": "bar", "key": "key",
                 "fields": ["avg_temp"]}},
+    {"id": "overall", "kind": "window.tumbling",
+     "params": {"size": "10s", "timestamp": "ts",
+                "aggregates": [{"fn": "avg", "field": "temp", "as": "avg_temp"}]}},
     {"id": "total", "kind": "sink.dashboard",
-     "params": {"title": "Records generated", "chart": "number", "fields": ["seq"]}}
+     "params": {"title": "Average temperature, all devices (10 s windows)", "chart": "number",
+                "fields": ["avg_temp"]}}
   ],
   "edges": [
     {"from": "readings", "to": "temps"},
@@ -51,7 +55,8 @@ cat > "$work/dashboards.json" <<'JSON'
     {"from": "temps", "to": "temperature"},
     {"from": "temps", "to": "averages"},
     {"from": "averages", "to": "average"},
-    {"from": "readings", "to": "total"}
+    {"from": "temps", "to": "overall"},
+    {"from": "overall", "to": "total"}
   ]
 }
 JSON

@@ -175,7 +175,6 @@
         options: {
           animation: false,
           parsing: false,
-          normalized: true,
           maintainAspectRatio: false,
           interaction: { mode: 'nearest', intersect: false },
           plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
@@ -203,6 +202,13 @@
         tension: 0.2
       };
     });
+    // the axis spans the data, not the next round tick
+    var lo = Infinity, hi = -Infinity;
+    s.series.forEach(function (series) {
+      series.points.forEach(function (p) { lo = Math.min(lo, p[0]); hi = Math.max(hi, p[0]); });
+    });
+    chart.options.scales.x.min = lo < hi ? lo : undefined;
+    chart.options.scales.x.max = lo < hi ? hi : undefined;
     chart.update('none');
     replaceLatest(latestTable('Latest values', ['series', 'value', 'at (UTC)'],
       s.series.map(function (series, i) {
