@@ -16,7 +16,7 @@
 using namespace sluice::test;
 namespace fs = std::filesystem;
 
-TEST_CASE("a run serves its dashboards; Chromium shows the last records and the end of the "
+TEST_CASE("a run serves its dashboards: Chromium shows the last records and the end of the "
           "stream while the run lingers") {
   auto base = fresh_dir("dashboard", "run");
   auto file = base / "pipeline.json";
@@ -25,10 +25,11 @@ TEST_CASE("a run serves its dashboards; Chromium shows the last records and the 
   std::ofstream(file) << R"({"schemaVersion": 1, "nodes": [
     {"id": "readings", "kind": "source.generator", "params": {"count": 500, "keys": 5}},
     {"id": "latest", "kind": "sink.dashboard",
-     "params": {"listen": ")" << listen
-                      << R"(", "title": "Latest readings", "history": 5}},
+     "params": {"listen": ")"
+                      << listen << R"(", "title": "Latest readings", "history": 5}},
     {"id": "by_key", "kind": "sink.dashboard",
-     "params": {"listen": ")" << listen
+     "params": {"listen": ")"
+                      << listen
                       << R"(", "title": "Value by key", "chart": "bar", "fields": ["value"]}}],
   "edges": [{"from": "readings", "to": "latest"}, {"from": "readings", "to": "by_key"}]})";
   child_process run({SLUICE_BIN, "run", file.string(), "--metrics-port", "0", "--linger", "60"},
@@ -42,11 +43,7 @@ TEST_CASE("a run serves its dashboards; Chromium shows the last records and the 
   CHECK(log.find("sink.dashboard by_key serving on http://" + listen + "/d/by_key")
         != std::string::npos);
 
-  const std::string index = dump_dom("http://" + listen + "/");
-  CHECK(index.find("<a href=\"/d/latest\">Latest readings</a>") != std::string::npos);
-  CHECK(index.find("<a href=\"/d/by_key\">Value by key</a>") != std::string::npos);
-
-  const std::string table = dump_dom("http://" + listen + "/d/latest?seconds=2");
+  const std::string table = dump_dom("http://" + listen + "/d/latest?seconds=1");
   INFO(table);
   CHECK(table.find("class=\"badge ended\"") != std::string::npos);
   CHECK(table.find("500 records") != std::string::npos);
@@ -55,7 +52,7 @@ TEST_CASE("a run serves its dashboards; Chromium shows the last records and the 
   CHECK(table.find("<td>k4</td><td class=\"num\">49.9</td>") != std::string::npos);
   CHECK(table.find("<td class=\"num\">494</td>") == std::string::npos); // beyond history
 
-  const std::string bars = dump_dom("http://" + listen + "/d/by_key?seconds=2");
+  const std::string bars = dump_dom("http://" + listen + "/d/by_key?seconds=1");
   INFO(bars);
   // the latest value per key: seq 495..499
   CHECK(bars.find("<td>k4</td><td class=\"num\">49.9</td>") != std::string::npos);

@@ -30,8 +30,7 @@ inline std::string dump_dom(const std::string& url, int budget_ms = 3000) {
   const std::string command = "timeout 90 " + chromium
                               + " --headless --no-sandbox --disable-gpu --no-first-run"
                                 " --disable-dev-shm-usage --virtual-time-budget="
-                              + std::to_string(budget_ms) + " --dump-dom '" + url
-                              + "' 2>/dev/null";
+                              + std::to_string(budget_ms) + " --dump-dom '" + url + "' 2>/dev/null";
   std::string out;
   FILE* p = ::popen(command.c_str(), "r");
   REQUIRE(p != nullptr);

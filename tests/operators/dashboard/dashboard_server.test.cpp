@@ -62,9 +62,8 @@ TEST_CASE("the index lists every dashboard of a listen address by title, escaped
 
 TEST_CASE("a dashboard's page, its script, its style and Chart.js are served by the run") {
   const int port = free_port();
-  auto sink = open_dashboard("temps", {{"listen", listen_on(port)},
-                                       {"title", "Temps \"<i>\""},
-                                       {"chart", "line"}});
+  auto sink = open_dashboard(
+    "temps", {{"listen", listen_on(port)}, {"title", "Temps \"<i>\""}, {"chart", "line"}});
   httplib::Client client("127.0.0.1", port);
   auto page = client.Get("/d/temps");
   REQUIRE(page);
@@ -211,8 +210,8 @@ TEST_CASE("a dashboard that cannot listen fails to open, naming its node and the
 TEST_CASE("a dashboard shows the newest state however fast records arrive, and the sink "
           "never waits for a browser") {
   const int port = free_port();
-  auto sink = open_dashboard("fast", {{"listen", listen_on(port)}, {"chart", "number"},
-                                      {"fields", {"n"}}});
+  auto sink =
+    open_dashboard("fast", {{"listen", listen_on(port)}, {"chart", "number"}, {"fields", {"n"}}});
   // a browser that connects and never reads
   httplib::Client stuck("127.0.0.1", port);
   std::thread stuck_reader([&] {

@@ -15,11 +15,10 @@ using nlohmann::json;
 
 namespace {
 
-const core::schema_ptr readings =
-  core::make_schema({{"ts", value_type::timestamp},
-                     {"device", value_type::string},
-                     {"temp", value_type::float64},
-                     {"n", value_type::int64}});
+const core::schema_ptr readings = core::make_schema({{"ts", value_type::timestamp},
+                                                     {"device", value_type::string},
+                                                     {"temp", value_type::float64},
+                                                     {"n", value_type::int64}});
 
 /// Rows with n from..to-1, device "d" + n % devices, temp n / 2, ts n seconds.
 core::batch_ptr rows(int from, int to, int devices = 3) {

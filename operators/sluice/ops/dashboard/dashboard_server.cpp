@@ -37,9 +37,7 @@ const char* const chart_js_candidates[] = {
 constexpr auto sse_every = std::chrono::milliseconds(dashboard_state::publish_every_ms);
 constexpr auto sse_repeat = std::chrono::seconds(2);
 
-std::string key_of(const http::listen_address& a) {
-  return a.host + ":" + std::to_string(a.port);
-}
+std::string key_of(const http::listen_address& a) { return a.host + ":" + std::to_string(a.port); }
 
 /// The process's servers by listen address. Never destroyed: sinks may
 /// drop their servers during static destruction.
@@ -251,9 +249,8 @@ std::shared_ptr<dashboard_server> dashboard_server::acquire(const http::listen_a
       ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
       raw->listen_socket = sock;
     });
-    raw->http.Get(".*", [raw](const httplib::Request& req, httplib::Response& res) {
-      raw->handle(req, res);
-    });
+    raw->http.Get(
+      ".*", [raw](const httplib::Request& req, httplib::Response& res) { raw->handle(req, res); });
     int port = listen.port;
     if (port == 0) port = raw->http.bind_to_any_port(listen.host);
     else if (!raw->http.bind_to_port(listen.host, port)) port = -1;

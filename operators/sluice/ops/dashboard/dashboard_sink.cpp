@@ -162,8 +162,8 @@ sink_config read_config(const core::params& p, const core::bind_context& ctx) {
     page.fields.resize(1);
     page.field_at.resize(1);
   }
-  page.history = p.has("history") ? static_cast<std::size_t>(p.integer("history"))
-                                   : default_history(page.chart);
+  page.history =
+    p.has("history") ? static_cast<std::size_t>(p.integer("history")) : default_history(page.chart);
   return c;
 }
 

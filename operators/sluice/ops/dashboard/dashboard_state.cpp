@@ -245,9 +245,8 @@ json dashboard_state::to_json(std::int64_t now_ms) const {
       for (const auto& [name, s] : series_) {
         json points = json::array();
         for (const auto& p : s.points) points.push_back({p.t_ms, p.v});
-        const std::string label = cfg_.key_at ? (cfg_.fields.size() > 1 ? s.key + " " + s.field
-                                                                          : s.key)
-                                              : s.field;
+        const std::string label =
+          cfg_.key_at ? (cfg_.fields.size() > 1 ? s.key + " " + s.field : s.key) : s.field;
         all.push_back({{"name", label}, {"key", s.key}, {"field", s.field}, {"points", points}});
       }
       out["series"] = std::move(all);
@@ -273,8 +272,7 @@ json dashboard_state::to_json(std::int64_t now_ms) const {
       for (const auto& p : trend_) points.push_back({p.t_ms, p.v});
       out["field"] = cfg_.fields.front();
       out["value"] = trend_.empty() ? json(nullptr) : json(trend_.back().v);
-      out["previous"] =
-        trend_.size() < 2 ? json(nullptr) : json(trend_[trend_.size() - 2].v);
+      out["previous"] = trend_.size() < 2 ? json(nullptr) : json(trend_[trend_.size() - 2].v);
       out["points"] = std::move(points);
       break;
     }

@@ -117,9 +117,9 @@ private:
   std::int64_t finished_ms_ = 0;
 
   std::deque<std::vector<nlohmann::json>> rows_; ///< table, oldest first
-  std::map<std::string, series> series_;        ///< line, by key + field
-  std::map<std::string, bar> bars_;             ///< bar, by key
-  std::deque<point> trend_;                     ///< number
+  std::map<std::string, series> series_;         ///< line, by key + field
+  std::map<std::string, bar> bars_;              ///< bar, by key
+  std::deque<point> trend_;                      ///< number
 
   // what publish() handed out last
   std::mutex publish_mutex_;
