@@ -6,6 +6,7 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "dashboard_fixture.hpp"
 #include "sluice/ops/dashboard/dashboard_server.hpp"
@@ -30,6 +31,17 @@ std::string read_events(int port, const std::string& path, Enough enough) {
     return !enough(text) && std::chrono::steady_clock::now() < until;
   });
   return text;
+}
+
+/// Waits up to 20 s for `done`; whether it came.
+template <class Done>
+bool wait_until(Done done) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
 }
 
 /// The JSON of the last complete "data: ..." event of `text`.
@@ -252,4 +264,41 @@ TEST_CASE("an event stream asked for a number of seconds ends with an end event"
     CHECK(refused->status == 400);
     CHECK(refused->body.find("query parameter 'seconds'") != std::string::npos);
   }
+}
+
+TEST_CASE("a server serves a limited number of live pages at once and answers 503 beyond") {
+  const int port = free_port();
+  auto sink = open_dashboard("t", {{"listen", listen_on(port)}});
+  const std::size_t limit = ops::dashboard::dashboard_server::max_clients;
+  std::atomic<bool> done{false};
+  std::atomic<std::size_t> streaming{0};
+  std::vector<std::thread> browsers;
+  for (std::size_t i = 0; i < limit; ++i)
+    browsers.emplace_back([&] {
+      httplib::Client client("127.0.0.1", port);
+      client.set_read_timeout(std::chrono::seconds(20));
+      bool counted = false;
+      client.Get("/d/t/events", [&](const char*, std::size_t) {
+        if (!counted) ++streaming;
+        counted = true;
+        return !done;
+      });
+    });
+  REQUIRE(wait_until([&] { return streaming == limit; }));
+  httplib::Client one_more("127.0.0.1", port);
+  auto res = one_more.Get("/d/t/events");
+  REQUIRE(res);
+  CHECK(res->status == 503);
+  CHECK(res->body.find("too many live dashboards") != std::string::npos);
+  // the page itself is still served
+  auto page = one_more.Get("/d/t");
+  REQUIRE(page);
+  CHECK(page->status == 200);
+  done = true;
+  for (auto& b : browsers) b.join();
+  // their places are free again
+  REQUIRE(wait_until([&] {
+    auto again = one_more.Get("/d/t/events?seconds=1");
+    return again && again->status == 200;
+  }));
 }
