@@ -263,8 +263,8 @@ std::shared_ptr<dashboard_server> dashboard_server::acquire(const http::listen_a
     // stop() does nothing before the server runs: the destructor could hang
     for (int i = 0; i < 5000 && !raw->http.is_running(); ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    // The last handle stops the server and frees the address under the
-    // registry's lock, so a new acquire of it waits for the port.
+    // The last handle stops the server, then drops its registry entry: an
+    // acquire of the address in between waits for the port (above).
     std::shared_ptr<dashboard_server> s(new dashboard_server(std::move(d)),
                                         [key](dashboard_server* p) {
                                           auto& r = the_registry();
