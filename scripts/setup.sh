@@ -35,7 +35,10 @@ packages=(
   fonts-dejavu-core   # text in offscreen renders and screenshots
   xvfb xauth          # xvfb-run: a real X display for the editor without a screen
   prometheus-cpp-dev  # metric families and the Prometheus text format
-  libcpp-httplib-dev  # the HTTP metrics endpoint, `sluice top`'s client, source.http and sink.http
+  libcpp-httplib-dev  # the HTTP metrics endpoint, `sluice top`'s client, source.http and sink.http,
+                      # sink.dashboard's server
+  libjs-chart.js      # Chart.js, which sink.dashboard serves to its pages (no internet needed)
+  chromium            # the dashboard tests open the pages in headless Chromium; screenshots
   prometheus          # promtool: tests check the /metrics exposition
   tmux                # tests drive `sluice top` in a terminal
   clang-format        # `make format` and CI's format check (.clang-format)

@@ -47,7 +47,8 @@
   X(http, http_sink)                                                                               \
   X(mqtt, mqtt_sink)                                                                               \
   X(postgres, postgres_sink)                                                                       \
-  X(email, email_sink)
+  X(email, email_sink)                                                                             \
+  X(dashboard, dashboard_sink)
 
 namespace sluice::ops {
 
