@@ -258,8 +258,8 @@ TEST_CASE("the output holds status, the key fields, since, at, message and one f
   alert_run run(params);
   run.feed({{0, "d1", 31}});
   CHECK(run.out.json_rows()
-        == strings{R"({"status":"firing","device":"d1","since":"1970-01-01T00:00:00Z",)"
-                   R"("at":"1970-01-01T00:00:00Z","message":"d1 is at 31","room":"r-d1",)"
+        == strings{R"({"status":"firing","device":"d1","since":"1970-01-01T00:00:00.000Z",)"
+                   R"("at":"1970-01-01T00:00:00.000Z","message":"d1 is at 31","room":"r-d1",)"
                    R"("severity":"page"})"});
 }
 
@@ -300,7 +300,7 @@ TEST_CASE("resolved alerts are forgotten, so memory follows the keys in trouble,
   std::vector<std::string> names;
   for (int i = 0; i < 5000; ++i) names.push_back("d" + std::to_string(i));
   for (int i = 0; i < 5000; ++i)
-    rows.push_back({i / 100, names[static_cast<std::size_t>(i)].c_str(), 31});
+    rows.push_back({i / 1000, names[static_cast<std::size_t>(i)].c_str(), 31});
   run.feed(rows);
   CHECK(run.held() == 5000);
   run.watermark(100 * s);
@@ -313,7 +313,7 @@ TEST_CASE("alert params are checked, naming the param") {
     auto e = param_error_of("transform.alert", rule(changes), readings);
     return e ? e->param() + ": " + e->what() : std::string("none");
   };
-  CHECK(error_of({}) == "none");
+  CHECK(error_of(nlohmann::json::object()) == "none");
   CHECK_THAT(error_of({{"when", "temp + 1"}}), Catch::StartsWith("when: when must be a boolean"));
   CHECK_THAT(error_of({{"when", "nope > 1"}}), Catch::StartsWith("when: "));
   CHECK_THAT(error_of({{"key", {"nope"}}}), Catch::StartsWith("key: unknown field 'nope'"));

@@ -87,8 +87,8 @@ TEST_CASE("a restored alert still fires and resolves on watermarks alone") {
   CHECK(
     out.json_rows()
     == std::vector<std::string>{
-      R"({"status":"firing","device":"d1","since":"1970-01-01T00:00:00Z","at":"1970-01-01T00:00:08Z","message":"d1 at 40","severity":"page"})",
-      R"({"status":"resolved","device":"d1","since":"1970-01-01T00:00:00Z","at":"1970-01-01T00:00:18Z","message":"d1 at 40","severity":"page"})"});
+      R"({"status":"firing","device":"d1","since":"1970-01-01T00:00:00.000Z","at":"1970-01-01T00:00:08.000Z","message":"d1 at 40","severity":"page"})",
+      R"({"status":"resolved","device":"d1","since":"1970-01-01T00:00:00.000Z","at":"1970-01-01T00:00:18.000Z","message":"d1 at 40","severity":"page"})"});
   CHECK(held(*second) == 0);
 }
 
