@@ -72,10 +72,18 @@ public:
       if (progress_.observe(0, channel, t)) advance(out);
       key_.clear();
       core::append_key(*b, cfg_->key_fields, r, key_);
-      if (!when->is_null(r) && when->bools[r]) {
-        std::vector<std::string> labels(cfg_->labels.size());
+      const bool matched = !when->is_null(r) && when->bools[r];
+      std::string message;
+      std::vector<std::string> labels;
+      if (matched) {
+        message = cfg_->message.render(*b, r);
+        labels.resize(cfg_->labels.size());
         for (std::size_t l = 0; l < labels.size(); ++l) cfg_->labels[l].render(*b, r, labels[l]);
-        table_.match(key_, t, cfg_->message.render(*b, r), std::move(labels));
+      }
+      if (t > now()) { // ahead of another channel: waits for event time
+        table_.hold(t, channel, key_, matched, std::move(message), std::move(labels));
+      } else if (matched) {
+        table_.match(key_, t, std::move(message), std::move(labels));
         advance(out); // with `for` 0, it fires now
       } else {
         table_.mismatch(key_, t);

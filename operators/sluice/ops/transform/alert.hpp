@@ -15,7 +15,9 @@ namespace sluice::ops::transform {
 /// the latest time seen, the minimum over channels (as the windows track
 /// it), or the upstream watermark if that is further. Transitions due when
 /// event time moves run then, so an alert fires or resolves on a watermark
-/// even when its key's records have stopped. At end of stream event time
+/// even when its key's records have stopped. A record ahead of event time
+/// (one channel ahead of another) is held until event time reaches it, so
+/// records act in time order whatever the interleaving of the channels. At end of stream event time
 /// goes to +infinity, as for the windows: what is pending fires if its
 /// `for` completes before its silence, then every instance resolves.
 ///
@@ -25,8 +27,8 @@ namespace sluice::ops::transform {
 /// name order. A record with a null time, or whose `when` fails, goes to
 /// the node's errors.
 ///
-/// State: one instance per key that is pending or firing; a resolved or
-/// dropped instance is removed.
+/// State: one instance per key that is pending or firing (a resolved or
+/// dropped instance is removed), and the records held ahead of event time.
 core::descriptor alert_descriptor();
 
 /// Introspection implemented by the alert operator (for tests and

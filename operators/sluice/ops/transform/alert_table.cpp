@@ -74,62 +74,86 @@ void alert_table::mismatch(const std::string& key, core::timestamp t) {
   ids_.erase(found);
 }
 
+void alert_table::hold(core::timestamp t, std::size_t channel, std::string key, bool matched,
+                       std::string message, std::vector<std::string> labels) {
+  held_.emplace(std::make_tuple(t, static_cast<std::uint64_t>(channel), next_held_++),
+                held_record{std::move(key), matched, std::move(message), std::move(labels)});
+}
+
 void alert_table::advance(core::timestamp now, const report_fn& report) {
+  for (;;) {
+    // Held records and transitions in order of time; at equal times the
+    // transitions first, as for a record that arrives when event time has
+    // already reached it.
+    const bool record = !held_.empty() && std::get<0>(held_.begin()->first) <= now;
+    const core::timestamp horizon = record ? std::get<0>(held_.begin()->first) : now;
+    if (!due_.empty() && due_.begin()->first <= horizon) {
+      transition(horizon, report);
+    } else if (record) {
+      auto node = held_.extract(held_.begin());
+      const core::timestamp t = std::get<0>(node.key());
+      held_record& h = node.mapped();
+      if (h.matched) match(h.key, t, std::move(h.message), std::move(h.labels));
+      else mismatch(h.key, t);
+    } else {
+      return;
+    }
+  }
+}
+
+void alert_table::transition(core::timestamp horizon, const report_fn& report) {
   // Entries come out in (time, id) order; one queued early is put back at
   // its real time, so transitions run in (real time, id) order, which a
   // rebuilt queue (restore) gives too.
-  while (!due_.empty() && due_.begin()->first <= now) {
-    const auto [queued, id] = *due_.begin();
-    due_.erase(due_.begin());
-    auto it = instances_.find(id);
-    instance& i = it->second;
-    const auto [when, what] = next(i);
-    if (when > queued) {
-      i.queued = when;
-      due_.emplace(when, id);
-      continue;
+  const auto [queued, id] = *due_.begin();
+  due_.erase(due_.begin());
+  auto it = instances_.find(id);
+  instance& i = it->second;
+  const auto [when, what] = next(i);
+  if (when > queued) {
+    i.queued = when;
+    due_.emplace(when, id);
+    return;
+  }
+  if (what == step::repeat) {
+    // Of the repeats due by the horizon (event time jumped: a watermark
+    // after a silence, the end of stream), only the latest is sent.
+    // Skipping by arithmetic also bounds the work when a time is far off.
+    const core::timestamp silent = later(i.last_match, timing_.resolve_after);
+    const core::timestamp limit = std::min(horizon, silent - 1);
+    const auto span = static_cast<std::uint64_t>(limit) - static_cast<std::uint64_t>(i.last_notify);
+    const auto step_us = static_cast<std::uint64_t>(timing_.repeat);
+    const auto latest = static_cast<core::timestamp>(static_cast<std::uint64_t>(i.last_notify)
+                                                     + span / step_us * step_us);
+    if (latest > when) {
+      i.last_notify = latest - timing_.repeat;
+      i.queued = latest;
+      due_.emplace(latest, id);
+      return;
     }
-    if (what == step::repeat) {
-      // Of the repeats due by now (event time jumped: a watermark after a
-      // silence, the end of stream), only the latest is sent. Skipping by
-      // arithmetic also bounds the work when a time is far off.
-      const core::timestamp silent = later(i.last_match, timing_.resolve_after);
-      const core::timestamp limit = std::min(now, silent - 1);
-      const auto span =
-        static_cast<std::uint64_t>(limit) - static_cast<std::uint64_t>(i.last_notify);
-      const auto step_us = static_cast<std::uint64_t>(timing_.repeat);
-      const auto latest = static_cast<core::timestamp>(static_cast<std::uint64_t>(i.last_notify)
-                                                       + span / step_us * step_us);
-      if (latest > when) {
-        i.last_notify = latest - timing_.repeat;
-        i.queued = latest;
-        due_.emplace(latest, id);
-        continue;
-      }
-    }
-    alert_transition tr;
-    tr.key = i.key;
-    tr.since = i.since;
-    tr.at = when;
-    tr.message = i.message;
-    tr.labels = &i.labels;
-    switch (what) {
-      case step::fire:
-      case step::repeat:
-        i.firing = true;
-        i.last_notify = when;
-        report(tr);
-        queue(id, i);
-        break;
-      case step::resolve:
-        tr.firing = false;
-        report(tr);
-        [[fallthrough]];
-      case step::drop:
-        ids_.erase(i.key);
-        instances_.erase(it);
-        break;
-    }
+  }
+  alert_transition tr;
+  tr.key = i.key;
+  tr.since = i.since;
+  tr.at = when;
+  tr.message = i.message;
+  tr.labels = &i.labels;
+  switch (what) {
+    case step::fire:
+    case step::repeat:
+      i.firing = true;
+      i.last_notify = when;
+      report(tr);
+      queue(id, i);
+      break;
+    case step::resolve:
+      tr.firing = false;
+      report(tr);
+      [[fallthrough]];
+    case step::drop:
+      ids_.erase(i.key);
+      instances_.erase(it);
+      break;
   }
 }
 
@@ -148,12 +172,24 @@ void alert_table::snapshot(core::state_writer& w) const {
     w.str(i.message);
     for (const auto& text : i.labels) w.str(text);
   }
+  w.u64(next_held_);
+  w.count(held_.size());
+  for (const auto& [at, h] : held_) {
+    w.i64(std::get<0>(at));
+    w.u64(std::get<1>(at));
+    w.u64(std::get<2>(at));
+    w.str(h.key);
+    w.boolean(h.matched);
+    w.str(h.message);
+    for (const auto& text : h.labels) w.str(text);
+  }
 }
 
 void alert_table::restore(core::state_reader& r) {
   instances_.clear();
   ids_.clear();
   due_.clear();
+  held_.clear();
   // Where each written label goes now (-1: no longer a label).
   std::vector<int> slot;
   for (auto n = r.count(label_names_.size() + 1024); n > 0; --n) {
@@ -182,15 +218,37 @@ void alert_table::restore(core::state_reader& r) {
     if (i.last_match < i.since || (i.firing && i.last_notify < i.since))
       throw core::state_error("an alert instance whose times are out of order");
     i.message = r.str();
-    i.labels.assign(label_names_.size(), std::string());
-    for (int s : slot) {
-      std::string text = r.str();
-      if (s >= 0) i.labels[static_cast<std::size_t>(s)] = std::move(text);
-    }
+    i.labels = read_labels(r, slot);
     if (!ids_.emplace(i.key, id).second)
       throw core::state_error("two alert instances of the same key");
     queue(id, instances_.emplace(id, std::move(i)).first->second);
   }
+  held_.clear();
+  next_held_ = r.u64();
+  for (auto n = r.count(); n > 0; --n) {
+    const core::timestamp t = r.i64();
+    const std::uint64_t channel = r.u64(), seq = r.u64();
+    if (seq >= next_held_) throw core::state_error("a held record numbered past the next one");
+    held_record h;
+    h.key = r.str();
+    if (!core::encoded_key_fits(h.key, key_types_))
+      throw core::state_error("a held record whose key does not fit the key fields");
+    h.matched = r.boolean();
+    h.message = r.str();
+    h.labels = read_labels(r, slot);
+    if (!held_.emplace(std::make_tuple(t, channel, seq), std::move(h)).second)
+      throw core::state_error("a held record listed twice");
+  }
+}
+
+std::vector<std::string> alert_table::read_labels(core::state_reader& r,
+                                                  const std::vector<int>& slot) const {
+  std::vector<std::string> labels(label_names_.size());
+  for (int s : slot) {
+    std::string text = r.str();
+    if (s >= 0) labels[static_cast<std::size_t>(s)] = std::move(text);
+  }
+  return labels;
 }
 
 } // namespace sluice::ops::transform

@@ -33,6 +33,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -77,15 +78,25 @@ public:
   /// instance begun at or before t.
   void mismatch(const std::string& key, core::timestamp t);
 
+  /// A record (matching or not, as match or mismatch take it) whose time
+  /// event time has not reached yet: advance applies it when it does, in
+  /// order of (time, channel, arrival), so records that arrive out of time
+  /// order from several channels act as if they had come in order.
+  void hold(core::timestamp t, std::size_t channel, std::string key, bool matched,
+            std::string message = {}, std::vector<std::string> labels = {});
+
   using report_fn = std::function<void(const alert_transition&)>;
-  /// Runs every transition due at or before `now`, in order of time (then
-  /// of instance age), reporting each firing or resolution.
+  /// Moves event time to `now`: runs every transition due and applies every
+  /// held record at or before it, in order of time (transitions, in order
+  /// of instance age, before records of the same time), reporting each
+  /// firing or resolution.
   void advance(core::timestamp now, const report_fn& report);
 
   std::size_t size() const { return instances_.size(); }
   std::size_t firing() const;
+  std::size_t held() const { return held_.size(); }
 
-  /// Instances in order of age; label texts are written with the label
+  /// Instances in order of age, then held records; label texts are written with the label
   /// names, so a node whose labels were edited restores by name (a new
   /// label is empty until the next match). Restore checks every key against
   /// the key types and throws core::state_error on anything damaged.
@@ -105,9 +116,21 @@ private:
     std::vector<std::string> labels;
   };
 
+  struct held_record {
+    std::string key;
+    bool matched = false;
+    std::string message;
+    std::vector<std::string> labels;
+  };
+
   /// The instance's next transition and its time.
   std::pair<core::timestamp, step> next(const instance& i) const;
   void queue(std::uint64_t id, instance& i);
+  /// Runs the first entry of due_ (<= horizon, the time of the next thing
+  /// to happen).
+  void transition(core::timestamp horizon, const report_fn& report);
+  /// Label texts written in the order `slot` maps to the current labels.
+  std::vector<std::string> read_labels(core::state_reader& r, const std::vector<int>& slot) const;
 
   const alert_timing timing_;
   const std::vector<core::value_type> key_types_;
@@ -120,6 +143,9 @@ private:
   /// (time, id): a lower bound of each instance's next transition; advance
   /// requeues an entry that comes too early. Not written: restore rebuilds it.
   std::set<std::pair<core::timestamp, std::uint64_t>> due_;
+  /// (time, channel, arrival number) -> a record ahead of event time.
+  std::map<std::tuple<core::timestamp, std::uint64_t, std::uint64_t>, held_record> held_;
+  std::uint64_t next_held_ = 0;
 };
 
 } // namespace sluice::ops::transform
