@@ -335,3 +335,52 @@ TEST_CASE("alert params are checked, naming the param") {
   REQUIRE(e);
   CHECK(e->param() == "timestamp");
 }
+
+TEST_CASE("an alert fed by two channels, one far ahead of the other, alerts as if the records "
+          "came in time order") {
+  const std::vector<reading> rows = {{0, "a", 31}, {1, "a", 31}, {2, "a", 20},  {3, "a", 31},
+                                     {4, "a", 31}, {5, "a", 31}, {6, "a", 31},  {7, "a", 31},
+                                     {8, "a", 31}, {9, "a", 20}, {20, "a", 20}, {21, "a", 20}};
+  const auto params = rule({{"for", "3s"}, {"resolve_after", "4s"}});
+  alert_run in_order(params);
+  in_order.feed(rows).end();
+  const strings expected = in_order.take();
+  CHECK(expected == strings{"firing a 3-6 a is at 31", "resolved a 3-12 a is at 31"});
+
+  // Even seconds on channel 0, odd ones on channel 1; channel 0 sends all
+  // of its records first.
+  core::operator_context ctx;
+  ctx.inputs = {readings};
+  ctx.input_channels = {2};
+  auto op = sluice::test::make_operator("transform.alert", params, ctx);
+  recording_emitter out;
+  std::vector<reading> even, odd;
+  for (const auto& r : rows) (r.second % 2 == 0 ? even : odd).push_back(r);
+  op->on_batch_from(0, 0, batch_of(even), out);
+  CHECK(out.rows() == 0); // channel 1 holds event time back
+  CHECK(dynamic_cast<const ops::transform::alert_state&>(*op).instances_held() == 0);
+  op->on_batch_from(0, 1, batch_of(odd), out);
+  op->on_input_ended(0, 0, out);
+  op->on_input_ended(0, 1, out);
+  op->on_end_of_stream(out);
+  alert_run two(params);
+  two.out = std::move(out);
+  CHECK(two.take() == expected);
+}
+
+TEST_CASE("an alert channel silent for idle_timeout stops holding event time back") {
+  core::operator_context ctx;
+  ctx.inputs = {readings};
+  ctx.input_channels = {2};
+  auto op = sluice::test::make_operator("transform.alert", rule({{"idle_timeout", "1s"}}), ctx);
+  CHECK(op->idle_timeout_us() == 1000000);
+  recording_emitter out;
+  op->on_batch_from(0, 0, batch_of({{0, "a", 31}, {1, "a", 31}}), out);
+  const auto& state = dynamic_cast<const ops::transform::alert_state&>(*op);
+  CHECK(state.records_held() == 2);
+  op->on_input_idle(0, 1, out);
+  CHECK(state.records_held() == 0);
+  alert_run run(rule());
+  run.out = std::move(out);
+  CHECK(run.take() == strings{"firing a 0-0 a is at 31"});
+}

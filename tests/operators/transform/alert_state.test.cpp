@@ -152,3 +152,23 @@ TEST_CASE("an alert refuses damaged snapshots with state_error or runs on, never
   }
   CHECK(refused > 0);
 }
+
+TEST_CASE("an alert restored with records held ahead of event time applies them as the "
+          "original would") {
+  // Two channels: channel 1 lags, so channel 0's records wait in state.
+  core::operator_context ctx = one_input();
+  ctx.input_channels = {2};
+  auto all = reading_batches(8, 6);
+  std::vector<fed_batch> batches;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    all[i].channel = i < 5 ? 0 : 1;
+    batches.push_back(all[i]);
+  }
+  round_trip_hooks hooks;
+  hooks.at_split = [](const core::operator_base& op) {
+    CHECK(dynamic_cast<const ops::transform::alert_state&>(op).records_held() == 24);
+  };
+  auto [whole, resumed] = interrupted_and_whole("transform.alert", params, ctx, batches, 4, hooks);
+  CHECK(whole.total_rows() > 5);
+  CHECK(resumed == whole);
+}

@@ -48,6 +48,7 @@ public:
   }
 
   std::size_t instances_held() const override { return table_.size(); }
+  std::size_t records_held() const override { return table_.held(); }
 
   void on_batch_from(std::size_t, std::size_t channel, const core::batch_ptr& b,
                      core::emitter& out) override {
@@ -100,6 +101,13 @@ public:
 
   void on_input_ended(std::size_t port, std::size_t channel, core::emitter& out) override {
     if (progress_.ended(port, channel)) advance(out);
+    finish(out);
+  }
+
+  std::int64_t idle_timeout_us() const override { return cfg_->idle_timeout; }
+
+  void on_input_idle(std::size_t port, std::size_t channel, core::emitter& out) override {
+    if (progress_.idle(port, channel)) advance(out);
     finish(out);
   }
 

@@ -38,6 +38,8 @@ public:
   virtual ~alert_state() = default;
   /// Alert instances held (pending or firing).
   virtual std::size_t instances_held() const = 0;
+  /// Records held until event time reaches them.
+  virtual std::size_t records_held() const = 0;
 };
 
 } // namespace sluice::ops::transform

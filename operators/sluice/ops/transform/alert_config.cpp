@@ -57,6 +57,10 @@ std::vector<core::property_spec> alert_properties() {
       .def(nlohmann::json::object()),
     prop("timestamp", param_type::field, "the event-time field (a timestamp); default \"ts\"")
       .shapes_state(),
+    prop("idle_timeout", param_type::duration,
+         "an input channel silent this long stops holding event time back; 0s = never")
+      .def("0s")
+      .min(0),
   };
 }
 
@@ -111,6 +115,7 @@ alert_config_ptr make_alert_config(const core::params& p, const core::bind_conte
   c->timing.hold = p.duration("for");
   c->timing.resolve_after = p.duration("resolve_after");
   c->timing.repeat = p.duration("repeat");
+  c->idle_timeout = p.duration("idle_timeout");
   if (c->timing.resolve_after <= 0)
     throw param_error("resolve_after", "resolve_after must be longer than 0");
 

@@ -22,6 +22,7 @@ struct alert_config {
   std::size_t ts_index = 0; ///< the event-time field
   std::string ts_name;
   alert_timing timing;
+  core::duration_us idle_timeout = 0; ///< 0: channels never count as idle
   connect::record_template message;
   std::vector<std::string> label_names; ///< in name order
   std::vector<connect::record_template> labels;
