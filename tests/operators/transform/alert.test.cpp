@@ -74,12 +74,10 @@ struct alert_run {
   strings take() {
     strings lines;
     for (const auto& b : out.batches[0]) {
-      const auto& f = b->fields();
       const int key = b->schema_of()->index_of("device");
       const auto since = static_cast<std::size_t>(b->schema_of()->index_of("since"));
       const auto at = static_cast<std::size_t>(b->schema_of()->index_of("at"));
       const auto message = static_cast<std::size_t>(b->schema_of()->index_of("message"));
-      (void)f;
       for (std::size_t r = 0; r < b->rows(); ++r)
         lines.push_back(std::string(b->col(0).string_at(r)) + " "
                         + (key >= 0

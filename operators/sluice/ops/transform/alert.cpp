@@ -1,3 +1,7 @@
+// `transform.alert`: the operator (event time, evaluation of `when`,
+// rendering, output batches). Its contract is in alert.hpp; the per-key
+// state machine is alert_table, the params alert_config.
+
 #include "sluice/ops/transform/alert.hpp"
 
 #include <algorithm>

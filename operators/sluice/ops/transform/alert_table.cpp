@@ -20,11 +20,6 @@ alert_table::alert_table(alert_timing timing, std::vector<core::value_type> key_
                          std::vector<std::string> label_names)
   : timing_(timing), key_types_(std::move(key_types)), label_names_(std::move(label_names)) {}
 
-std::size_t alert_table::firing() const {
-  return static_cast<std::size_t>(std::count_if(instances_.begin(), instances_.end(),
-                                                [](const auto& e) { return e.second.firing; }));
-}
-
 std::pair<core::timestamp, alert_table::step> alert_table::next(const instance& i) const {
   const core::timestamp silent = later(i.last_match, timing_.resolve_after);
   if (!i.firing) {

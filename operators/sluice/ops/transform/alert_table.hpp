@@ -93,7 +93,6 @@ public:
   void advance(core::timestamp now, const report_fn& report);
 
   std::size_t size() const { return instances_.size(); }
-  std::size_t firing() const;
   std::size_t held() const { return held_.size(); }
 
   /// Instances in order of age, then held records; label texts are written with the label
