@@ -53,6 +53,9 @@ checkpoint_choice choose_checkpoints(const std::string& file, const checkpoint_a
 
   try {
     checkpoint::store store(dir);
+    // A fresh start owes nothing to the old run: not even the messages its
+    // sources had acknowledged and not yet emitted.
+    if (args.fresh) store.clear_spools();
     std::optional<checkpoint::checkpoint_info> from;
     if (args.from) {
       from = store.load(*args.from);

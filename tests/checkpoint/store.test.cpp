@@ -77,6 +77,17 @@ TEST_CASE("a finished run is recorded and forgotten again") {
   CHECK_FALSE(s.finished());
 }
 
+TEST_CASE("clearing the spools (a fresh start) removes what sources spooled and nothing else") {
+  store s(fresh_dir("spools"));
+  write_checkpoint(s, 1);
+  std::filesystem::create_directories(s.dir() / "spool" / "in.0");
+  std::ofstream(s.dir() / "spool" / "in.0" / "00000000000000000001.spool") << "x";
+  s.clear_spools();
+  CHECK_FALSE(std::filesystem::exists(s.dir() / "spool"));
+  CHECK(s.list().size() == 1);
+  s.clear_spools(); // nothing to clear is no error
+}
+
 TEST_CASE("damaged metadata is an error that names the file") {
   store s(fresh_dir("damaged"));
   write_checkpoint(s, 1);

@@ -240,6 +240,12 @@ void store::clear_finished() const {
   fs::remove(dir_ / finished_name, ec);
 }
 
+void store::clear_spools() const {
+  std::error_code ec;
+  fs::remove_all(dir_ / "spool", ec);
+  if (ec) throw store_error("cannot remove '" + (dir_ / "spool").string() + "': " + ec.message());
+}
+
 std::optional<std::pair<std::int64_t, std::uint64_t>> store::finished() const {
   std::error_code ec;
   if (!fs::exists(dir_ / finished_name, ec)) return std::nullopt;

@@ -9,6 +9,9 @@
 //                                         complete when this file exists
 //   DIR/finished.json                     the run ended normally after the
 //                                         last checkpoint: nothing to resume
+//   DIR/spool/<node>.<instance>/          a source's write-ahead spool of
+//                                         messages it acknowledged that no
+//                                         checkpoint covers yet (§12)
 //
 // Every file is written atomically: to a temporary name, fsync'd, renamed,
 // and the directory fsync'd. The last `keep` complete checkpoints stay; older
@@ -88,6 +91,9 @@ public:
   void mark_finished(std::int64_t ended_ms, std::uint64_t last_checkpoint) const;
   /// Forgets a finished run: a fresh start clears the marker.
   void clear_finished() const;
+  /// Forgets what sources spooled (a start with --fresh): throws store_error
+  /// naming the folder if it cannot be removed.
+  void clear_spools() const;
 
   // Reading.
 

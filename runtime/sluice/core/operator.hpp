@@ -145,6 +145,12 @@ struct operator_context : bind_context {
   /// that covers it completes (prepare_checkpoint / checkpoint_complete).
   /// False: sinks write as records arrive, as without checkpoints.
   bool checkpoints = false;
+  /// With checkpoints, a folder of this instance's own under the checkpoint
+  /// directory (`DIR/spool/<node>.<instance>`) that survives a crash: where
+  /// a source keeps what it acknowledged but no checkpoint covers yet
+  /// (connect::spool, docs/ARCHITECTURE.md §12). Empty without checkpoints.
+  /// Not created until the operator uses it.
+  std::string spool_dir;
   /// Where a connector reports its link to its server (up/down, reconnects,
   /// last error; docs/ARCHITECTURE.md §12). The runtime shares it with the
   /// instance's metrics; harnesses get a fresh one. Thread-safe.

@@ -53,6 +53,9 @@ core::operator_ptr build(const core::pipeline::checked_pipeline& p, std::size_t 
   ctx.inputs = n.input_schemas;
   ctx.clock = options.clock ? options.clock : core::default_clock();
   ctx.checkpoints = options.checkpoints.has_value();
+  if (options.checkpoints)
+    ctx.spool_dir =
+      (options.checkpoints->dir / "spool" / (n.spec->id + "." + std::to_string(instance))).string();
   ctx.connector = std::move(connector);
   try {
     if (!n.bound) throw std::logic_error("the node was not bound (the pipeline has errors)");

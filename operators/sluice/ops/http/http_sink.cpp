@@ -11,6 +11,10 @@
 // bounded. A request that still fails, or that is answered with another
 // 4xx, sends each of its records to `errors` (dead letters) with the
 // status and the reason: nothing is dropped silently, and the run goes on.
+// 401 and 403 are the exception: credentials the peer refuses would turn
+// every record into a dead letter, so they fail the run, naming the peer's
+// answer (docs/ARCHITECTURE.md §12); the records stay where they were (in
+// the checkpoint's staged rows, or upstream).
 // Without checkpoints every input batch is sent before on_batch returns
 // (split into requests of at most `batch` records; nothing is held across
 // batches): at-least-once (a request whose answer was lost is sent again).
@@ -262,6 +266,10 @@ private:
     if (!key.empty()) extra.emplace("Idempotency-Key", key_prefix_ + key);
     const auto result = delivery_->send(body_, cfg_->content_type, extra);
     if (result.delivered) return;
+    if (result.status == 401 || result.status == 403)
+      throw std::runtime_error(result.reason
+                               + " (the peer refuses the credentials: check token, headers and "
+                                 "the URL's user; nothing was sent to errors)");
     dead_letters d{rows, result.reason};
     if (out) report(d, *out);
     else waiting_.push_back(std::move(d));

@@ -19,9 +19,15 @@
 //   503  the source is stopping.
 // GET on `path` is a health check: 200 with the queue's fill.
 // Guarantees: a record answered with 200 is not lost while the run lives.
-// The source keeps no state: records queued or in flight when the process
-// crashes are lost although their client got 200 (at-most-once across a
-// crash; a checkpoint does not hold them).
+// With checkpoints it is not lost when the process dies either: the request
+// goes into the instance's spool (connect::spool, in the checkpoint
+// directory) before the 200, the source's state says how far it has
+// emitted (the last whole request, and the rows of the one in progress),
+// a resumed run replays the spool after that, and a complete checkpoint
+// releases what it covers. A request spooled when the process died before
+// answering comes again if the client retries (at-least-once). Without
+// checkpoints, records queued when the process dies are lost although their
+// client got 200.
 // A record that parses but does not fit the schema goes to `errors`,
 // naming the request number and its line or element.
 
@@ -35,7 +41,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -46,6 +55,8 @@
 #include <nlohmann/json.hpp>
 
 #include "sluice/core/params.hpp"
+#include "sluice/core/state.hpp"
+#include "sluice/ops/connect/spool.hpp"
 #include "sluice/ops/descriptor_util.hpp"
 #include "sluice/ops/http/body_splitter.hpp"
 #include "sluice/ops/http/http_address.hpp"
@@ -129,12 +140,25 @@ class http_source final : public core::source_operator {
 public:
   http_source(std::shared_ptr<const source_config> cfg, const core::operator_context& ctx)
     : cfg_(std::move(cfg)), node_(ctx.node_id), connector_(ctx.connector),
-      queue_(cfg_->max_pending) {}
+      queue_(cfg_->max_pending), spool_dir_(ctx.spool_dir) {}
 
   ~http_source() override { close(); }
 
   void open() override {
     token_ = cfg_->params->secret("token");
+    if (!spool_dir_.empty() && !spool_) {
+      try {
+        spool_ = std::make_unique<connect::spool>(spool_dir_);
+      } catch (const connect::spool_error& e) {
+        throw std::runtime_error("source.http " + node_ + ": " + e.what());
+      }
+      spool_->start_after(std::max(done_seq_, partial_seq_));
+      replaying_ = true;
+      // New requests are numbered after the spooled ones.
+      if (const auto last = spool_->last_found(); last && last->fields.size() == 4)
+        requests_ =
+          std::max<std::uint64_t>(requests_, std::strtoull(last->fields[0].c_str(), nullptr, 10));
+    }
     if (!cfg_->tls_cert.empty()) {
       auto ssl =
         std::make_unique<httplib::SSLServer>(cfg_->tls_cert.c_str(), cfg_->tls_key.c_str());
@@ -198,11 +222,46 @@ public:
     server_->stop();
     if (thread_.joinable()) thread_.join();
     server_.reset();
-    // A stopped run polls its sources no more: what is still queued is lost.
+    // A stopped run polls its sources no more: what is still queued is lost,
+    // unless it is spooled for a run resumed from a checkpoint.
     if (const std::size_t left =
           queue_.pending() + (current_ && current_->rows ? current_->rows->rows() - offset_ : 0))
       std::cerr << "source.http " << node_ << ": stopped with " << left
-                << " accepted records not yet taken by the pipeline (dropped)" << std::endl;
+                << " accepted records not yet taken by the pipeline"
+                << (spool_ ? " (kept in its spool for a resumed run)" : " (dropped)") << std::endl;
+  }
+
+  std::uint32_t state_version() const override { return 1; }
+
+  // How far it has emitted: the seq of the last whole request, and the one
+  // in progress with its rows emitted (0s without a spool); and the last
+  // request number given, so that numbers go on rising.
+  void snapshot(core::state_writer& w) const override {
+    w.u64(done_seq_);
+    w.u64(current_ ? current_->seq : 0);
+    w.u64(current_ ? offset_ : 0);
+    w.u64(requests_);
+  }
+
+  void restore(core::state_reader& r) override {
+    done_seq_ = r.u64();
+    partial_seq_ = r.u64();
+    partial_offset_ = static_cast<std::size_t>(r.u64());
+    requests_ = r.u64();
+  }
+
+  void prepare_checkpoint(std::uint64_t id) override {
+    if (!spool_) return;
+    sealed_[id] = done_seq_;
+    spool_->roll(); // so that this checkpoint's release deletes whole files
+  }
+
+  void checkpoint_complete(std::uint64_t id) override {
+    auto end = sealed_.upper_bound(id);
+    if (end == sealed_.begin()) return;
+    const std::uint64_t covered = std::prev(end)->second;
+    sealed_.erase(sealed_.begin(), end);
+    if (spool_) spool_->release(covered);
   }
 
   // Emits at most `budget` records: a large request goes out in slices
@@ -210,7 +269,7 @@ public:
   core::poll_result poll(core::emitter& out, std::size_t budget) override {
     std::size_t left = std::max<std::size_t>(1, budget);
     while (left > 0) {
-      if (!current_) {
+      if (!current_ && !(replaying_ && take_replayed(out))) {
         auto next = queue_.take(1);
         if (next.empty()) break;
         current_ = std::move(next.front());
@@ -223,7 +282,10 @@ public:
       else if (n > 0) out.emit(0, current_->rows->slice(offset_, offset_ + n));
       offset_ += n;
       left -= n;
-      if (offset_ == rows) current_.reset();
+      if (offset_ == rows) {
+        if (current_->seq != 0) done_seq_ = current_->seq;
+        current_.reset();
+      }
     }
     if (current_ || queue_.pending() > 0) return core::poll_result::more();
     return core::poll_result::wait(idle_wait_ns);
@@ -254,59 +316,35 @@ private:
                            "application/x-ndjson"}});
       return;
     }
-    std::vector<body_piece> pieces;
-    const bool array = cfg_->format == source::payload_format::json && is_json_array(req.body);
-    std::string reason;
-    if (array) {
-      if (!split_json_array(req.body, pieces, reason)) {
-        reply(res, 400, {{"error", reason + "; nothing of this request was accepted"}});
-        return;
-      }
-    } else split_lines(req.body, pieces);
-
-    accepted_request r;
-    r.id = ++requests_;
-    r.unit = array ? "element" : "line";
-    source::payload_reader reader(cfg_->format, cfg_->payload);
-    core::batch_builder b(cfg_->output, pieces.size());
     const auto received = std::chrono::duration_cast<std::chrono::microseconds>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
-    std::vector<std::size_t> numbers; ///< of the rows read, for `line`
-    for (const auto& piece : pieces) {
-      if (reader.read(piece.text, b, reason)) {
-        numbers.push_back(piece.number);
-        continue;
-      }
-      if (cfg_->format == source::payload_format::json) {
-        const std::string syntax = json_syntax_error(piece.text);
-        if (!syntax.empty()) {
-          reply(res, 400,
-                {{"error", r.unit + " " + std::to_string(piece.number) + ": not valid JSON ("
-                             + syntax + "); nothing of this request was accepted"},
-                 {r.unit, piece.number}});
+    accepted_request r;
+    nlohmann::json error;
+    if (!parse_request(req.body, ++requests_, received, req.remote_addr, r, error)) {
+      reply(res, 400, error);
+      return;
+    }
+    const std::size_t records = r.records(), rejected = r.rejected.size();
+    const std::uint64_t id = r.id;
+    request_queue::outcome outcome;
+    {
+      // One request at a time from here: the spool's order is the queue's.
+      std::lock_guard accept(accept_mutex_);
+      outcome = queue_.fits(records);
+      if (outcome == request_queue::outcome::queued && spool_) {
+        try {
+          r.seq = spool_->append(
+            {std::to_string(id), std::to_string(received), req.remote_addr, req.body});
+        } catch (const connect::spool_error& e) {
+          reply(res, 503,
+                {{"error", std::string("the source cannot keep the request: ") + e.what()}});
           return;
         }
       }
-      r.rejected.push_back(
-        {piece.number, std::string(piece.text.substr(0, max_error_text)), reason});
+      if (outcome == request_queue::outcome::queued) outcome = queue_.push(r);
     }
-    // The metadata columns follow the payload's, for the rows read.
-    std::size_t c = cfg_->payload->size();
-    for (const auto& name : cfg_->metadata) {
-      core::column& col = b.column_at(c++);
-      for (std::size_t i = 0; i < numbers.size(); ++i) {
-        if (name == "request") col.append_int(static_cast<std::int64_t>(r.id));
-        else if (name == "line") col.append_int(static_cast<std::int64_t>(numbers[i]));
-        else if (name == "received") col.append_int(received);
-        else if (name == "remote") col.append_string(req.remote_addr);
-      }
-    }
-    if (b.rows() > 0) r.rows = b.finish();
-
-    const std::size_t records = r.records(), rejected = r.rejected.size();
-    const std::uint64_t id = r.id;
-    switch (queue_.push(r)) {
+    switch (outcome) {
       case request_queue::outcome::queued: break;
       case request_queue::outcome::full:
         res.set_header("Retry-After", std::to_string(cfg_->retry_after_s));
@@ -323,6 +361,94 @@ private:
         return;
     }
     reply(res, 200, {{"request", id}, {"accepted", records - rejected}, {"rejected", rejected}});
+  }
+
+  // Reads a request's body into rows (all-or-nothing: false with the 400
+  // answer's body in `error` if it does not parse). Deterministic, so a
+  // spooled request reads again into the same rows.
+  bool parse_request(const std::string& body, std::uint64_t id, std::int64_t received,
+                     const std::string& remote, accepted_request& r, nlohmann::json& error) const {
+    std::vector<body_piece> pieces;
+    const bool array = cfg_->format == source::payload_format::json && is_json_array(body);
+    std::string reason;
+    if (array) {
+      if (!split_json_array(body, pieces, reason)) {
+        error = {{"error", reason + "; nothing of this request was accepted"}};
+        return false;
+      }
+    } else split_lines(body, pieces);
+
+    r.id = id;
+    r.unit = array ? "element" : "line";
+    source::payload_reader reader(cfg_->format, cfg_->payload);
+    core::batch_builder b(cfg_->output, pieces.size());
+    std::vector<std::size_t> numbers; ///< of the rows read, for `line`
+    for (const auto& piece : pieces) {
+      if (reader.read(piece.text, b, reason)) {
+        numbers.push_back(piece.number);
+        continue;
+      }
+      if (cfg_->format == source::payload_format::json) {
+        const std::string syntax = json_syntax_error(piece.text);
+        if (!syntax.empty()) {
+          error = {{"error", r.unit + " " + std::to_string(piece.number) + ": not valid JSON ("
+                               + syntax + "); nothing of this request was accepted"},
+                   {r.unit, piece.number}};
+          return false;
+        }
+      }
+      r.rejected.push_back(
+        {piece.number, std::string(piece.text.substr(0, max_error_text)), reason});
+    }
+    // The metadata columns follow the payload's, for the rows read.
+    std::size_t c = cfg_->payload->size();
+    for (const auto& name : cfg_->metadata) {
+      core::column& col = b.column_at(c++);
+      for (std::size_t i = 0; i < numbers.size(); ++i) {
+        if (name == "request") col.append_int(static_cast<std::int64_t>(r.id));
+        else if (name == "line") col.append_int(static_cast<std::int64_t>(numbers[i]));
+        else if (name == "received") col.append_int(received);
+        else if (name == "remote") col.append_string(remote);
+      }
+    }
+    if (b.rows() > 0) r.rows = b.finish();
+    return true;
+  }
+
+  // The next spooled request after the restored position into current_
+  // (the one in progress at the checkpoint resumes at its row); false when
+  // the spool has no more.
+  bool take_replayed(core::emitter& out) {
+    auto e = spool_->replay(done_seq_);
+    if (!e) {
+      replaying_ = false;
+      return false;
+    }
+    if (e->fields.size() != 4)
+      throw std::runtime_error("source.http " + node_ + ": the spool in '" + spool_dir_
+                               + "' holds an entry that is not a request");
+    accepted_request r;
+    const std::uint64_t id = std::strtoull(e->fields[0].c_str(), nullptr, 10);
+    const std::int64_t received = std::strtoll(e->fields[1].c_str(), nullptr, 10);
+    nlohmann::json error;
+    if (!parse_request(e->fields[3], id, received, e->fields[2], r, error)) {
+      // Only if the schema changed since: its records go to errors.
+      r = accepted_request{};
+      r.id = id;
+      r.unit = "request";
+      r.rejected.push_back(
+        {0, e->fields[3].substr(0, max_error_text),
+         "the spooled request no longer parses: " + error.value("error", std::string())});
+    }
+    r.seq = e->seq;
+    current_ = std::move(r);
+    offset_ = 0;
+    if (e->seq == partial_seq_) {
+      offset_ = std::min(partial_offset_, current_->rows ? current_->rows->rows() : 0);
+    } else {
+      for (const auto& bad : current_->rejected) report(*current_, bad, out);
+    }
+    return true;
   }
 
   void report(const accepted_request& r, const rejected_record& bad, core::emitter& out) {
@@ -359,6 +485,15 @@ private:
   std::atomic<bool> stopping_{false}, listen_ended_{false};
   std::atomic<std::uint64_t> requests_{0};
   int port_ = 0;
+  // With checkpoints (see top).
+  const std::string spool_dir_;
+  std::unique_ptr<connect::spool> spool_;
+  std::mutex accept_mutex_;
+  bool replaying_ = false;
+  std::uint64_t done_seq_ = 0;    ///< the last whole request emitted
+  std::uint64_t partial_seq_ = 0; ///< restored: the request in progress
+  std::size_t partial_offset_ = 0;
+  std::map<std::uint64_t, std::uint64_t> sealed_; ///< checkpoint id -> done_seq_ then
 };
 
 source_config read_config(const core::params& p, const core::bind_context& ctx) {

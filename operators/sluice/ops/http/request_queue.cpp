@@ -12,6 +12,12 @@ request_queue::outcome request_queue::push(accepted_request& r) {
   return outcome::queued;
 }
 
+request_queue::outcome request_queue::fits(std::size_t records) const {
+  if (records > max_) return outcome::too_large;
+  std::lock_guard<std::mutex> lock(mutex_);
+  return pending_ + records > max_ ? outcome::full : outcome::queued;
+}
+
 std::vector<accepted_request> request_queue::take(std::size_t budget) {
   std::vector<accepted_request> out;
   std::lock_guard<std::mutex> lock(mutex_);

@@ -25,9 +25,10 @@ struct rejected_record {
 };
 
 struct accepted_request {
-  std::uint64_t id = 0; ///< numbered from 1 per source instance, by the source
-  std::string unit;     ///< "line" or "element"
-  core::batch_ptr rows; ///< may be null (every record rejected)
+  std::uint64_t id = 0;  ///< numbered from 1 per source instance, by the source
+  std::uint64_t seq = 0; ///< in the source's spool (0 without one)
+  std::string unit;      ///< "line" or "element"
+  core::batch_ptr rows;  ///< may be null (every record rejected)
   std::vector<rejected_record> rejected;
 
   std::size_t records() const { return (rows ? rows->rows() : 0) + rejected.size(); }
@@ -40,6 +41,9 @@ public:
   enum class outcome { queued, full, too_large };
   /// Queues `r` unless that would hold more than the bound.
   outcome push(accepted_request& r);
+  /// What push would answer for `records` records now (`queued`: it fits).
+  /// With one pushing thread at a time, a push after `queued` succeeds.
+  outcome fits(std::size_t records) const;
   /// Takes requests from the front until about `budget` records are taken
   /// (at least one request, if any).
   std::vector<accepted_request> take(std::size_t budget);

@@ -12,11 +12,17 @@
 // the callback waits, so libmosquitto stops reading the socket and the
 // broker holds the rest (its in-flight window, then its session queue).
 // Guarantee: libmosquitto acknowledges a QoS 1/2 message when it is handed
-// to the callback, before poll() emits it. So across broker outages and
-// Sluice restarts delivery is at-least-once (QoS 1) / once (QoS 2) for
-// messages not yet taken, but the messages in the queue (up to max_queued)
-// are lost if the process dies or the source is closed before emitting
-// them. There is no position to checkpoint: the source keeps no state.
+// to the callback, before poll() emits it; the broker then forgets it. With
+// checkpoints the callback first appends the message to the instance's
+// spool (connect::spool, in the checkpoint directory): libmosquitto's
+// thread writes the PUBACK to the socket only after the callback returns,
+// so every acknowledged message is on disk. The source's state is the seq
+// of the last message it emitted; a resumed run replays the spool after
+// it, and a complete checkpoint releases what it covers. So a crash loses
+// nothing at QoS 1/2 (a message whose PUBACK was not sent comes again from
+// the broker). Without checkpoints the queue is memory only: across broker
+// outages delivery is at-least-once (QoS 1), but what is queued (up to
+// max_queued) is lost if the process dies.
 // Outages: libmosquitto's thread reconnects (from reconnect_backoff, growing
 // up to reconnect_backoff_max, in whole seconds: mqtt_client.hpp); meanwhile
 // poll() waits and the connector status says down. A refused login fails
@@ -27,6 +33,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <iterator>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -34,6 +42,8 @@
 #include <vector>
 
 #include "sluice/core/params.hpp"
+#include "sluice/core/state.hpp"
+#include "sluice/ops/connect/spool.hpp"
 #include "sluice/ops/mqtt/mqtt_client.hpp"
 #include "sluice/ops/source/payload_reader.hpp"
 #include "sluice/ops/source/schema_inference.hpp"
@@ -66,12 +76,14 @@ const core::schema_ptr& error_context_schema() {
 
 struct message {
   std::string topic, payload;
+  std::uint64_t seq = 0; ///< in the spool; 0 without one
 };
 
 class mqtt_source final : public core::source_operator {
 public:
   mqtt_source(std::shared_ptr<const source_config> cfg, const core::operator_context& ctx)
-    : cfg_(std::move(cfg)), status_(ctx.connector), reader_(cfg_->format, cfg_->payload) {
+    : cfg_(std::move(cfg)), status_(ctx.connector), reader_(cfg_->format, cfg_->payload),
+      spool_dir_(ctx.spool_dir) {
     const std::size_t n = std::max<std::size_t>(1, ctx.parallelism);
     const std::string base =
       cfg_->client.client_id.empty() ? "sluice-" + ctx.node_id : cfg_->client.client_id;
@@ -84,6 +96,15 @@ public:
 
   void open() override {
     if (client_) return;
+    if (!spool_dir_.empty() && !spool_) {
+      try {
+        spool_ = std::make_unique<connect::spool>(spool_dir_);
+      } catch (const connect::spool_error& e) {
+        throw std::runtime_error(std::string("source.mqtt: ") + e.what());
+      }
+      spool_->start_after(emitted_seq_);
+      replaying_ = true;
+    }
     client::callbacks cb;
     cb.connected = [this](client& c) { return subscribe(c); };
     cb.message = [this](const mosquitto_message& m) { take(m); };
@@ -101,12 +122,34 @@ public:
     client_.reset();
   }
 
+  std::uint32_t state_version() const override { return 1; }
+
+  // The seq of the last spooled message emitted (0 without a spool).
+  void snapshot(core::state_writer& w) const override { w.u64(emitted_seq_); }
+  void restore(core::state_reader& r) override { emitted_seq_ = r.u64(); }
+
+  void prepare_checkpoint(std::uint64_t id) override {
+    if (!spool_) return;
+    sealed_[id] = emitted_seq_;
+    spool_->roll(); // so that this checkpoint's release deletes whole files
+  }
+
+  void checkpoint_complete(std::uint64_t id) override {
+    auto end = sealed_.upper_bound(id);
+    if (end == sealed_.begin()) return;
+    const std::uint64_t covered = std::prev(end)->second;
+    sealed_.erase(sealed_.begin(), end);
+    if (spool_) spool_->release(covered);
+  }
+
   core::poll_result poll(core::emitter& out, std::size_t budget) override {
     if (!client_) open();
     if (auto fatal = client_->fatal(); !fatal.empty()) throw std::runtime_error(fatal);
     const std::size_t limit = std::max<std::size_t>(1, std::min(budget, max_batch));
-    {
+    if (replaying_) replay(limit);
+    if (taken_.empty()) {
       std::lock_guard lock(mutex_);
+      if (!spool_failure_.empty()) throw std::runtime_error(spool_failure_);
       const std::size_t n = std::min(limit, queue_.size());
       taken_.assign(std::make_move_iterator(queue_.begin()),
                     std::make_move_iterator(queue_.begin() + static_cast<std::ptrdiff_t>(n)));
@@ -123,6 +166,7 @@ public:
       }
       b.column_at(topic_col).append_string(m.topic);
     }
+    if (taken_.back().seq != 0) emitted_seq_ = taken_.back().seq;
     taken_.clear();
     if (b.rows() > 0) out.emit(0, b.finish());
     return core::poll_result::more();
@@ -142,15 +186,42 @@ private:
     return sent;
   }
 
+  // What the spool holds after the restored position, before anything new.
+  void replay(std::size_t limit) {
+    while (taken_.size() < limit) {
+      auto e = spool_->replay(emitted_seq_);
+      if (!e) {
+        replaying_ = false;
+        return;
+      }
+      if (e->fields.size() != 2)
+        throw std::runtime_error("source.mqtt: the spool in '" + spool_dir_
+                                 + "' holds an entry that is not a message");
+      taken_.push_back({std::move(e->fields[0]), std::move(e->fields[1]), e->seq});
+    }
+  }
+
   // libmosquitto's thread: waits while the queue is full (so it reads no
   // more from the socket), in bounded steps so that close() can end it.
+  // The spool append comes before the PUBACK reaches the socket (see top).
   void take(const mosquitto_message& m) {
     std::unique_lock lock(mutex_);
     while (queue_.size() >= cfg_->max_queued && !stopping_)
       space_.wait_for(lock, std::chrono::milliseconds(100));
-    queue_.push_back({m.topic ? m.topic : "",
-                      std::string(static_cast<const char*>(m.payload),
-                                  m.payload ? static_cast<std::size_t>(m.payloadlen) : 0)});
+    message msg{m.topic ? m.topic : "",
+                std::string(static_cast<const char*>(m.payload),
+                            m.payload ? static_cast<std::size_t>(m.payloadlen) : 0)};
+    if (spool_) {
+      try {
+        msg.seq = spool_->append({msg.topic, msg.payload});
+      } catch (const connect::spool_error& e) {
+        // Cannot keep the promise: the run fails (poll throws) rather than
+        // going on with a message it could lose.
+        if (spool_failure_.empty()) spool_failure_ = std::string("source.mqtt: ") + e.what();
+        return;
+      }
+    }
+    queue_.push_back(std::move(msg));
   }
 
   void report(const message& m, core::emitter& out) {
@@ -173,6 +244,13 @@ private:
   bool stopping_ = false;
   std::vector<message> taken_;
   std::string reason_;
+  // With checkpoints (see top).
+  const std::string spool_dir_;
+  std::unique_ptr<connect::spool> spool_;
+  bool replaying_ = false;
+  std::string spool_failure_; ///< under mutex_
+  std::uint64_t emitted_seq_ = 0;
+  std::map<std::uint64_t, std::uint64_t> sealed_; ///< checkpoint id -> emitted_seq_ then
 };
 
 std::vector<std::string> read_topics(const core::params& p) {

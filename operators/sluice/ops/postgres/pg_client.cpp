@@ -62,8 +62,13 @@ prop password_property() {
 conn_ptr connect(const connection_settings& s, bool replication) {
   std::string password;
   if (!s.password.is_null()) password = core::resolve_secret(s.password);
-  std::vector<const char*> keys = {"connect_timeout", "application_name", "dbname"};
-  std::vector<const char*> values = {"5", "sluice", s.url.c_str()};
+  // A server that stops answering mid-call (hung, or its host gone) fails
+  // the call within about 10 s (TCP keepalives, tcp_user_timeout) instead
+  // of holding the node forever; the url may say otherwise (later wins).
+  std::vector<const char*> keys = {
+    "connect_timeout",     "application_name", "keepalives",       "keepalives_idle",
+    "keepalives_interval", "keepalives_count", "tcp_user_timeout", "dbname"};
+  std::vector<const char*> values = {"5", "sluice", "1", "5", "2", "3", "10000", s.url.c_str()};
   if (!password.empty()) {
     keys.push_back("password");
     values.push_back(password.c_str());
