@@ -26,6 +26,7 @@
   X(transform, dedupe)                                                                             \
   X(transform, lookup)                                                                             \
   X(transform, flatten)                                                                            \
+  X(transform, alert)                                                                              \
   /* windows */                                                                                    \
   X(window, tumbling_window)                                                                       \
   X(window, sliding_window)                                                                        \
