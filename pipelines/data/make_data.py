@@ -70,3 +70,20 @@ with open("changes.jsonl", "w") as f:
         item = f"item-{rng.randint(1, 25):02d}"
         f.write(json.dumps({"ts": iso(t), "item": item, "stock": rng.randint(0, 200),
                             "price": round(rng.uniform(1, 100), 2)}) + "\n")
+
+# server_rooms.jsonl: a temperature reading every 5 s from four server rooms
+# for 30 minutes. r2 overheats from minute 8 to minute 20 (an incident that
+# fires, repeats and resolves); r4 spikes for 20 s at minute 15 (too short
+# to fire). Its own generator, so the files above stay as they are.
+room_rng = random.Random(11)
+with open("server_rooms.jsonl", "w") as f:
+    for step in range(360):
+        t = t0 + timedelta(seconds=5 * step)
+        minute = step * 5 / 60
+        for room in ("r1", "r2", "r3", "r4"):
+            temp = 21 + 3 * room_rng.random()
+            if room == "r2" and 8 <= minute < 20:
+                temp += 9 + min(4, minute - 8)
+            if room == "r4" and 15 <= minute < 15 + 20 / 60:
+                temp += 12
+            f.write(json.dumps({"ts": iso(t), "room": room, "temp": round(temp, 1)}) + "\n")
