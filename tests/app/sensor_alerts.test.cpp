@@ -95,12 +95,14 @@ TEST_CASE("golden: pipelines/connectors/alerts_to_webhook.json posts each alert 
     res.status = 200;
   });
   const auto base = sluice::test::fresh_dir("sensor_alerts", "webhook");
-  json doc = json::parse(std::ifstream(repo / "pipelines" / "connectors" / "alerts_to_webhook.json"));
+  json doc =
+    json::parse(std::ifstream(repo / "pipelines" / "connectors" / "alerts_to_webhook.json"));
   for (auto& node : doc["nodes"]) {
     auto& params = node["params"];
     if (node["kind"] == "sink.http")
       params["url"] = "http://127.0.0.1:" + std::to_string(peer.port()) + "/alerts";
-    if (params.contains("path")) params["path"] = (repo / params["path"].get<std::string>()).string();
+    if (params.contains("path"))
+      params["path"] = (repo / params["path"].get<std::string>()).string();
   }
   std::ofstream(base / "pipeline.json") << doc.dump(2);
   child_process run({SLUICE_BIN, "run", "--quiet", (base / "pipeline.json").string()},
@@ -110,8 +112,8 @@ TEST_CASE("golden: pipelines/connectors/alerts_to_webhook.json posts each alert 
   std::lock_guard lock(mutex);
   REQUIRE(bodies.size() == 4);
   for (const auto& body : bodies) {
-    const json j = json::parse(body); // one JSON object per request
-    CHECK(j["topic"] == "server-rooms");          // ntfy: the topic to publish on
+    const json j = json::parse(body);    // one JSON object per request
+    CHECK(j["topic"] == "server-rooms"); // ntfy: the topic to publish on
     CHECK(j["title"].get<std::string>().find("r2") != std::string::npos);
     CHECK(j["message"].get<std::string>().find("temperature in r2") != std::string::npos);
     CHECK(j["text"].get<std::string>().find("temperature in r2") != std::string::npos); // Slack
