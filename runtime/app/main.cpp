@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
     ->add_option("--metrics-port", run.metrics_port,
                  "serve live metrics over HTTP on PORT (0 = any free port, printed): "
                  "/metrics (Prometheus), /api/metrics, /api/metrics/history, "
-                 "/api/pipeline, /api/health")
+                 "/api/pipeline, /api/health, /api/tap (sluice tap)")
     ->check(CLI::Range(0, 65535));
   run_cmd->add_option("--metrics-bind", run.metrics_bind,
                       "address the metrics endpoint listens on (default 127.0.0.1)");

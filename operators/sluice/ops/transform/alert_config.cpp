@@ -125,7 +125,10 @@ alert_config_ptr make_alert_config(const core::params& p, const core::bind_conte
   if (!labels.is_object())
     throw param_error("labels",
                       "labels must be an object of name -> template, got " + labels.dump());
-  for (const auto& [name, text] : labels.items()) { // nlohmann orders by name
+  for (const auto& item : labels.items()) { // nlohmann orders by name
+    // Named copies: a lambda may not capture a structured binding in C++17.
+    const std::string name = item.key();
+    const auto& text = item.value();
     if (!text.is_string())
       throw param_error("labels",
                         "label '" + name + "' must be a string template, got " + text.dump());
