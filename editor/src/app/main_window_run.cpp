@@ -13,13 +13,13 @@
 #include "run/attach_controller.hpp"
 #include "run/resume_check.hpp"
 #include "run/run_controller.hpp"
+#include "run/tap_session.hpp"
 #include "view/log_dock.hpp"
 #include "view/metrics_dock.hpp"
 #include "view/node_style.hpp"
 #include "view/pipeline_scene.hpp"
 #include "view/pipeline_view.hpp"
 #include "view/problems_dock.hpp"
-#include "run/tap_session.hpp"
 #include "view/tap_dock.hpp"
 
 namespace sluice::editor::app {
@@ -209,7 +209,11 @@ void MainWindow::tapEdge(const QString& from, const QString& to) {
   // A tap costs the run something: only opened on a live run's edge the
   // user asked for, and switched (the old one closed) on the next one.
   const bool live = feed_ && feed_->state() == RunState::Running;
-  if (live || tap_->isVisible()) tap_->showEdge(from, to);
+  if (!live && !tap_->isVisible()) return;
+  const bool wasVisible = tap_->isVisible();
+  tap_->showEdge(from, to);
+  // Room for the records: the bottom docks grow when the tap first shows.
+  if (!wasVisible && tap_->height() < 320) resizeDocks({tap_}, {320}, Qt::Vertical);
 }
 
 void MainWindow::updateRunActions() {

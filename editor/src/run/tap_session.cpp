@@ -176,8 +176,8 @@ void TapSession::openAttached(const QString& filter) {
   QUrl url = attach->baseUrl();
   url.setPath(url.path().chopped(url.path().endsWith('/') ? 1 : 0) + "/api/tap");
   // Percent-encoded by hand: a '+' in an expression must not become a space.
-  QByteArray query = "from=" + QUrl::toPercentEncoding(d->from)
-                     + "&to=" + QUrl::toPercentEncoding(d->to);
+  QByteArray query =
+    "from=" + QUrl::toPercentEncoding(d->from) + "&to=" + QUrl::toPercentEncoding(d->to);
   if (!filter.isEmpty()) query += "&filter=" + QUrl::toPercentEncoding(filter);
   url.setQuery(QString::fromLatin1(query), QUrl::StrictMode);
   QNetworkRequest request(url);
@@ -217,17 +217,17 @@ void TapSession::openAttached(const QString& filter) {
         auto j = json::parse(body.constData(), body.constData() + body.size());
         if (j.is_object() && j.contains("error") && j["error"].is_string())
           message = QString::fromStdString(j["error"].get<std::string>());
-      } catch (const std::exception&) {
-      }
-      d->error = statusOf() ? tr("the run refused the tap (HTTP %1): %2").arg(statusOf()).arg(message)
-                            : tr("cannot tap %1: %2").arg(reply->url().toString(), message);
+      } catch (const std::exception&) {}
+      d->error = statusOf()
+                   ? tr("the run refused the tap (HTTP %1): %2").arg(statusOf()).arg(message)
+                   : tr("cannot tap %1: %2").arg(reply->url().toString(), message);
       if (!d->reply) d->state = State::Waiting;
     } else if (reply == d->reply) {
       d->reply = nullptr;
       d->state = State::Ended;
-      d->endReason = tr("the stream from the run ended: %1")
-                       .arg(reply->error() == QNetworkReply::NoError ? tr("closed")
-                                                                     : reply->errorString());
+      d->endReason =
+        tr("the stream from the run ended: %1")
+          .arg(reply->error() == QNetworkReply::NoError ? tr("closed") : reply->errorString());
     }
     reply->deleteLater();
     Q_EMIT changed();
@@ -295,8 +295,8 @@ bool TapSession::read(const std::string& chunk) {
     } else if (m.event == "end") {
       ended = true;
       d->state = State::Ended;
-      d->endReason = j.is_object() ? QString::fromStdString(j.value("reason", std::string()))
-                                   : QString();
+      d->endReason =
+        j.is_object() ? QString::fromStdString(j.value("reason", std::string())) : QString();
       return false;
     }
     return true;

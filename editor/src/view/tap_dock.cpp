@@ -168,9 +168,10 @@ void TapDock::refresh() {
       color = "#c62828";
       break;
   }
-  state_->setText(state.isEmpty() ? QString()
-                                  : QStringLiteral("<span style='color:%1'>● %2</span>")
-                                      .arg(color, state.toHtmlEscaped()));
+  state_->setText(
+    state.isEmpty()
+      ? QString()
+      : QStringLiteral("<span style='color:%1'>● %2</span>").arg(color, state.toHtmlEscaped()));
 
   QStringList fields;
   for (int i = 0; i < s.fieldNames().size(); ++i)
@@ -193,14 +194,18 @@ void TapDock::refresh() {
   queue_->setToolTip(tr("records waiting in the edge's queues: %1 of %2 (%3%)")
                        .arg(count(f.queued), count(f.capacity))
                        .arg(f.fill * 100, 0, 'f', 1));
-  const QColor fill = style::queueFillColor(f.fill);
-  queue_->setStyleSheet(QStringLiteral("QProgressBar { border: 1px solid #bdbdbd; border-radius: "
-                                       "3px; text-align: center; background: white; }"
-                                       "QProgressBar::chunk { background: %1; }")
-                          .arg(fill.name()));
-  counters_->setText(f.known ? tr("seen %1 · sampled %2 · missed %3")
-                                 .arg(count(f.seen), count(f.sampled), count(f.missed))
-                             : QString());
+  const QString fill = style::queueFillColor(f.fill).name();
+  if (fill != queueColor_) { // restyled only when the colour changes
+    queueColor_ = fill;
+    queue_->setStyleSheet(QStringLiteral("QProgressBar { border: 1px solid #bdbdbd; border-radius: "
+                                         "3px; text-align: center; background: white; }"
+                                         "QProgressBar::chunk { background: %1; }")
+                            .arg(fill));
+  }
+  counters_->setText(
+    f.known
+      ? tr("seen %1 · sampled %2 · missed %3").arg(count(f.seen), count(f.sampled), count(f.missed))
+      : QString());
 
   // The line keeps what was typed (a refused filter stays to be fixed)
   // until another edge is tapped.

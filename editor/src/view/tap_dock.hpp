@@ -63,7 +63,8 @@ private:
   QPushButton* clear_;
   QTableView* table_;
   bool follow_ = true; ///< keep the newest row in view
-  QString shownEdge_;  ///< the edge the filter line was last set for
+  QString queueColor_;
+  QString shownEdge_; ///< the edge the filter line was last set for
 };
 
 } // namespace sluice::editor::view

@@ -107,6 +107,7 @@ TEST_CASE("selecting an edge of a running pipeline opens the tap dock on its rec
   CHECK(dock->pauseButton()->text() == "Pause");
 
   // A picture to eyeball (build/editor-renders/tap.png; docs/editor-tap.png is a copy).
+  w.view()->fitToView();
   QApplication::processEvents();
   QDir(SLUICE_BINARY_DIR).mkpath("editor-renders");
   CHECK(w.grab().save(SLUICE_BINARY_DIR "/editor-renders/tap.png"));
@@ -134,7 +135,8 @@ TEST_CASE("selecting an edge of a running pipeline opens the tap dock on its rec
 }
 
 #ifdef SLUICE_BIN
-TEST_CASE("attached to a headless run, the tap dock reads the edge's stream", "[view][tap][attach]") {
+TEST_CASE("attached to a headless run, the tap dock reads the edge's stream",
+          "[view][tap][attach]") {
   QTemporaryDir dir;
   const QString file = dir.filePath("tapped.json");
   {
