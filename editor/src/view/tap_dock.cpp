@@ -106,6 +106,7 @@ TapDock::TapDock(QWidget* parent) : QDockWidget(tr("Tap"), parent) {
   table_->setAlternatingRowColors(true);
   table_->setWordWrap(false);
   table_->horizontalHeader()->setStretchLastSection(true);
+  table_->horizontalHeader()->setMinimumSectionSize(64); // "k12" is not cut to "k…"
   table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 4);
   table_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
   QFont mono("DejaVu Sans Mono");
