@@ -22,6 +22,7 @@
 #include "view/pipeline_view.hpp"
 #include "view/problems_dock.hpp"
 #include "view/property_panel.hpp"
+#include "view/tap_dock.hpp"
 
 namespace sluice::editor::app {
 
@@ -52,6 +53,8 @@ MainWindow::MainWindow(const core::registry& registry, QWidget* parent)
   connect(scene_, &view::PipelineScene::currentNodeChanged, this,
           &MainWindow::onCurrentNodeChanged);
   connect(scene_, &view::PipelineScene::edgeSelected, properties_, &view::PropertyPanel::showEdge);
+  connect(scene_, &view::PipelineScene::edgeSelected, this,
+          [this](const model::EdgeKey& edge) { tapEdge(edge.from, edge.to); });
   connect(model_, &model::PipelineModel::dirtyChanged, this, &MainWindow::updateTitle);
   connect(model_, &model::PipelineModel::filePathChanged, this, &MainWindow::updateTitle);
   connect(resume_, &run::ResumeCheck::changed, this, &MainWindow::showResume);
@@ -71,6 +74,7 @@ void MainWindow::createDocks() {
   problems_ = new view::ProblemsDock(*model_, this);
   log_ = new view::LogDock(this);
   metrics_ = new view::MetricsDock(this);
+  tap_ = new view::TapDock(this);
   addDockWidget(Qt::LeftDockWidgetArea, palette_);
   addDockWidget(Qt::RightDockWidgetArea, properties_);
   addDockWidget(Qt::BottomDockWidgetArea, problems_);
@@ -78,6 +82,9 @@ void MainWindow::createDocks() {
   addDockWidget(Qt::BottomDockWidgetArea, metrics_);
   tabifyDockWidget(problems_, log_);
   tabifyDockWidget(log_, metrics_);
+  addDockWidget(Qt::BottomDockWidgetArea, tap_);
+  tabifyDockWidget(metrics_, tap_);
+  tap_->hide(); // until an edge of a live run is selected
   problems_->raise();
   resizeDocks({palette_, properties_}, {230, 400}, Qt::Horizontal);
   resizeDocks({problems_}, {220}, Qt::Vertical); // room for the metrics chart's axes

@@ -35,6 +35,7 @@ class PipelineScene;
 class PipelineView;
 class ProblemsDock;
 class PropertyPanel;
+class TapDock;
 } // namespace sluice::editor::view
 
 namespace sluice::editor::app {
@@ -69,6 +70,8 @@ public:
   view::ProblemsDock* problemsDock() const { return problems_; }
   view::LogDock* logDock() const { return log_; }
   view::MetricsDock* metricsDock() const { return metrics_; }
+  /// The tap on the selected edge of the live run; hidden until one is.
+  view::TapDock* tapDock() const { return tap_; }
   run::RunController* runController() const { return run_; }
   run::AttachController* attachController() const { return attach_; }
   /// What resuming the open pipeline from its checkpoint keeps (badges, the
@@ -129,6 +132,8 @@ private:
   void attachToRun();
   void watch(run::MetricsFeed* feed);
   void onRunState(run::RunState state);
+  /// An edge was selected: tapped while a run is live (or the tap shows).
+  void tapEdge(const QString& from, const QString& to);
   void updateRunActions();
   /// With a checkpoint to resume from: "Resume from checkpoint N" or
   /// "Start fresh" (nullopt: cancelled). Fresh without asking otherwise.
@@ -145,6 +150,7 @@ private:
   view::ProblemsDock* problems_ = nullptr;
   view::LogDock* log_ = nullptr;
   view::MetricsDock* metrics_ = nullptr;
+  view::TapDock* tap_ = nullptr;
   run::RunController* run_;
   run::AttachController* attach_;
   run::ResumeCheck* resume_;

@@ -13,12 +13,14 @@
 #include "run/attach_controller.hpp"
 #include "run/resume_check.hpp"
 #include "run/run_controller.hpp"
+#include "run/tap_session.hpp"
 #include "view/log_dock.hpp"
 #include "view/metrics_dock.hpp"
 #include "view/node_style.hpp"
 #include "view/pipeline_scene.hpp"
 #include "view/pipeline_view.hpp"
 #include "view/problems_dock.hpp"
+#include "view/tap_dock.hpp"
 
 namespace sluice::editor::app {
 
@@ -144,6 +146,7 @@ void MainWindow::watch(MetricsFeed* feed) {
   scene_->clearLive();
   metrics_->clear();
   feed_ = feed;
+  tap_->session()->setFeed(feed);
   if (!feed) return;
   connect(feed, &MetricsFeed::frameSampled, this, [this](const observe::metrics_frame& frame) {
     scene_->applyFrame(frame);
@@ -200,6 +203,17 @@ void MainWindow::onRunState(RunState state) {
   // A run that ended may have left checkpoints (or finished them off).
   if (feed_ == run_ && !run_->isActive()) resume_->refresh();
   else showResume();
+}
+
+void MainWindow::tapEdge(const QString& from, const QString& to) {
+  // A tap costs the run something: only opened on a live run's edge the
+  // user asked for, and switched (the old one closed) on the next one.
+  const bool live = feed_ && feed_->state() == RunState::Running;
+  if (!live && !tap_->isVisible()) return;
+  const bool wasVisible = tap_->isVisible();
+  tap_->showEdge(from, to);
+  // Room for the records: the bottom docks grow when the tap first shows.
+  if (!wasVisible && tap_->height() < 320) resizeDocks({tap_}, {320}, Qt::Vertical);
 }
 
 void MainWindow::updateRunActions() {

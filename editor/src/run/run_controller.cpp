@@ -210,6 +210,13 @@ const std::deque<observe::metrics_frame>& RunController::history() const {
   return d->sampler ? d->sampler->history() : d->noHistory;
 }
 
+std::shared_ptr<exec::edge_tap> RunController::openTap(const std::string& from,
+                                                       const std::string& to,
+                                                       const exec::tap_options& options) {
+  if (!d->run || state() != RunState::Running) return nullptr;
+  return d->run->open_tap(from, to, options);
+}
+
 const observe::metrics_frame* RunController::latest() const {
   return d->sampler ? &d->sampler->latest() : nullptr;
 }

@@ -50,6 +50,13 @@ public:
   /// The newest frame (empty before the first sample).
   const observe::metrics_frame* latest() const;
 
+  /// Opens a tap on the edge `from` ("NODE" or "NODE.PORT") -> `to` of the
+  /// run while it is Running (exec::pipeline_run::open_tap); nullptr when
+  /// no run is. Throws std::invalid_argument naming what is wrong (no such
+  /// edge, a filter that does not compile or is not boolean).
+  std::shared_ptr<exec::edge_tap> openTap(const std::string& from, const std::string& to,
+                                          const exec::tap_options& options = {});
+
 private:
   struct Impl;
   std::unique_ptr<Impl> d;
