@@ -114,9 +114,11 @@ TEST_CASE("golden: pipelines/connectors/alerts_to_webhook.json posts each alert 
   for (const auto& body : bodies) {
     const json j = json::parse(body);    // one JSON object per request
     CHECK(j["topic"] == "server-rooms"); // ntfy: the topic to publish on
-    CHECK(j["title"].get<std::string>().find("r2") != std::string::npos);
+    CHECK(j["title"].get<std::string>().find("server-room temperature") != std::string::npos);
     CHECK(j["message"].get<std::string>().find("temperature in r2") != std::string::npos);
     CHECK(j["text"].get<std::string>().find("temperature in r2") != std::string::npos); // Slack
   }
-  CHECK(json::parse(bodies.back())["title"].get<std::string>().rfind("[resolved]", 0) == 0);
+  CHECK(json::parse(bodies.front())["title"].get<std::string>().rfind("firing", 0) == 0);
+  CHECK(json::parse(bodies.back())["title"].get<std::string>().rfind("resolved", 0) == 0);
+  CHECK(json::parse(bodies.front())["tags"] == json::array({"thermometer"}));
 }

@@ -56,3 +56,28 @@ TEST_CASE("A template with an unknown field or an open brace is refused with the
   CHECK_THROWS_AS(record_template("topic", "alerts}", b->fields()), core::param_error);
   CHECK_THROWS_AS(record_template("topic", "{device:%Y}", b->fields()), core::param_error);
 }
+
+TEST_CASE("A template's :json puts a field in as a JSON value, quotes and control characters "
+          "escaped") {
+  auto s =
+    std::make_shared<core::schema>(std::vector<core::field>{{"message", core::value_type::string},
+                                                            {"ts", core::value_type::timestamp},
+                                                            {"level", core::value_type::int64},
+                                                            {"ratio", core::value_type::float64},
+                                                            {"hot", core::value_type::boolean}});
+  core::batch_builder b(s, 1);
+  b.column_at(0).append_string("say \"hi\"\nnow");
+  b.column_at(1).append_int(1767236400123456);
+  b.column_at(2).append_null();
+  b.column_at(3).append_double(0.5);
+  b.column_at(4).append_bool(true);
+  auto batch = b.finish();
+  record_template t(
+    "body",
+    R"({{"m": {message:json}, "t": {ts:json}, "l": {level:json}, "r": {ratio:json}, "h": {hot:json}}})",
+    batch->fields());
+  CHECK(
+    t.render(*batch, 0)
+    == R"({"m": "say \"hi\"\nnow", "t": "2026-01-01T03:00:00.123Z", "l": null, "r": 0.5, "h": true})");
+  CHECK_THROWS_AS(record_template("body", "{level:%H}", batch->fields()), core::param_error);
+}

@@ -1,11 +1,47 @@
 #include "sluice/ops/connect/record_template.hpp"
 
+#include <cmath>
 #include <ctime>
 
 #include "sluice/core/errors.hpp"
 #include "sluice/core/record_format.hpp"
 
 namespace sluice::ops::connect {
+
+namespace {
+
+constexpr const char* json_format = "json";
+
+/// The value as JSON: a string or timestamp quoted and escaped, a number or
+/// boolean bare, a null (or a NaN, an infinity) as null.
+void append_json_value(const core::column& c, std::size_t row, std::string& out) {
+  if (c.is_null(row)) {
+    out += "null";
+    return;
+  }
+  switch (c.type()) {
+    case core::value_type::string:
+      out += '"';
+      core::append_json_escaped(c.string_at(row), out);
+      out += '"';
+      return;
+    case core::value_type::timestamp:
+      out += '"';
+      core::append_iso8601(c.ints[row], out);
+      out += '"';
+      return;
+    case core::value_type::float64:
+      if (!std::isfinite(c.doubles[row])) {
+        out += "null";
+        return;
+      }
+      break;
+    default: break;
+  }
+  core::append_text_value(c, row, out);
+}
+
+} // namespace
 
 record_template::record_template(const std::string& param, const std::string& text,
                                  const core::schema& s, const std::vector<std::string>& extras) {
@@ -60,9 +96,11 @@ record_template::record_template(const std::string& param, const std::string& te
         for (const auto& e : extras) known += (known.empty() ? "" : ", ") + e;
         throw core::param_error(param, "{" + name + "} names no field (known: " + known + ")");
       }
-      if (!format.empty()
+      if (!format.empty() && format != json_format
           && s.fields()[static_cast<std::size_t>(f)].type != core::value_type::timestamp)
-        throw core::param_error(param, "{" + inside + "}: only a timestamp field takes a format");
+        throw core::param_error(param, "{" + inside
+                                         + "}: only a timestamp field takes a time format (any "
+                                           "field takes :json)");
       pieces_.push_back({piece::kind::field, format, static_cast<std::size_t>(f)});
       fields_.push_back(static_cast<std::size_t>(f));
     }
@@ -81,6 +119,10 @@ void record_template::render(const core::batch& b, std::size_t row, std::string&
         break;
       case piece::kind::field: {
         const core::column& c = b.col(p.index);
+        if (p.text == json_format) {
+          append_json_value(c, row, out);
+          break;
+        }
         if (p.text.empty() || c.is_null(row)) {
           core::append_text_value(c, row, out);
           break;

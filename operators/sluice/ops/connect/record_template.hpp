@@ -6,7 +6,10 @@
 //
 // `{name}` is the field's value as text (core::append_text_value: a string
 // as it is, a timestamp in ISO-8601, a null as nothing); `{name:FORMAT}`
-// formats a timestamp field with strftime's conversions, in UTC; `{{` and
+// formats a timestamp field with strftime's conversions, in UTC;
+// `{name:json}` is the value as JSON (a string quoted and escaped, a
+// timestamp quoted ISO-8601, a number bare, a null as null), for JSON
+// bodies built from a template; `{{` and
 // `}}` are literal braces. Names the caller lists as `extras` are not
 // fields: the caller fills them in when it renders (a file's `{instance}`).
 
