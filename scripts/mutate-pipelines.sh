@@ -5,7 +5,11 @@
 # odd strings, deep nesting, truncation), deterministic for a given --seed.
 # Every case goes through `sluice validate`; the ones that validate also
 # through `sluice run --quiet --duration 2`, inside a scratch folder holding a
-# copy of pipelines/data, so relative output paths land there.
+# copy of pipelines/data, so relative output paths land there. Examples whose
+# run time is not Sluice's are left out, as pipelines/connectors/ is: those
+# that need a server (sensor_alerts mails through SMTP, and its sink waits
+# out an absent server) and those that replay at a set pace
+# (page_views_dashboard: a stop drains its throttle at 40 records a second).
 #
 # Accepted: validate exits 0 or 2; run exits 0 or 2, or 1 with a message
 # (counted apart, its commonest messages printed). Anything else (a crash, a
@@ -38,7 +42,13 @@ case "$cases$seed" in
 esac
 sluice=$(cd "$(dirname "$sluice")" && pwd)/$(basename "$sluice")
 [ -x "$sluice" ] || { echo "mutate: no sluice binary at $sluice (make build)" >&2; exit 2; }
-examples=(pipelines/*.json)
+examples=()
+for example in pipelines/*.json; do
+  case "$(basename "$example" .json)" in
+    sensor_alerts | page_views_dashboard) ;;
+    *) examples+=("$example") ;;
+  esac
+done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/sluice-mutate.XXXXXX")
 mkdir -p "$work/cases" "$work/findings"
