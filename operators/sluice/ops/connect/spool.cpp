@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 
 namespace sluice::ops::connect {
 
@@ -218,6 +219,26 @@ void spool::roll() {
   std::lock_guard lock(mutex_);
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
+}
+
+void spool::seal(std::uint64_t checkpoint, std::uint64_t emitted) {
+  {
+    std::lock_guard lock(mutex_);
+    sealed_[checkpoint] = emitted;
+  }
+  roll();
+}
+
+void spool::checkpoint_complete(std::uint64_t checkpoint) {
+  std::uint64_t covered = 0;
+  {
+    std::lock_guard lock(mutex_);
+    auto end = sealed_.upper_bound(checkpoint);
+    if (end == sealed_.begin()) return;
+    covered = std::prev(end)->second;
+    sealed_.erase(sealed_.begin(), end);
+  }
+  release(covered);
 }
 
 void spool::release(std::uint64_t upto) {

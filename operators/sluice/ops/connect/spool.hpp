@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -69,6 +70,13 @@ public:
 
   /// Later appends go to a new segment.
   void roll();
+  /// A source's prepare_checkpoint(id): remembers that checkpoint `id`
+  /// covers the entries up to `emitted`, and rolls, so that its release
+  /// deletes whole files.
+  void seal(std::uint64_t checkpoint, std::uint64_t emitted);
+  /// A source's checkpoint_complete(id): releases what checkpoint `id` (and
+  /// any older one) covers.
+  void checkpoint_complete(std::uint64_t checkpoint);
   /// Deletes the segments whose every entry has seq <= `upto` (never the
   /// segment appends go to).
   void release(std::uint64_t upto);
@@ -95,7 +103,8 @@ private:
   int fd_ = -1;                   ///< the back segment's
   std::uint64_t last_seq_ = 0;
   std::optional<spool_entry> last_found_;
-  std::string buffer_; ///< one entry being encoded (under mutex_)
+  std::map<std::uint64_t, std::uint64_t> sealed_; ///< checkpoint id -> emitted then
+  std::string buffer_;                            ///< one entry being encoded (under mutex_)
   // Replay cursor over the segments found at opening.
   std::size_t replay_segment_ = 0;
   std::uint64_t replay_offset_ = 0;

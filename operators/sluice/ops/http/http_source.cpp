@@ -41,8 +41,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <iterator>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -251,17 +249,11 @@ public:
   }
 
   void prepare_checkpoint(std::uint64_t id) override {
-    if (!spool_) return;
-    sealed_[id] = done_seq_;
-    spool_->roll(); // so that this checkpoint's release deletes whole files
+    if (spool_) spool_->seal(id, done_seq_);
   }
 
   void checkpoint_complete(std::uint64_t id) override {
-    auto end = sealed_.upper_bound(id);
-    if (end == sealed_.begin()) return;
-    const std::uint64_t covered = std::prev(end)->second;
-    sealed_.erase(sealed_.begin(), end);
-    if (spool_) spool_->release(covered);
+    if (spool_) spool_->checkpoint_complete(id);
   }
 
   // Emits at most `budget` records: a large request goes out in slices
@@ -493,7 +485,6 @@ private:
   std::uint64_t done_seq_ = 0;    ///< the last whole request emitted
   std::uint64_t partial_seq_ = 0; ///< restored: the request in progress
   std::size_t partial_offset_ = 0;
-  std::map<std::uint64_t, std::uint64_t> sealed_; ///< checkpoint id -> done_seq_ then
 };
 
 source_config read_config(const core::params& p, const core::bind_context& ctx) {

@@ -34,7 +34,6 @@
 #include <condition_variable>
 #include <deque>
 #include <iterator>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -129,17 +128,11 @@ public:
   void restore(core::state_reader& r) override { emitted_seq_ = r.u64(); }
 
   void prepare_checkpoint(std::uint64_t id) override {
-    if (!spool_) return;
-    sealed_[id] = emitted_seq_;
-    spool_->roll(); // so that this checkpoint's release deletes whole files
+    if (spool_) spool_->seal(id, emitted_seq_);
   }
 
   void checkpoint_complete(std::uint64_t id) override {
-    auto end = sealed_.upper_bound(id);
-    if (end == sealed_.begin()) return;
-    const std::uint64_t covered = std::prev(end)->second;
-    sealed_.erase(sealed_.begin(), end);
-    if (spool_) spool_->release(covered);
+    if (spool_) spool_->checkpoint_complete(id);
   }
 
   core::poll_result poll(core::emitter& out, std::size_t budget) override {
@@ -250,7 +243,6 @@ private:
   bool replaying_ = false;
   std::string spool_failure_; ///< under mutex_
   std::uint64_t emitted_seq_ = 0;
-  std::map<std::uint64_t, std::uint64_t> sealed_; ///< checkpoint id -> emitted_seq_ then
 };
 
 std::vector<std::string> read_topics(const core::params& p) {
